@@ -1,0 +1,57 @@
+"""The administrative-reform (CCHC) intranet portal."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from app.config import default_config, load_or_create_secret
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build and return the Flask app.
+
+    The instance folder (database, index, uploads, secret key) is ``instance/`` beside the
+    package unless ``PORTAL_INSTANCE_PATH`` or ``test_config["INSTANCE_PATH"]`` moves it.
+    """
+    test_config = dict(test_config or {})
+    instance_path = test_config.pop("INSTANCE_PATH", None) or os.environ.get("PORTAL_INSTANCE_PATH")
+    if not instance_path:
+        instance_path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "instance")
+    instance_path = os.path.abspath(instance_path)
+    os.makedirs(instance_path, exist_ok=True)
+
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.config.update(default_config(instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or load_or_create_secret(instance_path)
+    for key in ("INDEX_DIR", "UPLOAD_DIR"):
+        os.makedirs(app.config[key], exist_ok=True)
+
+    from app.extensions import csrf, db, htmx, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+
+    from app import models  # noqa: F401  (register tables)
+    from app import security, templating
+
+    security.init_app(app)
+    templating.init_app(app)
+
+    from app.routes import admin, auth, errors, main
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(main.bp)
+    app.register_blueprint(admin.bp)
+    errors.init_app(app)
+
+    from app import cli
+
+    cli.init_app(app)
+    return app

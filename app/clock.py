@@ -1,0 +1,19 @@
+"""One place that says what time it is, so tests can move the clock.
+
+Times are stored as naive UTC in the database and shown in Vietnam time.
+"""
+from datetime import datetime, timedelta, timezone
+
+VN_TZ = timezone(timedelta(hours=7), "ICT")
+
+
+def utcnow() -> datetime:
+    """Return the current time as a naive UTC datetime (the storage convention)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def to_vietnam(value: datetime) -> datetime:
+    """Return a stored naive-UTC datetime converted to Vietnam time (UTC+7)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(VN_TZ)

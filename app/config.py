@@ -1,0 +1,69 @@
+"""Configuration: defaults, then the environment, then ``instance/config.py``, then test config."""
+from __future__ import annotations
+
+import os
+import secrets
+
+SECRET_FILE = "secret_key"
+
+
+def database_url_from_env(instance_path: str) -> str:
+    """Return the SQLAlchemy URL: ``DATABASE_URL`` if set, else SQLite in the instance folder.
+
+    ``postgres://`` and ``postgresql://`` URLs are pointed at the psycopg 3 driver.
+    """
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return "sqlite:///" + os.path.join(instance_path, "portal.sqlite3")
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_or_create_secret(instance_path: str) -> str:
+    """Return the secret key stored in the instance folder, creating it on first run.
+
+    Created with O_EXCL so several workers starting together agree on one key.
+    """
+    path = os.path.join(instance_path, SECRET_FILE)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        with open(path, encoding="ascii") as fh:
+            key = fh.read().strip()
+        if key:
+            return key
+        raise RuntimeError(f"{path} is empty: delete it to generate a new secret key")
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key + "\n")
+    return key
+
+
+def default_config(instance_path: str) -> dict:
+    """Return the built-in settings for an instance folder, with environment overrides."""
+    https = os.environ.get("PORTAL_HTTPS", "").lower() in {"1", "true", "yes"}
+    max_mb = int(os.environ.get("PORTAL_MAX_UPLOAD_MB", "50"))
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url_from_env(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "INDEX_DIR": os.path.join(instance_path, "index"),
+        "UPLOAD_DIR": os.path.join(instance_path, "uploads"),
+        "MAX_CONTENT_LENGTH": max_mb * 1024 * 1024,
+        "PASSWORD_HASH_METHOD": "scrypt",
+        "HTTPS": https,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": https,
+        "SESSION_COOKIE_NAME": "cchc_session",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_NAME": "cchc_remember",
+        "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "WTF_CSRF_SSL_STRICT": https,
+        "PER_PAGE": 20,
+    }

@@ -1,0 +1,136 @@
+"""Reform office administration: users and units. Admins only."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.extensions import db, htmx
+from app.forms import ResetPasswordForm, UnitForm, UserCreateForm, UserEditForm
+from app.models import Unit, User
+from app.security import role_required
+from app.services import accounts
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@role_required("admin")
+def only_admins():
+    """Every admin page is for admins only (403 for everyone else)."""
+    return None
+
+
+def _unit_choices():
+    units = db.session.scalars(db.select(Unit).order_by(Unit.code)).all()
+    return [(0, "— Không thuộc đơn vị —")] + [(u.id, f"{u.code} – {u.name}") for u in units]
+
+
+def _unit_or_none(unit_id):
+    return db.session.get(Unit, unit_id) if unit_id else None
+
+
+@bp.route("/users")
+def users():
+    """Return the user list, filtered by ``q`` (username or name); the rows only for htmx."""
+    q = request.args.get("q", "").strip()[:100]
+    stmt = db.select(User).order_by(User.username)
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(db.or_(db.func.lower(User.username).like(like), db.func.lower(User.full_name).like(like)))
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    template = "admin/_user_rows.html" if htmx and not htmx.history_restore_request else "admin/users.html"
+    return render_template(template, page=page, q=q)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def create_user():
+    """Create a user; refuses a taken username, a short password or a reporter without unit."""
+    form = UserCreateForm()
+    form.unit_id.choices = _unit_choices()
+    if request.method == "GET":
+        form.roles.data = ["reader"]
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                form.username.data,
+                form.password.data,
+                full_name=form.full_name.data,
+                roles=form.roles.data or [],
+                unit=_unit_or_none(form.unit_id.data),
+            )
+        except accounts.AccountError as exc:
+            error = str(exc)
+        else:
+            if not form.active.data:
+                user.active = False
+                db.session.commit()
+            flash(f"Đã tạo tài khoản {user.username}.", "success")
+            return redirect(url_for("admin.users"))
+    status = 200 if request.method == "GET" else 400
+    return render_template("admin/user_form.html", form=form, error=error, user=None), status
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    """Edit a user's name, unit, roles and active flag; refuses removing one's own admin role."""
+    user = db.get_or_404(User, user_id)
+    form = UserEditForm(obj=user if request.method == "GET" else None)
+    form.unit_id.choices = _unit_choices()
+    if request.method == "GET":
+        form.unit_id.data = user.unit_id or 0
+        form.roles.data = sorted(user.role_names)
+    error = None
+    if form.validate_on_submit():
+        try:
+            accounts.update_user(
+                user,
+                form.full_name.data,
+                _unit_or_none(form.unit_id.data),
+                form.roles.data or [],
+                form.active.data,
+                acting_user=current_user,
+            )
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            error = str(exc)
+        else:
+            flash(f"Đã lưu tài khoản {user.username}.", "success")
+            return redirect(url_for("admin.users"))
+    status = 200 if request.method == "GET" else 400
+    return render_template(
+        "admin/user_form.html", form=form, error=error, user=user, reset_form=ResetPasswordForm(formdata=None)
+    ), status
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+def reset_password(user_id: int):
+    """Set a new password for a user (signing out their sessions); refuses a short one."""
+    user = db.get_or_404(User, user_id)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        accounts.set_password(user, form.new_password.data)
+        flash(f"Đã đặt lại mật khẩu cho {user.username}.", "success")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    for errors in form.errors.values():
+        for message in errors:
+            flash(message, "error")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/units", methods=["GET", "POST"])
+def units():
+    """List units and add one; refuses a duplicate code."""
+    form = UnitForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            unit = accounts.create_unit(form.code.data, form.name.data)
+        except accounts.AccountError as exc:
+            error = str(exc)
+        else:
+            flash(f"Đã thêm đơn vị {unit.code}.", "success")
+            return redirect(url_for("admin.units"))
+    rows = db.session.execute(
+        db.select(Unit, db.func.count(User.id)).outerjoin(User).group_by(Unit.id).order_by(Unit.code)
+    ).all()
+    status = 200 if request.method == "GET" else 400
+    return render_template("admin/units.html", form=form, rows=rows, error=error), status

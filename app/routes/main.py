@@ -1,0 +1,47 @@
+"""Home page and the sections whose content later parts of the portal fill in."""
+from flask import Blueprint, render_template, request
+
+from app import clock
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index():
+    """Return the home page: who the user is and where to go."""
+    return render_template("main/index.html", today=clock.to_vietnam(clock.utcnow()).date())
+
+
+def _section(title: str, lead: str):
+    return render_template("main/section.html", title=title, lead=lead)
+
+
+@bp.route("/documents")
+def documents():
+    """Return the document library page (filled by the library)."""
+    return _section("Văn bản", "Thư viện văn bản pháp luật, văn bản CCHC và quy trình nội bộ.")
+
+
+@bp.route("/news")
+def news():
+    """Return the reform news page."""
+    return _section("Tin tức", "Tin tức, bài tuyên truyền cải cách hành chính.")
+
+
+@bp.route("/progress")
+def progress():
+    """Return the reform plan progress page."""
+    return _section("Tiến độ CCHC", "Kế hoạch CCHC, nhiệm vụ và tiến độ thực hiện của các đơn vị.")
+
+
+@bp.route("/reports")
+def reports():
+    """Return the periodic reports page."""
+    return _section("Báo cáo", "Báo cáo định kỳ về công tác CCHC của các đơn vị.")
+
+
+@bp.route("/search")
+def search():
+    """Return the search page for the header search box's query ``q``."""
+    query = request.args.get("q", "")[:2000]
+    return render_template("main/search.html", query=query)

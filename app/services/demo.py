@@ -1,0 +1,55 @@
+"""Demo data for a newcomer's first run. Every step checks what exists, so running it twice changes nothing."""
+from __future__ import annotations
+
+from app.extensions import db
+from app.models import User
+from app.services import accounts
+
+# The units the seed articles name (Thanh tra Chính phủ and its departments).
+DEMO_UNITS = [
+    ("VPC", "Vụ Pháp chế"),
+    ("TCCB", "Vụ Tổ chức Cán bộ"),
+    ("KHTCTH", "Vụ Kế hoạch, Tài chính và Tổng hợp"),
+    ("VP", "Văn phòng Thanh tra Chính phủ"),
+    ("BTCDTW", "Ban Tiếp công dân Trung ương"),
+    ("VCL", "Viện Chiến lược và Khoa học Thanh tra"),
+    ("TCBTT", "Trường Cán bộ Thanh tra"),
+    ("BAOTT", "Báo Thanh tra"),
+    ("TCTT", "Tạp chí Thanh tra"),
+]
+
+DEMO_PASSWORD = "Cchc@2024"
+
+# username, full name, unit code, roles
+DEMO_USERS = [
+    ("quantri", "Nguyễn Thị Quản Trị", "KHTCTH", ["admin", "reader"]),
+    ("bientap", "Phương Hiếu", "VP", ["editor", "reader"]),
+    ("daumoi.vpc", "Lê Văn Đầu Mối", "VPC", ["reporter", "reader"]),
+    ("daumoi.tccb", "Trần Thị Báo Cáo", "TCCB", ["reporter", "reader"]),
+    ("congchuc", "Phạm Minh Công", "TCCB", ["reader"]),
+]
+
+
+def load_demo() -> list[str]:
+    """Create the demo units and one user per role if missing; return lines to print.
+
+    Never changes an existing unit or user (so a changed demo password stays changed).
+    """
+    lines = []
+    created_units = 0
+    for code, name in DEMO_UNITS:
+        if accounts.get_unit_by_code(code) is None:
+            accounts.create_unit(code, name)
+            created_units += 1
+    lines.append(f"Đơn vị: {len(DEMO_UNITS)} ({created_units} mới).")
+
+    lines.append("Tài khoản demo (tên đăng nhập / mật khẩu / vai trò / đơn vị):")
+    for username, full_name, unit_code, roles in DEMO_USERS:
+        exists = db.session.scalar(db.select(User.id).where(User.username == username)) is not None
+        if not exists:
+            accounts.create_user(
+                username, DEMO_PASSWORD, full_name=full_name, roles=roles, unit=accounts.get_unit_by_code(unit_code)
+            )
+        state = "đã có" if exists else "mới"
+        lines.append(f"  {username:<12} / {DEMO_PASSWORD} / {', '.join(roles)} / {unit_code} ({state})")
+    return lines

@@ -1,0 +1,68 @@
+"""Jinja filters and globals for the Vietnamese interface (dates dd/mm/yyyy, 1.305, 86,5%)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import request
+from flask_login import current_user
+
+from app.clock import to_vietnam
+from app.models import ROLE_LABELS
+
+
+def vn_date(value) -> str:
+    """Format a date or datetime as ``dd/mm/yyyy`` (datetimes in Vietnam time)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_vietnam(value)
+    if isinstance(value, (date, datetime)):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def vn_datetime(value) -> str:
+    """Format a stored naive-UTC datetime as ``dd/mm/yyyy HH:MM`` in Vietnam time."""
+    if value is None:
+        return ""
+    return to_vietnam(value).strftime("%d/%m/%Y %H:%M")
+
+
+def vn_number(value, decimals: int = 0) -> str:
+    """Format a number the Vietnamese way: ``1.305``, ``86,5``."""
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+NAV_ITEMS = [
+    ("main.index", "Trang chủ", None),
+    ("main.documents", "Văn bản", None),
+    ("main.news", "Tin tức", None),
+    ("main.progress", "Tiến độ CCHC", None),
+    ("main.reports", "Báo cáo", None),
+    ("admin.users", "Quản trị", "admin"),
+]
+
+
+def init_app(app):
+    """Register the filters and the navigation shown in ``base.html``."""
+    app.jinja_env.filters["vn_date"] = vn_date
+    app.jinja_env.filters["vn_datetime"] = vn_datetime
+    app.jinja_env.filters["vn_number"] = vn_number
+
+    @app.context_processor
+    def layout_context():
+        items = []
+        if current_user.is_authenticated:
+            for endpoint, label, role in NAV_ITEMS:
+                if role and not current_user.has_role(role):
+                    continue
+                if endpoint not in app.view_functions:
+                    continue
+                active = (request.endpoint or "").split(".")[0] == endpoint.split(".")[0] and (
+                    request.endpoint == endpoint or endpoint.split(".")[0] != "main"
+                )
+                items.append({"endpoint": endpoint, "label": label, "active": active})
+        return {"nav_items": items, "role_labels": ROLE_LABELS}
