@@ -1,6 +1,7 @@
 """Flask-WTF forms (each carries its CSRF token) with Vietnamese messages."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -39,7 +40,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 def _role_choices():
-    return list(ROLE_LABELS.items())
+    return [SelectChoice(name, label) for name, label in ROLE_LABELS.items()]
 
 
 class UserEditForm(FlaskForm):

@@ -60,7 +60,8 @@ def init_app(app):
     """Wire login loading, the login-before-CSRF check and the response headers."""
     from app.services.accounts import load_user_from_session_id
 
-    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    # CSRF is checked by our own hook, after the login check (see below).
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     login_manager.login_view = "auth.login"
     login_manager.user_loader(load_user_from_session_id)
     login_manager.unauthorized_handler(_login_redirect)
@@ -72,7 +73,7 @@ def init_app(app):
         if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
             return _login_redirect()
         # Login is checked first so an expired session on htmx gets HX-Redirect, not a CSRF error.
-        if app.config.get("WTF_CSRF_ENABLED", True):
+        if app.config.get("WTF_CSRF_ENABLED", True) and request.routing_exception is None:
             csrf.protect()
         return None
 

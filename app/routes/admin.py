@@ -1,6 +1,7 @@
 """Reform office administration: users and units. Admins only."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db, htmx
 from app.forms import ResetPasswordForm, UnitForm, UserCreateForm, UserEditForm
@@ -20,7 +21,7 @@ def only_admins():
 
 def _unit_choices():
     units = db.session.scalars(db.select(Unit).order_by(Unit.code)).all()
-    return [(0, "— Không thuộc đơn vị —")] + [(u.id, f"{u.code} – {u.name}") for u in units]
+    return [SelectChoice(0, "— Không thuộc đơn vị —")] + [SelectChoice(u.id, f"{u.code} – {u.name}") for u in units]
 
 
 def _unit_or_none(unit_id):

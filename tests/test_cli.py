@@ -1,0 +1,50 @@
+"""The ``flask --app wsgi`` commands: units, users, demo."""
+from app.extensions import db
+from app.models import Unit, User
+from tests.helpers import login
+
+
+def test_units_and_users_create(app, client):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["units", "create", "vpc", "Vụ Pháp chế"])
+    assert result.exit_code == 0, result.output
+    assert "VPC" in result.output
+    result = runner.invoke(args=["units", "create", "VPC", "Trùng"])
+    assert result.exit_code != 0 and "đã tồn tại" in result.output
+
+    result = runner.invoke(args=["users", "create", "lan", "--password", "mat-khau-dai", "--role", "reporter",
+                                 "--role", "reader", "--unit", "VPC", "--full-name", "Nguyễn Thị Lan"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["users", "create", "hoa", "--password", "mat-khau-dai", "--unit", "KHONGCO"])
+    assert result.exit_code != 0 and "Không có đơn vị" in result.output
+    result = runner.invoke(args=["users", "create", "hoa", "--password", "mat-khau-dai", "--role", "boss"])
+    assert result.exit_code != 0
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == "lan"))
+        assert user.unit.code == "VPC" and user.role_names == {"reporter", "reader"}
+    assert login(client, "lan", "mat-khau-dai").status_code == 302
+
+
+def test_demo_loads_once_and_prints_logins(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    for username in ("quantri", "bientap", "daumoi.vpc", "congchuc"):
+        assert username in first.output
+    with app.app_context():
+        units = db.session.scalar(db.select(db.func.count(Unit.id)))
+        users = db.session.scalar(db.select(db.func.count(User.id)))
+        names = set(db.session.scalars(db.select(Unit.name)))
+        roles = {r for u in db.session.scalars(db.select(User)) for r in u.role_names}
+    assert {"Vụ Pháp chế", "Vụ Tổ chức Cán bộ", "Vụ Kế hoạch, Tài chính và Tổng hợp",
+            "Ban Tiếp công dân Trung ương", "Viện Chiến lược và Khoa học Thanh tra", "Trường Cán bộ Thanh tra",
+            "Báo Thanh tra", "Tạp chí Thanh tra"} <= names
+    assert roles == {"reader", "editor", "reporter", "admin"}
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Unit.id))) == units
+        assert db.session.scalar(db.select(db.func.count(User.id))) == users
+    # The printed password works.
+    password = first.output.split("quantri")[1].split("/")[1].strip()
+    assert login(app.test_client(), "quantri", password).status_code == 302
