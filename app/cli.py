@@ -64,6 +64,53 @@ def init_app(app: Flask) -> None:
             raise click.ClickException(str(exc))
         click.echo(f"Đã đặt lại mật khẩu cho {user.username}")
 
+    @app.cli.group()
+    def documents():
+        """Import documents into the library."""
+
+    @documents.command("import")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    def documents_import(path):
+        """Import a JSON-lines file (one document per line); running it again updates, never duplicates."""
+        import os
+        import sys
+
+        from app.services import importer
+
+        size = os.path.getsize(path)
+        with open(path, encoding="utf-8-sig", errors="replace") as lines:
+            if sys.stdout.isatty():
+                with click.progressbar(length=size, label="Đang nhập", show_pos=False, show_percent=True) as bar:
+                    report = importer.import_jsonl(lines, progress=bar.update)
+            else:
+                report = importer.import_jsonl(lines)
+        _print_report(report)
+        if report.failed:
+            raise SystemExit(1)
+
+    @documents.command("import-docx")
+    @click.argument("folder", type=click.Path(exists=True, file_okay=False))
+    def documents_import_docx(folder):
+        """Import every .docx in FOLDER, metadata read from each file's official header."""
+        from app.services import importer
+
+        report = importer.import_docx_folder(folder, progress=lambda name: click.echo(f"  {name}"))
+        _print_report(report)
+        refused_files = all(reason_is_refusal(reason) for _, reason in report.failures)
+        if report.failures and not refused_files:
+            raise SystemExit(1)
+
+    def reason_is_refusal(reason: str) -> bool:
+        return reason.startswith("[tệp bị từ chối]")
+
+    def _print_report(report):
+        click.echo(f"Tạo mới: {report.created} · Cập nhật: {report.updated} · Không đổi: {report.unchanged} "
+                   f"· Lỗi: {report.failed}")
+        for where, reason in report.failures[:200]:
+            click.echo(f"  {where}: {reason}", err=True)
+        if report.failed > 200:
+            click.echo(f"  … và {report.failed - 200} lỗi khác", err=True)
+
     @app.cli.command("demo")
     def demo():
         """Load demo data (units, one user per role, …). Running it twice changes nothing."""

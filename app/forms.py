@@ -1,8 +1,20 @@
 """Flask-WTF forms (each carries its CSRF token) with Vietnamese messages."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
+from flask_wtf.file import FileField, MultipleFileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.models import ROLE_LABELS
@@ -10,20 +22,82 @@ from app.services.accounts import MIN_PASSWORD_LENGTH
 
 REQUIRED = "Trường này là bắt buộc."
 
+# WTForms ships no Vietnamese catalogue: its built-in messages, translated.
+VIETNAMESE_MESSAGES = {
+    "This field is required.": REQUIRED,
+    "Not a valid choice.": "Giá trị đã chọn không hợp lệ.",
+    "Not a valid choices.": "Giá trị đã chọn không hợp lệ.",
+    "Invalid Choice: could not coerce.": "Giá trị đã chọn không hợp lệ.",
+    "Choices cannot be None.": "Giá trị đã chọn không hợp lệ.",
+    "Not a valid date value.": "Ngày không hợp lệ (nhập theo dạng dd/mm/yyyy).",
+    "Not a valid integer value.": "Cần nhập một số nguyên.",
+    "Not a valid decimal value.": "Cần nhập một số.",
+    "Not a valid float value.": "Cần nhập một số.",
+    "Invalid input.": "Giá trị không hợp lệ.",
+    "Field must be equal to %(other_name)s.": "Giá trị phải trùng với trường %(other_name)s.",
+    "Number must be between %(min)s and %(max)s.": "Số phải trong khoảng %(min)s đến %(max)s.",
+    "Number must be at least %(min)s.": "Số phải từ %(min)s trở lên.",
+    "Number must be at most %(max)s.": "Số phải không quá %(max)s.",
+    "The CSRF token is missing.": "Thiếu mã bảo mật của biểu mẫu. Vui lòng tải lại trang.",
+    "The CSRF token is invalid.": "Mã bảo mật của biểu mẫu không hợp lệ. Vui lòng tải lại trang.",
+    "The CSRF token has expired.": "Mã bảo mật của biểu mẫu đã hết hạn. Vui lòng tải lại trang.",
+    "The CSRF tokens do not match.": "Mã bảo mật của biểu mẫu không khớp. Vui lòng tải lại trang.",
+    "Field must be at least %(min)d character long.": "Cần ít nhất %(min)d ký tự.",
+    "Field must be at least %(min)d characters long.": "Cần ít nhất %(min)d ký tự.",
+    "Field cannot be longer than %(max)d character.": "Tối đa %(max)d ký tự.",
+    "Field cannot be longer than %(max)d characters.": "Tối đa %(max)d ký tự.",
+    "Field must be between %(min)d and %(max)d characters long.": "Độ dài phải từ %(min)d đến %(max)d ký tự.",
+}
+
+
+class VietnameseTranslations:
+    """Translations object for WTForms' Meta: Vietnamese for the messages above, else English."""
+
+    def gettext(self, string):
+        return VIETNAMESE_MESSAGES.get(string, string)
+
+    def ngettext(self, singular, plural, n):
+        return VIETNAMESE_MESSAGES.get(singular if n == 1 else plural, singular if n == 1 else plural)
+
+
+class VNForm(FlaskForm):
+    """Base form: CSRF from Flask-WTF, messages in Vietnamese."""
+
+    class Meta:
+        def get_translations(self, form):
+            return VietnameseTranslations()
+
+
+class VNDateField(DateField):
+    """A date typed as ``yyyy-mm-dd`` (the browser's date input) or ``dd/mm/yyyy``; Vietnamese error."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("Ngày không hợp lệ (nhập theo dạng dd/mm/yyyy).")
+
+    def _value(self):
+        return self.data.strftime("%Y-%m-%d") if self.data else (self.raw_data[0] if self.raw_data else "")
+
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(VNForm):
     username = StringField("Tên đăng nhập", validators=[DataRequired(REQUIRED), Length(max=64)])
     password = PasswordField("Mật khẩu", validators=[DataRequired(REQUIRED), Length(max=256)])
     remember = BooleanField("Ghi nhớ đăng nhập")
     submit = SubmitField("Đăng nhập")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(VNForm):
     current_password = PasswordField("Mật khẩu hiện tại", validators=[DataRequired(REQUIRED)])
     new_password = PasswordField(
         "Mật khẩu mới",
@@ -43,7 +117,7 @@ def _role_choices():
     return [SelectChoice(name, label) for name, label in ROLE_LABELS.items()]
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(VNForm):
     full_name = StringField("Họ và tên", validators=[DataRequired(REQUIRED), Length(max=200)])
     unit_id = SelectField("Đơn vị", coerce=int)
     roles = MultiCheckboxField("Vai trò", choices=_role_choices())
@@ -69,7 +143,7 @@ class UserCreateForm(UserEditForm):
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(VNForm):
     new_password = PasswordField(
         "Mật khẩu mới",
         validators=[
@@ -80,7 +154,7 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField("Đặt lại mật khẩu")
 
 
-class UnitForm(FlaskForm):
+class UnitForm(VNForm):
     code = StringField(
         "Mã đơn vị",
         validators=[
@@ -93,7 +167,39 @@ class UnitForm(FlaskForm):
     submit = SubmitField("Thêm đơn vị")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(VNForm):
     """An empty form: only its CSRF token, for buttons that change something."""
 
     submit = SubmitField("Xác nhận")
+
+
+class DocumentForm(VNForm):
+    """Metadata, text and files of a library document."""
+
+    category = SelectField("Nhóm văn bản", validators=[DataRequired(REQUIRED)])
+    doc_type = SelectField("Loại văn bản", validators=[DataRequired(REQUIRED)])
+    number = StringField("Số ký hiệu", validators=[Length(max=100)], description="Ví dụ: 107/2021/NĐ-CP, 2337/KH-TTCP")
+    title = TextAreaField("Trích yếu", validators=[DataRequired(REQUIRED), Length(max=1000)])
+    summary = TextAreaField("Tóm tắt", validators=[Length(max=20000)])
+    issuer = StringField("Cơ quan ban hành", validators=[Length(max=255)])
+    signer = StringField("Người ký", validators=[Length(max=255)])
+    issued_on = VNDateField("Ngày ban hành", validators=[Optional()])
+    effective_on = VNDateField("Ngày có hiệu lực", validators=[Optional()])
+    status = SelectField("Tình trạng hiệu lực")
+    fields = MultiCheckboxField("Lĩnh vực CCHC", coerce=int)
+    visibility = RadioField("Phạm vi xem", default="all")
+    units = MultiCheckboxField("Đơn vị được xem (khi hạn chế)", coerce=int)
+    body = TextAreaField("Toàn văn")
+    source_file = FileField("Tệp Word (.docx) để đọc thông tin")
+    attachments = MultipleFileField("Tệp đính kèm")
+    pending_token = HiddenField()
+    version = HiddenField()
+
+
+class RelationForm(VNForm):
+    relation_type = SelectField("Quan hệ")
+    target_number = StringField("Số ký hiệu văn bản liên quan", validators=[DataRequired(REQUIRED), Length(max=100)])
+
+
+class AttachmentForm(VNForm):
+    file = FileField("Tệp đính kèm", validators=[DataRequired("Chưa chọn tệp để tải lên.")])

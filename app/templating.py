@@ -38,7 +38,7 @@ def vn_number(value, decimals: int = 0) -> str:
 
 NAV_ITEMS = [
     ("main.index", "Trang chủ", None),
-    ("main.documents", "Văn bản", None),
+    ("documents.index", "Văn bản", None),
     ("main.news", "Tin tức", None),
     ("main.progress", "Tiến độ CCHC", None),
     ("main.reports", "Báo cáo", None),
@@ -61,8 +61,8 @@ def init_app(app):
                     continue
                 if endpoint not in app.view_functions:
                     continue
-                active = (request.endpoint or "").split(".")[0] == endpoint.split(".")[0] and (
-                    request.endpoint == endpoint or endpoint.split(".")[0] != "main"
-                )
+                area = endpoint.split(".")[0]
+                current = request.endpoint or ""
+                active = current == endpoint if area == "main" else current.split(".")[0] == area
                 items.append({"endpoint": endpoint, "label": label, "active": active})
         return {"nav_items": items, "role_labels": ROLE_LABELS}

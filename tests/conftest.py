@@ -160,3 +160,33 @@ def make_user(app, make_unit):
             return user.id
 
     return make
+
+
+@pytest.fixture
+def make_document(app, make_unit):
+    """Create a library document through the service; returns its id.
+
+    ``units=["VPC"]`` makes it visible to those units only.
+    """
+    from app.services import documents as library
+
+    counter = {"n": 0}
+
+    def make(number=None, title=None, doc_type="Nghị định", units=None, body="", issuer="Chính phủ",
+             issued_on=None, status=None, fields=(), created_by=None, **extra):
+        counter["n"] += 1
+        unit_ids = [make_unit(code) for code in (units or [])]
+        with app.app_context():
+            from app.extensions import db
+            from app.models import DOCUMENT_TYPES, User
+
+            user = db.session.get(User, created_by) if created_by else None
+            data = library.DocumentData(
+                category=DOCUMENT_TYPES[doc_type][0], doc_type=doc_type, number=number,
+                title=title or f"Văn bản thử nghiệm {counter['n']}", issuer=issuer, body=body,
+                issued_on=issued_on, status=status, field_ids=list(fields),
+                visibility="units" if units else "all", unit_ids=unit_ids, **extra,
+            )
+            return library.create_document(data, user).id
+
+    return make

@@ -13,3 +13,18 @@ from app.models.accounts import (  # noqa: F401
     user_roles,
 )
 from app.models.reference import ReformField  # noqa: F401
+from app.models.documents import (  # noqa: F401,E402
+    CATEGORIES,
+    DOCUMENT_TYPES,
+    RELATION_TYPES,
+    STATUSES,
+    VISIBILITY_ALL,
+    VISIBILITY_UNITS,
+    Attachment,
+    Citation,
+    Document,
+    DocumentRelation,
+    DocumentRevision,
+    document_fields,
+    document_units,
+)

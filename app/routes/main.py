@@ -16,12 +16,6 @@ def _section(title: str, lead: str):
     return render_template("main/section.html", title=title, lead=lead)
 
 
-@bp.route("/documents")
-def documents():
-    """Return the document library page (filled by the library)."""
-    return _section("Văn bản", "Thư viện văn bản pháp luật, văn bản CCHC và quy trình nội bộ.")
-
-
 @bp.route("/news")
 def news():
     """Return the reform news page."""

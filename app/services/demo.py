@@ -52,4 +52,8 @@ def load_demo() -> list[str]:
             )
         state = "đã có" if exists else "mới"
         lines.append(f"  {username:<12} / {DEMO_PASSWORD} / {', '.join(roles)} / {unit_code} ({state})")
+
+    from app.services.demo_documents import load_demo_documents
+
+    lines += load_demo_documents()
     return lines

@@ -1,5 +1,6 @@
 """A new user logs in, sees the Vietnamese home page, and logs out, in real Chromium."""
 import pytest
+from playwright.sync_api import expect
 
 from tests.helpers import TEST_PASSWORD
 
@@ -60,7 +61,7 @@ def test_admin_filters_users_in_place_with_htmx(page, make_user):
     page.wait_for_url("**/admin/users?q=h%C3%B9ng")
     rows = page.locator("#user-rows tbody tr")
     rows.first.wait_for()
-    page.wait_for_function("document.querySelectorAll('#user-rows tbody tr').length === 1")
+    expect(page.locator("#user-rows tbody tr")).to_have_count(1)
     assert "Phạm Minh Hùng" in rows.first.inner_text()
     assert page.evaluate("window.__marker") == "same-page"  # updated in place, no reload
     page.watch.assert_clean()

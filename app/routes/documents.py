@@ -1,0 +1,325 @@
+"""The document library: list with filters, document page, create/edit/delete, files, relations, history."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from app import ingest
+from app.extensions import db, htmx
+from app.forms import AttachmentForm, ConfirmForm, DocumentForm, RelationForm
+from app.models import (
+    CATEGORIES,
+    DOCUMENT_TYPES,
+    RELATION_TYPES,
+    STATUSES,
+    Attachment,
+    DocumentRelation,
+    DocumentRevision,
+    ReformField,
+    Unit,
+)
+from app.security import role_required
+from app.services import documents as library
+from app.services import uploads, visibility
+from app.services.linking import linked_paragraphs
+
+bp = Blueprint("documents", __name__, url_prefix="/documents")
+
+EDIT_ROLES = ("editor", "admin")
+
+
+def wants_fragment() -> bool:
+    """True for an htmx request that is not a history restore (those need the full page)."""
+    return bool(htmx) and not htmx.history_restore_request
+
+
+@bp.route("/")
+def index():
+    """Return the filtered, sorted, paginated list of documents the user may read
+    (only the results part for htmx requests)."""
+    filters = library.DocumentFilters.from_args(request.args)
+    page = db.paginate(library.list_statement(current_user, filters), per_page=20, error_out=False, max_per_page=100)
+    context = {"page": page, "filters": filters, "filter_args": filters.as_args()}
+    if wants_fragment():
+        return render_template("documents/_rows.html", **context)
+    return render_template("documents/index.html", options=library.filter_options(current_user), **context)
+
+
+@bp.route("/<int:document_id>")
+def show(document_id: int):
+    """Return the document page (properties, text, files, relations, citations, history);
+    404 when it does not exist or the user may not read it."""
+    document = visibility.readable_document_or_404(current_user, document_id)
+    outgoing, incoming = library.relations_of(document, current_user)
+    return render_template(
+        "documents/show.html",
+        document=document,
+        outgoing=outgoing,
+        incoming=incoming,
+        citing=library.citing_documents(document, current_user),
+        body_html=linked_paragraphs(document.body, current_user, exclude_id=document.id),
+        can_edit=current_user.has_role(*EDIT_ROLES),
+        relation_form=_relation_form(),
+        attachment_form=AttachmentForm(formdata=None),
+        confirm_form=ConfirmForm(formdata=None),
+    )
+
+
+def _relation_form(formdata=None) -> RelationForm:
+    form = RelationForm(formdata=formdata)
+    form.relation_type.choices = [SelectChoice(key, words[0]) for key, words in RELATION_TYPES.items()]
+    return form
+
+
+def _document_form(document=None) -> DocumentForm:
+    """The document form with its choices; on GET filled from ``document`` (if any)."""
+    form = DocumentForm(obj=document)
+    form.category.choices = [SelectChoice(k, v) for k, v in CATEGORIES.items()]
+    form.doc_type.choices = [SelectChoice("", "— Chọn loại —")] + [SelectChoice(t, t) for t in DOCUMENT_TYPES]
+    form.status.choices = [SelectChoice("", "— Không áp dụng —")] + [SelectChoice(s, s) for s in STATUSES]
+    form.fields.choices = [SelectChoice(f.id, f"{f.position}. {f.name}") for f in
+                           db.session.scalars(db.select(ReformField).order_by(ReformField.position))]
+    form.visibility.choices = [SelectChoice("all", "Toàn thể cán bộ, công chức"),
+                               SelectChoice("units", "Chỉ các đơn vị được chọn")]
+    form.units.choices = [SelectChoice(u.id, f"{u.code} – {u.name}") for u in
+                          db.session.scalars(db.select(Unit).order_by(Unit.code))]
+    if document is not None and request.method == "GET":
+        form.fields.data = [f.id for f in document.fields]
+        form.units.data = [u.id for u in document.units]
+        form.status.data = document.status or ""
+        form.version.data = str(document.version)
+    return form
+
+
+def _data_from(form: DocumentForm) -> library.DocumentData:
+    return library.DocumentData(
+        category=form.category.data, doc_type=form.doc_type.data, number=form.number.data,
+        title=form.title.data, summary=form.summary.data, issuer=form.issuer.data, signer=form.signer.data,
+        issued_on=form.issued_on.data, effective_on=form.effective_on.data, status=form.status.data or None,
+        field_ids=form.fields.data or [], visibility=form.visibility.data, unit_ids=form.units.data or [],
+        body=form.body.data,
+    )
+
+
+def _accept_attachments(form: DocumentForm) -> list[uploads.StoredUpload]:
+    """Accept every file of the attachments field, or none (a refused file discards the others)."""
+    accepted = []
+    try:
+        for file in form.attachments.data or []:
+            if file and file.filename:
+                accepted.append(uploads.accept_upload(file))
+    except ingest.IngestError as exc:
+        for upload in accepted:
+            upload.discard()
+        file_name = uploads.clean_name(file.filename)
+        raise ingest.IngestError(f"{file_name}: {exc}")
+    return accepted
+
+
+def _prefill(form: DocumentForm) -> str:
+    """Read the .docx in ``source_file``, fill empty form fields from its official header and text,
+    park the file for the save; return the message for the user. Raises IngestError."""
+    stored = uploads.accept_upload(form.source_file.data, allowed=("docx",))
+    meta = stored.extracted.metadata
+    if meta.doc_type in DOCUMENT_TYPES:
+        form.doc_type.data = meta.doc_type
+        form.category.data = DOCUMENT_TYPES[meta.doc_type][0]
+    for field, value in ((form.number, meta.number), (form.issuer, meta.issuer), (form.title, meta.summary),
+                         (form.issued_on, meta.issued_on)):
+        if value and not field.data:
+            field.data = value
+    if not form.body.data:
+        form.body.data = stored.text
+    form.pending_token.data = uploads.park_pending(stored, current_user.id)
+    found = [label for label, value in (("số ký hiệu", meta.number), ("loại", meta.doc_type),
+                                        ("ngày ban hành", meta.issued_on), ("trích yếu", meta.summary),
+                                        ("cơ quan ban hành", meta.issuer)) if value]
+    read = ", ".join(found) if found else "không đọc được thông tin nào từ phần đầu văn bản"
+    return (f"Đã đọc tệp {stored.original_name}: {read}. Vui lòng kiểm tra, bổ sung rồi bấm Lưu; "
+            "tệp sẽ được lưu làm tệp đính kèm.")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*EDIT_ROLES)
+def create():
+    """Create a document; ``action=prefill`` reads an uploaded .docx into the form first.
+
+    Refuses invalid data, a duplicate number and broken or hostile files with a message;
+    nothing is saved then and the user's input stays in the form.
+    """
+    form = _document_form()
+    error, notice = None, None
+    if request.method == "POST" and form.validate_on_submit():
+        if request.form.get("action") == "prefill":
+            try:
+                notice = _prefill(form)
+            except ingest.IngestError as exc:
+                error = str(exc)
+        else:
+            error, document = _save_new(form)
+            if document is not None:
+                flash("Đã lưu văn bản.", "success")
+                return redirect(url_for("documents.show", document_id=document.id))
+    elif request.method == "POST":
+        error = "Vui lòng sửa các trường được đánh dấu."
+    status = 400 if error else 200
+    return render_template("documents/form.html", form=form, document=None, error=error, notice=notice), status
+
+
+def _save_new(form: DocumentForm):
+    try:
+        files = _accept_attachments(form)
+    except ingest.IngestError as exc:
+        return str(exc), None
+    pending = uploads.take_pending(form.pending_token.data, current_user.id) if form.pending_token.data else None
+    if pending is not None:
+        files.insert(0, pending)
+    try:
+        document = library.create_document(_data_from(form), current_user, files)
+    except library.DocumentError as exc:
+        if pending is not None:  # keep the parked source file for the next try
+            form.pending_token.data = uploads.park_pending(pending, current_user.id)
+        return str(exc), None
+    return None, document
+
+
+@bp.route("/<int:document_id>/edit", methods=["GET", "POST"])
+@role_required(*EDIT_ROLES)
+def edit(document_id: int):
+    """Edit a document's metadata and text (and add files) as a new revision.
+
+    Refuses a concurrent edit (someone saved since the form was opened) without losing input.
+    """
+    document = visibility.readable_document_or_404(current_user, document_id)
+    form = _document_form(document)
+    error = None
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            files = _accept_attachments(form)
+            expected = int(form.version.data or 0)
+            library.update_document(document, _data_from(form), current_user, expected, files)
+        except (ingest.IngestError, library.DocumentError) as exc:
+            error = str(exc)
+            if isinstance(exc, library.ConcurrentEditError):
+                db.session.refresh(document)
+                form.version.data = str(document.version)
+        except ValueError:
+            abort(400)
+        else:
+            flash("Đã lưu thay đổi.", "success")
+            return redirect(url_for("documents.show", document_id=document.id))
+    elif request.method == "POST":
+        error = "Vui lòng sửa các trường được đánh dấu."
+    status = 409 if error and "sau khi bạn mở trang" in error else (400 if error else 200)
+    return render_template("documents/form.html", form=form, document=document, error=error, notice=None), status
+
+
+@bp.route("/<int:document_id>/delete", methods=["GET", "POST"])
+@role_required(*EDIT_ROLES)
+def delete(document_id: int):
+    """Ask for confirmation (GET), then remove the document from the library (POST)."""
+    document = visibility.readable_document_or_404(current_user, document_id)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        library.delete_document(document, current_user)
+        flash(f"Đã xóa văn bản {document.display_name}.", "success")
+        return redirect(url_for("documents.index"))
+    return render_template("documents/confirm_delete.html", document=document, form=form)
+
+
+@bp.route("/<int:document_id>/attachments/<int:attachment_id>")
+def download(document_id: int, attachment_id: int):
+    """Send an attachment under its original (Vietnamese) name; 404 unless the user may read the document."""
+    document = visibility.readable_document_or_404(current_user, document_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.document_id != document.id:
+        abort(404)
+    return send_file(uploads.absolute_path(attachment.stored_name), mimetype=attachment.content_type,
+                     as_attachment=True, download_name=attachment.original_name, max_age=0)
+
+
+@bp.route("/<int:document_id>/attachments", methods=["POST"])
+@role_required(*EDIT_ROLES)
+def add_attachment(document_id: int):
+    """Attach one uploaded file; refuses broken or hostile files with a message."""
+    document = visibility.readable_document_or_404(current_user, document_id)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        try:
+            library.add_attachment(document, uploads.accept_upload(form.file.data), current_user)
+        except ingest.IngestError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Đã thêm tệp đính kèm.", "success")
+    else:
+        flash("Chưa chọn tệp để tải lên.", "error")
+    return redirect(url_for("documents.show", document_id=document.id) + "#tep-dinh-kem")
+
+
+@bp.route("/<int:document_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
+@role_required(*EDIT_ROLES)
+def remove_attachment(document_id: int, attachment_id: int):
+    """Remove an attachment from the document (kept in the history by name)."""
+    document = visibility.readable_document_or_404(current_user, document_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.document_id != document.id or not ConfirmForm().validate_on_submit():
+        abort(404 if attachment is None or attachment.document_id != document.id else 400)
+    library.remove_attachment(document, attachment, current_user)
+    flash(f"Đã gỡ tệp {attachment.original_name}.", "success")
+    return redirect(url_for("documents.show", document_id=document.id) + "#tep-dinh-kem")
+
+
+@bp.route("/<int:document_id>/relations", methods=["POST"])
+@role_required(*EDIT_ROLES)
+def add_relation(document_id: int):
+    """Add a typed relation to another document found by its number; refuses unknown numbers."""
+    document = visibility.readable_document_or_404(current_user, document_id)
+    form = _relation_form(request.form)
+    if form.validate_on_submit():
+        target = library.find_by_number(form.target_number.data)
+        if target is None or not visibility.can_read_document(current_user, target):
+            flash(f"Không tìm thấy văn bản số {form.target_number.data} trong thư viện.", "error")
+        else:
+            try:
+                library.add_relation(document, target, form.relation_type.data, current_user)
+            except library.DocumentError as exc:
+                flash(str(exc), "error")
+            else:
+                flash("Đã thêm quan hệ văn bản.", "success")
+    else:
+        flash("Nhập số ký hiệu và chọn loại quan hệ.", "error")
+    return redirect(url_for("documents.show", document_id=document.id) + "#quan-he")
+
+
+@bp.route("/<int:document_id>/relations/<int:relation_id>/delete", methods=["POST"])
+@role_required(*EDIT_ROLES)
+def remove_relation(document_id: int, relation_id: int):
+    """Delete a relation of this document (either direction)."""
+    document = visibility.readable_document_or_404(current_user, document_id)
+    relation = db.session.get(DocumentRelation, relation_id)
+    if relation is None or document.id not in (relation.source_id, relation.target_id):
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    library.remove_relation(relation, current_user)
+    flash("Đã xóa quan hệ văn bản.", "success")
+    return redirect(url_for("documents.show", document_id=document.id) + "#quan-he")
+
+
+@bp.route("/<int:document_id>/history")
+def history(document_id: int):
+    """Return every revision of the document, newest first."""
+    document = visibility.readable_document_or_404(current_user, document_id)
+    return render_template("documents/history.html", document=document, labels=library.SNAPSHOT_LABELS)
+
+
+@bp.route("/<int:document_id>/revisions/<int:version>")
+def revision(document_id: int, version: int):
+    """Return the document as it was at one revision."""
+    document = visibility.readable_document_or_404(current_user, document_id)
+    rev = db.session.scalar(db.select(DocumentRevision).where(
+        DocumentRevision.document_id == document.id, DocumentRevision.version == version))
+    if rev is None:
+        abort(404)
+    return render_template("documents/revision.html", document=document, revision=rev, labels=library.SNAPSHOT_LABELS)

@@ -1,0 +1,512 @@
+"""Library rules: creating, changing and deleting documents, with revisions, attachments,
+relations and citations. Every function commits or rolls back as a whole."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import vntext
+from app.clock import to_vietnam, utcnow
+from app.extensions import db
+from app.models import (
+    CATEGORIES,
+    DOCUMENT_TYPES,
+    RELATION_TYPES,
+    STATUSES,
+    VISIBILITY_ALL,
+    VISIBILITY_UNITS,
+    Attachment,
+    Citation,
+    Document,
+    DocumentRelation,
+    DocumentRevision,
+    ReformField,
+    Unit,
+    User,
+)
+from app.services import visibility
+from app.services.uploads import StoredUpload
+
+
+class DocumentError(ValueError):
+    """A refused library operation; the message is Vietnamese and shown to the user."""
+
+
+class ConcurrentEditError(DocumentError):
+    """Someone else saved the document after this user opened it."""
+
+
+@dataclass
+class DocumentData:
+    """What a user (or an import) supplies for a document."""
+
+    category: str = ""
+    doc_type: str = ""
+    number: str | None = None
+    title: str = ""
+    summary: str = ""
+    issuer: str = ""
+    signer: str = ""
+    issued_on: date | None = None
+    effective_on: date | None = None
+    status: str | None = None
+    field_ids: list[int] = field(default_factory=list)
+    visibility: str = VISIBILITY_ALL
+    unit_ids: list[int] = field(default_factory=list)
+    body: str = ""
+
+    def cleaned(self) -> DocumentData:
+        """Return a copy with every text in NFC (one tone convention) and trimmed."""
+        def text(value):
+            return vntext.nfc(value or "").strip()
+
+        return DocumentData(
+            category=text(self.category), doc_type=text(self.doc_type),
+            number=text(self.number) or None, title=" ".join(text(self.title).split()),
+            summary=text(self.summary), issuer=text(self.issuer), signer=text(self.signer),
+            issued_on=self.issued_on, effective_on=self.effective_on, status=text(self.status) or None,
+            field_ids=sorted(set(self.field_ids)), visibility=self.visibility or VISIBILITY_ALL,
+            unit_ids=sorted(set(self.unit_ids)), body=vntext.nfc(self.body or "").strip(),
+        )
+
+
+def validate(data: DocumentData, document: Document | None = None) -> DocumentData:
+    """Return cleaned data, or raise DocumentError naming what is wrong (in Vietnamese)."""
+    data = data.cleaned()
+    if data.category not in CATEGORIES:
+        raise DocumentError("Chọn nhóm văn bản (văn bản pháp luật, văn bản CCHC hoặc quy trình nội bộ).")
+    if data.doc_type not in DOCUMENT_TYPES:
+        raise DocumentError("Chọn loại văn bản trong danh sách.")
+    if not data.title:
+        raise DocumentError("Trích yếu (tên văn bản) không được để trống.")
+    if len(data.title) > 1000:
+        raise DocumentError("Trích yếu tối đa 1.000 ký tự.")
+    if data.number and len(data.number) > 100:
+        raise DocumentError("Số ký hiệu tối đa 100 ký tự.")
+    if data.status and data.status not in STATUSES:
+        raise DocumentError("Tình trạng hiệu lực không hợp lệ.")
+    if data.visibility not in (VISIBILITY_ALL, VISIBILITY_UNITS):
+        raise DocumentError("Phạm vi xem không hợp lệ.")
+    if data.visibility == VISIBILITY_UNITS and not data.unit_ids:
+        raise DocumentError("Văn bản hạn chế phải chọn ít nhất một đơn vị được xem.")
+    if data.visibility == VISIBILITY_ALL:
+        data.unit_ids = []
+    if data.effective_on and data.issued_on and data.effective_on < data.issued_on:
+        raise DocumentError("Ngày có hiệu lực không thể trước ngày ban hành.")
+    known_fields = set(db.session.scalars(db.select(ReformField.id)))
+    if not set(data.field_ids) <= known_fields:
+        raise DocumentError("Lĩnh vực CCHC không hợp lệ.")
+    if data.unit_ids:
+        known_units = set(db.session.scalars(db.select(Unit.id).where(Unit.id.in_(data.unit_ids))))
+        if known_units != set(data.unit_ids):
+            raise DocumentError("Đơn vị được xem không hợp lệ.")
+    if data.number:
+        duplicate = find_by_number(data.number, data.issuer)
+        if duplicate is not None and (document is None or duplicate.id != document.id):
+            raise DocumentError(f"Văn bản số {data.number} của {data.issuer or 'cơ quan này'} đã có trong thư viện.")
+    return data
+
+
+def validate_for_import(data: DocumentData) -> DocumentData:
+    """Validate like ``validate`` but allow the number already present (the import updates it)."""
+    number, data.number = data.number, None
+    cleaned = validate(data)
+    cleaned.number = vntext.nfc(number or "").strip() or None
+    data.number = number
+    if cleaned.number and len(cleaned.number) > 100:
+        raise DocumentError("Số ký hiệu tối đa 100 ký tự.")
+    return cleaned
+
+
+def find_by_number(number: str, issuer: str | None = None) -> Document | None:
+    """Return the live document with this number (any written form) and issuer, or None."""
+    stmt = db.select(Document).where(Document.number_key == vntext.number_key(number), Document.deleted_at.is_(None))
+    if issuer is not None:
+        stmt = stmt.where(Document.issuer == vntext.nfc(issuer).strip())
+    return db.session.scalars(stmt.order_by(Document.id).limit(1)).first()
+
+
+def _apply(document: Document, data: DocumentData) -> None:
+    document.category = data.category
+    document.doc_type = data.doc_type
+    document.number = data.number
+    document.number_key = vntext.number_key(data.number)
+    document.number_sort = vntext.number_sort(data.number)
+    document.title = data.title
+    document.title_sort = vntext.sort_key(data.title)
+    document.summary = data.summary
+    document.issuer = data.issuer
+    document.signer = data.signer
+    document.issued_on = data.issued_on
+    document.effective_on = data.effective_on
+    document.status = data.status
+    document.body = data.body
+    document.visibility = data.visibility
+    document.fields = list(db.session.scalars(db.select(ReformField).where(ReformField.id.in_(data.field_ids))))
+    document.units = list(db.session.scalars(db.select(Unit).where(Unit.id.in_(data.unit_ids))))
+
+
+SNAPSHOT_LABELS = {
+    "category": "Nhóm", "doc_type": "Loại văn bản", "number": "Số ký hiệu", "title": "Trích yếu",
+    "summary": "Tóm tắt", "issuer": "Cơ quan ban hành", "signer": "Người ký", "issued_on": "Ngày ban hành",
+    "effective_on": "Ngày có hiệu lực", "status": "Tình trạng hiệu lực", "fields": "Lĩnh vực",
+    "visibility": "Phạm vi xem", "units": "Đơn vị được xem", "body": "Toàn văn", "attachments": "Tệp đính kèm",
+    "relations": "Quan hệ văn bản",
+}
+
+
+def snapshot(document: Document) -> dict:
+    """Return the document's state as plain JSON data (what a revision stores)."""
+    relations = db.session.scalars(
+        db.select(DocumentRelation).where(DocumentRelation.source_id == document.id).order_by(DocumentRelation.id)
+    ).all() if document.id else []
+    return {
+        "category": document.category,
+        "doc_type": document.doc_type,
+        "number": document.number,
+        "title": document.title,
+        "summary": document.summary,
+        "issuer": document.issuer,
+        "signer": document.signer,
+        "issued_on": document.issued_on.isoformat() if document.issued_on else None,
+        "effective_on": document.effective_on.isoformat() if document.effective_on else None,
+        "status": document.status,
+        "fields": [f.name for f in document.fields],
+        "visibility": document.visibility,
+        "units": [u.code for u in document.units],
+        "body": document.body,
+        "attachments": [a.original_name for a in document.attachments],
+        "relations": [f"{r.relation_type}:{r.target_id}" for r in relations],
+    }
+
+
+def _record_revision(document: Document, action: str, user: User | None, before: dict | None) -> DocumentRevision:
+    db.session.flush()  # assigns id and bumps version
+    after = snapshot(document)
+    changed = [key for key in after if before is None or before.get(key) != after.get(key)]
+    revision = DocumentRevision(
+        document_id=document.id, version=document.version, action=action, changed_fields=changed,
+        snapshot=after, changed_by_id=user.id if user else None, changed_at=utcnow(),
+    )
+    db.session.add(revision)
+    return revision
+
+
+def refresh_citations(source_kind: str, source_id: int, *texts: str, own_number: str | None = None) -> None:
+    """Replace the citations of one text source with the document numbers its texts mention."""
+    own = vntext.number_key(own_number)
+    keys = {vntext.number_key(number) for text in texts for _, _, number in vntext.find_numbers(text)}
+    keys.discard(own)
+    keys.discard(None)
+    db.session.execute(db.delete(Citation).where(Citation.source_kind == source_kind, Citation.source_id == source_id))
+    for key in sorted(keys):
+        db.session.add(Citation(source_kind=source_kind, source_id=source_id, number_key=key))
+
+
+def _attach(document: Document, upload: StoredUpload, user: User | None) -> Attachment:
+    stored_name = upload.commit_file()
+    attachment = Attachment(
+        original_name=upload.original_name, stored_name=stored_name, content_type=upload.content_type,
+        size=upload.size, sha256=upload.sha256, kind=upload.kind, text=upload.text,
+        uploaded_by_id=user.id if user else None, uploaded_at=utcnow(),
+    )
+    document.attachments.append(attachment)
+    return attachment
+
+
+def _saving(uploads):
+    """Context for a save: on any failure roll back and remove files written for it."""
+
+    class _Guard:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, exc_type, exc, tb):
+            if exc_type is not None:
+                db.session.rollback()
+                for upload in uploads:
+                    upload.discard()
+            return False
+
+    return _Guard()
+
+
+def create_document(data: DocumentData, user: User | None, uploads: list[StoredUpload] = (),
+                    commit: bool = True, validated: bool = False) -> Document:
+    """Create a document with its attachments and first revision; return it.
+
+    Refuses (DocumentError) invalid data or a number already in the library for that issuer;
+    then nothing is saved and the uploaded files are removed. ``commit=False`` leaves the
+    commit to the caller (batched imports).
+    """
+    uploads = list(uploads)
+    with _saving(uploads):
+        data = data if validated else validate(data)
+        now = utcnow()
+        document = Document(created_by_id=user.id if user else None, updated_by_id=user.id if user else None,
+                            created_at=now, updated_at=now)
+        _apply(document, data)
+        db.session.add(document)
+        for upload in uploads:
+            _attach(document, upload, user)
+        _record_revision(document, "create", user, None)
+        refresh_citations("document", document.id, document.title, document.summary, document.body,
+                          own_number=document.number)
+        if commit:
+            db.session.commit()
+    return document
+
+
+def update_document(document: Document, data: DocumentData, user: User | None, expected_version: int,
+                    uploads: list[StoredUpload] = (), commit: bool = True, validated: bool = False) -> Document:
+    """Save changed metadata/text (and new attachments) as a new revision; return the document.
+
+    Refuses with ConcurrentEditError when someone saved since ``expected_version`` (the
+    user's input is kept by the caller), and DocumentError for invalid data.
+    """
+    uploads = list(uploads)
+    with _saving(uploads):
+        if document.version != expected_version:
+            raise ConcurrentEditError(_conflict_message(document))
+        data = data if validated else validate(data, document)
+        before = snapshot(document)
+        _apply(document, data)
+        for upload in uploads:
+            _attach(document, upload, user)
+        document.updated_by_id = user.id if user else None
+        document.updated_at = utcnow()
+        try:
+            _record_revision(document, "update", user, before)
+        except StaleDataError:
+            db.session.rollback()
+            fresh = db.session.get(Document, document.id)
+            raise ConcurrentEditError(_conflict_message(fresh))
+        refresh_citations("document", document.id, document.title, document.summary, document.body,
+                          own_number=document.number)
+        if commit:
+            db.session.commit()
+    return document
+
+
+def differs(document: Document, data: DocumentData) -> bool:
+    """True when saving ``data`` (already validated) would change ``document``."""
+    current = snapshot(document)
+    return any(current[key] != value for key, value in {
+        "category": data.category, "doc_type": data.doc_type, "number": data.number, "title": data.title,
+        "summary": data.summary, "issuer": data.issuer, "signer": data.signer,
+        "issued_on": data.issued_on.isoformat() if data.issued_on else None,
+        "effective_on": data.effective_on.isoformat() if data.effective_on else None,
+        "status": data.status, "visibility": data.visibility, "body": data.body,
+    }.items()) or sorted(f.id for f in document.fields) != sorted(data.field_ids) \
+        or sorted(u.id for u in document.units) != sorted(data.unit_ids)
+
+
+def _conflict_message(document: Document) -> str:
+    who = document.updated_by.full_name if document.updated_by else "người khác"
+    when = to_vietnam(document.updated_at)
+    return (f"Văn bản đã được {who} sửa lúc {when:%H:%M %d/%m/%Y} sau khi bạn mở trang. "
+            "Nội dung bạn nhập vẫn còn bên dưới; hãy xem bản mới rồi lưu lại.")
+
+
+def delete_document(document: Document, user: User) -> None:
+    """Remove the document from the library (it disappears everywhere); its revisions are kept."""
+    before = snapshot(document)
+    document.deleted_at = utcnow()
+    document.updated_by_id = user.id
+    document.updated_at = document.deleted_at
+    _record_revision(document, "delete", user, before)
+    db.session.execute(db.delete(Citation).where(Citation.source_kind == "document", Citation.source_id == document.id))
+    db.session.commit()
+
+
+def add_attachment(document: Document, upload: StoredUpload, user: User) -> Attachment:
+    """Attach an accepted upload to the document as a new revision; return the attachment."""
+    with _saving([upload]):
+        before = snapshot(document)
+        attachment = _attach(document, upload, user)
+        document.updated_by_id = user.id
+        document.updated_at = utcnow()
+        _record_revision(document, "attachment_added", user, before)
+        db.session.commit()
+    return attachment
+
+
+def remove_attachment(document: Document, attachment: Attachment, user: User) -> None:
+    """Detach and delete a file (the revision history keeps its name)."""
+    from app.services.uploads import absolute_path
+
+    before = snapshot(document)
+    path = absolute_path(attachment.stored_name)
+    document.attachments.remove(attachment)
+    document.updated_by_id = user.id
+    document.updated_at = utcnow()
+    _record_revision(document, "attachment_removed", user, before)
+    db.session.commit()
+    if os.path.exists(path):
+        os.remove(path)
+
+
+def add_relation(source: Document, target: Document, relation_type: str, user: User) -> DocumentRelation:
+    """Record that ``source`` amends/replaces/repeals/guides/is based on ``target``.
+
+    Refuses an unknown type, a relation to itself and a duplicate.
+    """
+    if relation_type not in RELATION_TYPES:
+        raise DocumentError("Loại quan hệ không hợp lệ.")
+    if source.id == target.id:
+        raise DocumentError("Văn bản không thể có quan hệ với chính nó.")
+    exists = db.session.scalar(db.select(DocumentRelation.id).where(
+        DocumentRelation.source_id == source.id, DocumentRelation.target_id == target.id,
+        DocumentRelation.relation_type == relation_type))
+    if exists:
+        raise DocumentError("Quan hệ này đã có.")
+    before = snapshot(source)
+    relation = DocumentRelation(source_id=source.id, target_id=target.id, relation_type=relation_type,
+                                created_by_id=user.id if user else None)
+    db.session.add(relation)
+    source.updated_at = utcnow()
+    source.updated_by_id = user.id if user else None
+    _record_revision(source, "relation_added", user, before)
+    db.session.commit()
+    return relation
+
+
+def remove_relation(relation: DocumentRelation, user: User) -> None:
+    """Delete a relation (recorded as a revision of its source document)."""
+    source = relation.source
+    before = snapshot(source)
+    db.session.delete(relation)
+    db.session.flush()
+    source.updated_at = utcnow()
+    source.updated_by_id = user.id
+    _record_revision(source, "relation_removed", user, before)
+    db.session.commit()
+
+
+def relations_of(document: Document, user: User) -> tuple[list, list]:
+    """Return (outgoing, incoming) relations whose other document ``user`` may read."""
+    clause = visibility.document_clause(user)
+    outgoing = db.session.scalars(
+        db.select(DocumentRelation).join(Document, DocumentRelation.target_id == Document.id)
+        .where(DocumentRelation.source_id == document.id, clause).order_by(DocumentRelation.id)).all()
+    incoming = db.session.scalars(
+        db.select(DocumentRelation).join(Document, DocumentRelation.source_id == Document.id)
+        .where(DocumentRelation.target_id == document.id, clause).order_by(DocumentRelation.id)).all()
+    return outgoing, incoming
+
+
+def citing_documents(document: Document, user: User) -> list[Document]:
+    """Return the documents ``user`` may read whose text mentions this document's number."""
+    if not document.number_key:
+        return []
+    return list(db.session.scalars(
+        db.select(Document)
+        .join(Citation, db.and_(Citation.source_kind == "document", Citation.source_id == Document.id))
+        .where(Citation.number_key == document.number_key, Document.id != document.id,
+               visibility.document_clause(user))
+        .order_by(Document.issued_on.desc(), Document.id.desc())
+    ))
+
+
+SORTS = {
+    "newest": "Mới ban hành trước",
+    "number": "Số ký hiệu",
+    "title": "Trích yếu (A–Z)",
+}
+
+
+@dataclass
+class DocumentFilters:
+    """The list page's filters, read from query parameters; bad values are ignored, never an error."""
+
+    category: str = ""
+    doc_type: str = ""
+    issuer: str = ""
+    field_id: int | None = None
+    year: int | None = None
+    status: str = ""
+    number: str = ""
+    sort: str = "newest"
+
+    @classmethod
+    def from_args(cls, args) -> DocumentFilters:
+        def integer(name, low, high):
+            try:
+                value = int(args.get(name, ""))
+            except ValueError:
+                return None
+            return value if low <= value <= high else None
+
+        sort = args.get("sort", "newest")
+        category = args.get("category", "")
+        doc_type = vntext.nfc(args.get("type", ""))
+        status = vntext.nfc(args.get("status", ""))
+        return cls(
+            category=category if category in CATEGORIES else "",
+            doc_type=doc_type if doc_type in DOCUMENT_TYPES else "",
+            issuer=vntext.nfc(args.get("issuer", ""))[:255].strip(),
+            field_id=integer("field", 1, 1000),
+            year=integer("year", 1900, 2200),
+            status=status if status in STATUSES else "",
+            number=args.get("number", "")[:100].strip(),
+            sort=sort if sort in SORTS else "newest",
+        )
+
+    def as_args(self) -> dict:
+        """Return the non-empty filters as URL parameters (for links that keep them)."""
+        args = {"category": self.category, "type": self.doc_type, "issuer": self.issuer, "field": self.field_id,
+                "year": self.year, "status": self.status, "number": self.number,
+                "sort": self.sort if self.sort != "newest" else None}
+        return {k: v for k, v in args.items() if v}
+
+
+def list_statement(user: User, filters: DocumentFilters):
+    """Return the SELECT of documents ``user`` may read matching ``filters``, sorted."""
+    stmt = db.select(Document).where(visibility.document_clause(user))
+    if filters.category:
+        stmt = stmt.where(Document.category == filters.category)
+    if filters.doc_type:
+        stmt = stmt.where(Document.doc_type == filters.doc_type)
+    if filters.issuer:
+        stmt = stmt.where(Document.issuer == filters.issuer)
+    if filters.status:
+        stmt = stmt.where(Document.status == filters.status)
+    if filters.year:
+        stmt = stmt.where(Document.issued_on >= date(filters.year, 1, 1), Document.issued_on <= date(filters.year, 12, 31))
+    if filters.field_id:
+        from app.models import document_fields
+
+        stmt = stmt.where(Document.id.in_(
+            db.select(document_fields.c.document_id).where(document_fields.c.field_id == filters.field_id)))
+    if filters.number:
+        key = vntext.number_key(filters.number)
+        stmt = stmt.where(Document.number_key == key) if key else stmt
+    if filters.sort == "number":
+        stmt = stmt.order_by(Document.number_sort.is_(None), Document.number_sort, Document.id)
+    elif filters.sort == "title":
+        stmt = stmt.order_by(Document.title_sort, Document.id)
+    else:
+        stmt = stmt.order_by(Document.issued_on.is_(None), Document.issued_on.desc(), Document.id.desc())
+    return stmt
+
+
+def filter_options(user: User) -> dict:
+    """Return the choices for the list filters, drawn only from documents ``user`` may read."""
+    clause = visibility.document_clause(user)
+    issuers = db.session.scalars(
+        db.select(Document.issuer).where(clause, Document.issuer != "").distinct()).all()
+    years = db.session.scalars(
+        db.select(db.extract("year", Document.issued_on)).where(clause, Document.issued_on.is_not(None)).distinct()
+    ).all()
+    return {
+        "categories": CATEGORIES,
+        "types": list(DOCUMENT_TYPES),
+        "issuers": sorted(issuers, key=vntext.sort_key),
+        "years": sorted({int(y) for y in years}, reverse=True),
+        "statuses": STATUSES,
+        "fields": db.session.scalars(db.select(ReformField).order_by(ReformField.position)).all(),
+        "sorts": SORTS,
+    }

@@ -1,0 +1,53 @@
+"""Turn document numbers mentioned in any text of the portal into links to the library."""
+from __future__ import annotations
+
+from flask import url_for
+from markupsafe import Markup, escape
+
+from app import vntext
+from app.extensions import db
+from app.models import Document
+from app.services import visibility
+
+
+def _targets(keys: set[str], user) -> dict[str, int]:
+    if not keys:
+        return {}
+    rows = db.session.execute(
+        db.select(Document.number_key, Document.id)
+        .where(Document.number_key.in_(keys), visibility.document_clause(user))
+        .order_by(Document.id)
+    ).all()
+    found: dict[str, int] = {}
+    for key, doc_id in rows:
+        found.setdefault(key, doc_id)
+    return found
+
+
+def link_numbers(text: str | None, user, exclude_id: int | None = None) -> Markup:
+    """Return ``text`` HTML-escaped, with every document number that ``user`` may open linked.
+
+    Numbers of documents the user may not read stay plain text (no hint that they exist).
+    """
+    text = text or ""
+    found = vntext.find_numbers(text)
+    targets = _targets({vntext.number_key(number) for _, _, number in found}, user)
+    parts, position = [], 0
+    for start, end, number in found:
+        doc_id = targets.get(vntext.number_key(number))
+        if doc_id is None or doc_id == exclude_id:
+            continue
+        parts.append(escape(text[position:start]))
+        href = url_for("documents.show", document_id=doc_id)
+        parts.append(Markup('<a class="doc-ref" href="{}">{}</a>').format(href, number))
+        position = end
+    parts.append(escape(text[position:]))
+    return Markup("").join(parts)
+
+
+def linked_paragraphs(text: str | None, user, exclude_id: int | None = None) -> Markup:
+    """Return ``text`` as escaped ``<p>`` paragraphs (one per line) with document numbers linked."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return Markup("\n").join(
+        Markup("<p>{}</p>").format(link_numbers(line, user, exclude_id)) for line in lines
+    )

@@ -1,0 +1,54 @@
+"""Who may read what. One rule, used by lists, pages, downloads, the API and search."""
+from __future__ import annotations
+
+from flask import abort
+
+from app.extensions import db
+from app.models import VISIBILITY_ALL, Document, User, document_units
+
+
+def can_see_everything(user: User) -> bool:
+    """Admins (the reform office) read every document, restricted or not."""
+    return user.is_authenticated and user.is_admin
+
+
+def document_clause(user: User):
+    """Return a SQL condition selecting the live documents ``user`` may read.
+
+    A document is readable when it is for all staff, when the user's unit is one of its
+    listed units, when the user created it, or when the user is an admin.
+    """
+    live = Document.deleted_at.is_(None)
+    if can_see_everything(user):
+        return live
+    allowed = [Document.visibility == VISIBILITY_ALL, Document.created_by_id == user.id]
+    if user.unit_id is not None:
+        allowed.append(
+            Document.id.in_(db.select(document_units.c.document_id).where(document_units.c.unit_id == user.unit_id))
+        )
+    return db.and_(live, db.or_(*allowed))
+
+
+def can_read_document(user: User, document: Document) -> bool:
+    """True when ``user`` may read ``document`` (same rule as ``document_clause``)."""
+    if document.deleted_at is not None:
+        return False
+    if can_see_everything(user) or document.visibility == VISIBILITY_ALL or document.created_by_id == user.id:
+        return True
+    return user.unit_id is not None and any(unit.id == user.unit_id for unit in document.units)
+
+
+def readable_document_or_404(user: User, document_id: int) -> Document:
+    """Return the document, or abort 404 when it does not exist or ``user`` may not read it
+    (the same answer, so a restricted document's existence is not revealed)."""
+    document = db.session.get(Document, document_id)
+    if document is None or not can_read_document(user, document):
+        abort(404)
+    return document
+
+
+def readable_unit_ids(user: User) -> set[int] | None:
+    """Return the unit ids whose restricted content ``user`` may read; None means all (admin)."""
+    if can_see_everything(user):
+        return None
+    return {user.unit_id} if user.unit_id is not None else set()

@@ -1,0 +1,125 @@
+"""Vietnamese text helpers shared by the library, ingestion and search.
+
+- ``nfc``: normalise to NFC and one tone-mark convention (``hoà`` → ``hòa``, ``thuỷ`` → ``thủy``).
+- ``fold``: remove diacritics, ``đ``/``Đ``/``Ð`` → ``d``.
+- ``number_key``: the normalised key of a document number, so ``107/2021/nd-cp`` finds ``107/2021/NĐ-CP``.
+- ``find_numbers``: document numbers mentioned in running text.
+- ``sort_key``: a collation key in Vietnamese alphabetical order.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+# Old-style tone placement at the end of a syllable: oà, oè, uỳ (not after q: quý stays quý).
+_OLD_TONE = re.compile(r"(?<![qQ])([oO])([aAeE])([" + TONE_MARKS + r"])(?![\w\u0300-\u036f])|"
+                       r"(?<![qQ])([uU])([yY])([" + TONE_MARKS + r"])(?![\w\u0300-\u036f])")
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D", "Ð": "D", "ð": "d"})
+
+
+def _move_tone(match: re.Match) -> str:
+    if match.group(1):
+        return match.group(1) + match.group(3) + match.group(2)
+    return match.group(4) + match.group(6) + match.group(5)
+
+
+def nfc(text: str | None) -> str:
+    """Return ``text`` in NFC with tone marks placed the new way (``hòa``, ``thủy``, ``khỏe``)."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFD", text)
+    if any(mark in decomposed for mark in TONE_MARKS):
+        decomposed = _OLD_TONE.sub(_move_tone, decomposed)
+    return unicodedata.normalize("NFC", decomposed).replace("Ð", "Đ")
+
+
+def fold(text: str | None) -> str:
+    """Return ``text`` without diacritics (``Nghị định`` → ``Nghi dinh``), case kept."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def number_key(number: str | None) -> str | None:
+    """Return the lookup key of a document number: folded, lower-case, no spaces, one kind of dash.
+
+    ``' 107 / 2021 / NĐ-CP '``, ``107/2021/ND-CP`` and ``107/2021/nd-cp`` all give ``107/2021/nd-cp``.
+    """
+    if not number:
+        return None
+    key = fold(nfc(number)).translate(_DASHES).lower()
+    key = re.sub(r"\s+", "", key)
+    return key or None
+
+
+def number_sort(number: str | None) -> str | None:
+    """Return a key that sorts numbers naturally (``2/…`` before ``10/…``)."""
+    key = number_key(number)
+    if key is None:
+        return None
+    return re.sub(r"\d+", lambda m: m.group().zfill(8), key)[:200]
+
+
+_UPPER = "A-ZĐÐ"
+_LETTERS = "A-Za-zĐđÐ"
+NUMBER_PATTERN = re.compile(
+    rf"(?<![\w/])("
+    rf"\d{{1,5}}(?:/\d{{4}})?/[{_UPPER}][{_LETTERS}]{{0,7}}(?:-[{_UPPER}][{_LETTERS}0-9]{{0,11}})+"  # 107/2021/NĐ-CP
+    rf"|\d{{1,5}}-[{_UPPER}]{{1,6}}/[{_UPPER}][{_LETTERS}]{{0,10}}"  # 16-NQ/TU
+    rf")(?![\w/-])"
+)
+
+
+def find_numbers(text: str | None) -> list[tuple[int, int, str]]:
+    """Return ``(start, end, number)`` for each document number written in ``text``."""
+    if not text:
+        return []
+    return [(m.start(1), m.end(1), m.group(1)) for m in NUMBER_PATTERN.finditer(text)]
+
+
+# Vietnamese alphabet order; tones are a secondary level.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_TONE_RANK = {"": 0, "\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_BASE_OF = {"ă": "ă", "â": "â", "ê": "ê", "ô": "ô", "ơ": "ơ", "ư": "ư", "đ": "đ"}
+
+
+def _letter_and_tone(ch: str) -> tuple[str, str]:
+    decomposed = unicodedata.normalize("NFD", ch)
+    tone = "".join(c for c in decomposed if c in _TONE_RANK and c)
+    rest = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
+    return rest, tone
+
+
+def sort_key(text: str | None, length: int = 120) -> str:
+    """Return a digits-only key that sorts ``text`` in Vietnamese order under any SQL collation.
+
+    Primary level: letters in the Vietnamese alphabet (``d`` < ``đ`` < ``e``, ``a`` < ``ă`` < ``â``),
+    tone marks ignored, so ``Ánh`` sorts with ``A``; secondary level: tones (none, huyền,
+    hỏi, ngã, sắc, nặng). Digits sort before letters; other characters count as a space.
+    """
+    primary, secondary = [], []
+    for ch in nfc(text or "").lower()[:length]:
+        if ch.isdigit() and ch.isascii():
+            primary.append(f"{2 + int(ch):02d}")
+            secondary.append("0")
+            continue
+        letter, tone = _letter_and_tone(ch)
+        if letter == "ð":
+            letter = "đ"
+        index = _ALPHABET.find(letter) if len(letter) == 1 else -1
+        if index >= 0:
+            primary.append(f"{20 + index:02d}")
+            secondary.append(str(_TONE_RANK.get(tone, 0)))
+        elif ch.isalpha():
+            primary.append("98")  # other scripts after Vietnamese letters
+            secondary.append("0")
+        elif not primary or primary[-1] != "01":
+            primary.append("01")  # spaces and punctuation, collapsed
+            secondary.append("0")
+    while primary and primary[-1] == "01":
+        primary.pop()
+        secondary.pop()
+    return "".join(primary) + "00" + "".join(secondary)

@@ -1,0 +1,46 @@
+"""Vietnamese text helpers: NFC and tone convention, folding, number keys, number finding, sort order."""
+import unicodedata
+
+from app import vntext
+
+
+def test_nfc_unifies_tone_conventions_and_decomposed_text():
+    assert vntext.nfc("hoà") == vntext.nfc("hòa") == "hòa"
+    assert vntext.nfc("thuỷ lợi") == "thủy lợi"
+    assert vntext.nfc("Uỷ ban nhân dân") == "Ủy ban nhân dân"
+    assert vntext.nfc("khoẻ") == "khỏe"
+    assert vntext.nfc("hoá") == "hóa"
+    # Inside a word with a final consonant both conventions already agree.
+    assert vntext.nfc("hoàn thành") == "hoàn thành"
+    assert vntext.nfc("quý") == "quý"  # qu + y: the mark stays on y
+    decomposed = unicodedata.normalize("NFD", "cải cách hành chính")
+    assert decomposed != "cải cách hành chính"
+    assert vntext.nfc(decomposed) == "cải cách hành chính"
+    assert vntext.nfc("Ðại") == "Đại"  # look-alike U+00D0
+
+
+def test_fold_removes_diacritics_and_d_stroke():
+    assert vntext.fold("Nghị định Đà Nẵng Ðồng") == "Nghi dinh Da Nang Dong"
+    assert vntext.fold("cải cách hành chính") == "cai cach hanh chinh"
+
+
+def test_number_key_accepts_every_written_form():
+    forms = ["107/2021/NĐ-CP", "107/2021/ND-CP", "107/2021/nd-cp", " 107 / 2021 / NĐ-CP ", "107/2021/NÐ–CP"]
+    assert {vntext.number_key(f) for f in forms} == {"107/2021/nd-cp"}
+    assert vntext.number_key("") is None
+
+
+def test_find_numbers_in_running_text():
+    text = ("Nghị định số 107/2021/NĐ-CP ngày 6/12/2021 của Chính phủ sửa đổi Nghị định số 61/2018/NĐ-CP; "
+            "Kế hoạch 2337/KH-TTCP, Nghị quyết số 16-NQ/TU ngày 14/10/2021 và tỷ lệ 37/52 văn bản.")
+    assert [n for _, _, n in vntext.find_numbers(text)] == ["107/2021/NĐ-CP", "61/2018/NĐ-CP", "2337/KH-TTCP",
+                                                            "16-NQ/TU"]
+
+
+def test_vietnamese_sort_order():
+    words = ["Đào tạo", "Dự thảo", "Ánh sáng", "Ăn uống", "Bình đẳng", "An toàn", "Ấn định", "Cải cách"]
+    assert sorted(words, key=vntext.sort_key) == [
+        "An toàn", "Ánh sáng", "Ăn uống", "Ấn định", "Bình đẳng", "Cải cách", "Dự thảo", "Đào tạo"]
+    # Tones are a secondary level: same letters sort by tone after the letters are compared.
+    assert sorted(["má", "ma", "mà", "mạ"], key=vntext.sort_key) == ["ma", "mà", "má", "mạ"]
+    assert vntext.sort_key("x").isdigit()
