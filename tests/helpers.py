@@ -26,3 +26,25 @@ def login(client, username, password=TEST_PASSWORD, remember=False):
 def page_token(client, path="/") -> str:
     """Return the CSRF token from a page the logged-in client can see."""
     return csrf_from(client.get(path).get_data(as_text=True))
+
+
+# ../shared/samples beside the repository: the real-looking Word files.
+import os as _os
+
+SAMPLES_DIR = _os.path.normpath(_os.path.join(_os.path.dirname(__file__), "..", "..", "shared", "samples"))
+SEEDS_DIR = _os.path.normpath(_os.path.join(_os.path.dirname(__file__), "..", "..", "shared", "seeds"))
+
+
+def sample(name: str) -> str:
+    """Return the path of a file in shared/samples (failing clearly if the folder is missing)."""
+    path = _os.path.join(SAMPLES_DIR, name)
+    assert _os.path.exists(path), f"missing sample file {path}: shared/ must sit beside the repository"
+    return path
+
+
+def files_under(folder: str) -> list[str]:
+    """Return every regular file under ``folder`` (to prove nothing was left behind)."""
+    found = []
+    for root, _dirs, names in _os.walk(folder):
+        found += [_os.path.join(root, n) for n in names]
+    return sorted(found)

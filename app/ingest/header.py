@@ -144,7 +144,10 @@ _PROPER = {
     "tỉnh ủy": "Tỉnh ủy", "tỉnh uỷ": "Tỉnh uỷ", "thành ủy": "Thành ủy", "thành uỷ": "Thành uỷ",
     "hồ chí minh": "Hồ Chí Minh", "hà nội": "Hà Nội",
 }
-_ACRONYMS = {"UBND", "HĐND", "TTCP", "VPCP", "BCĐ", "MTTQ", "CCHC", "TTHC", "TW", "TƯ", "TP", "TP.", "CP",
+_PROPER_PHRASES = sorted(_PROPER, key=len, reverse=True)
+#: Kinds of body written with a capital inside the kind itself.
+_PREFIX_FORMS = {"ban chỉ đạo": "Ban Chỉ đạo"}
+_ACRONYMS = {"UBND", "HĐND", "TTCP", "VPCP", "BCĐ", "MTTQ", "CCHC", "TTHC", "TW", "TP", "TP.", "CP",
              "BNV", "CNTT", "KHCN", "ĐHQG", "BHXH", "QLNN", "CAND", "QĐND", "TNHH", "CNXH", "ISO", "II", "III", "IV"}
 _VOWELS = set("aăâeêioôơuưyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
 
@@ -355,27 +358,34 @@ def org_case(name: str) -> str:
     words = [w.lower() for w in original]
     out: list[str] = []
     i = 0
-    capitalise_next = True  # first word of the name, or of the specific part
-    place_mode = False
+    capitalise_next = True  # the first syllable of the name, of the specific part, of a list item
+    place_mode = False  # inside a place name: every syllable capitalised
+    prefix = _starts_with(words, 0, _ORG_PREFIXES)
+    if prefix and not _is_acronym(original[0]):
+        size = len(prefix.split())
+        if prefix in _PREFIX_FORMS:
+            out.extend(_PREFIX_FORMS[prefix].split())
+            capitalise_next = False
+        else:
+            out.append(_cap(words[0]))
+            out.extend(words[1:size])
+        i = size
+        place_mode = prefix in _PLACE_NAMED
     while i < len(words):
         word = words[i]
         if _is_acronym(original[i]):
             out.append(original[i])
+            place_mode = place_mode or original[i].rstrip(".").upper() == "TP"
             i += 1
-            capitalise_next = False if i > 1 else capitalise_next
-            if i == 1:
-                capitalise_next = True
+            capitalise_next = i == 1  # after a leading "UBND" comes the specific part
             continue
-        proper = _starts_with(words, i, sorted(_PROPER, key=len, reverse=True))
-        if proper and not place_mode:
-            size = len(proper.split())
+        proper = None if place_mode else _starts_with(words, i, _PROPER_PHRASES)
+        if proper:
             out.extend(_PROPER[proper].split())
-            i += size
+            i += len(proper.split())
             capitalise_next = False
             continue
-        if i == 0 or (out and out[-1] in ("-", "–", "—")) or (out and out[-1].endswith(",")) or word == "và":
-            pass
-        level = _starts_with(words, i, _ADMIN_LEVELS) if i > 0 else None
+        level = _starts_with(words, i, _ADMIN_LEVELS) if out else None
         if level:
             size = len(level.split())
             out.extend(words[i:i + size])
@@ -383,21 +393,7 @@ def org_case(name: str) -> str:
             place_mode = True
             capitalise_next = False
             continue
-        if i == 0:
-            prefix = _starts_with(words, 0, _ORG_PREFIXES)
-            if prefix:
-                size = len(prefix.split())
-                out.append(_cap(words[0]))
-                out.extend(words[1:size])
-                i = size
-                capitalise_next = True
-                if prefix in _PLACE_NAMED:
-                    place_mode = True
-                continue
-        if place_mode or capitalise_next:
-            out.append(_cap(word))
-        else:
-            out.append(word)
+        out.append(_cap(word) if place_mode or capitalise_next else word)
         capitalise_next = word in ("-", "–", "—", "và") or word.endswith(",")
         i += 1
     return " ".join(out)

@@ -76,6 +76,13 @@ MSG_MACRO = (
 MSG_UNSAFE_ZIP = "Tệp có cấu trúc bất thường nên bị từ chối vì lý do an toàn"
 
 
+def _mb(size: float) -> str:
+    """A size in MB written the Vietnamese way: '1,5 MB', '2.000 MB'."""
+    value = size / MB
+    text = f"{value:,.1f}" if value < 10 else f"{value:,.0f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".") + " MB"
+
+
 class IngestError(ValueError):
     """Refused file; ``str(exc)`` is a clear Vietnamese message for the user.
 
@@ -206,7 +213,7 @@ def check_upload(
         raise IngestError("Tệp trống (0 byte). Hãy kiểm tra lại tệp trên máy rồi tải lên lại.", "empty")
     if size > max_bytes:
         raise IngestError(
-            f"Tệp có dung lượng {size / MB:.1f} MB, vượt giới hạn {max_bytes / MB:.0f} MB. "
+            f"Tệp có dung lượng {_mb(size)}, vượt giới hạn {_mb(max_bytes)}. "
             "Hãy giảm dung lượng (nén ảnh, tách thành nhiều tệp) rồi tải lên lại.",
             "too_large",
         )
@@ -360,12 +367,12 @@ def check_zip(
         if total > max_total:
             declared = sum(i.file_size for i in infos)
             raise _unsafe(
-                f"dung lượng sau giải nén khai báo tới {declared / MB:,.0f} MB, vượt giới hạn {max_total / MB:.0f} MB",
+                f"dung lượng sau giải nén khai báo tới {_mb(declared)}, vượt giới hạn {_mb(max_total)}",
                 "zip_bomb",
             )
         if info.file_size > ratio_min_size and info.file_size > max_ratio * max(info.compress_size, 1):
             ratio = info.file_size / max(info.compress_size, 1)
-            raise _unsafe(f"thành phần {name!r} nén với tỷ lệ bất thường {ratio:,.0f}:1", "zip_bomb")
+            raise _unsafe(f"thành phần {name!r} nén với tỷ lệ bất thường {ratio:,.0f}:1".replace(",", "."), "zip_bomb")
         if _bad_member_path(name):
             raise _unsafe(f"đường dẫn thành phần không hợp lệ: {name!r}")
         key = name.lower()
@@ -421,7 +428,7 @@ def read_member(zf: zipfile.ZipFile, name: str, cap: int) -> bytes:
     except KeyError as exc:
         raise IngestError(MSG_CORRUPT, "corrupt") from exc
     if info.file_size > cap:
-        raise _unsafe(f"thành phần {name!r} quá lớn ({info.file_size / MB:,.1f} MB)", "zip_bomb")
+        raise _unsafe(f"thành phần {name!r} quá lớn ({_mb(info.file_size)})", "zip_bomb")
     chunks: list[bytes] = []
     total = 0
     try:
@@ -433,7 +440,7 @@ def read_member(zf: zipfile.ZipFile, name: str, cap: int) -> bytes:
                 total += len(chunk)
                 if total > cap:
                     raise _unsafe(
-                        f"thành phần {name!r} giải nén ra nhiều hơn dung lượng khai báo (giới hạn {cap / MB:,.1f} MB)",
+                        f"thành phần {name!r} giải nén ra nhiều hơn giới hạn {_mb(cap)}",
                         "zip_bomb",
                     )
                 chunks.append(chunk)

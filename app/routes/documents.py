@@ -150,17 +150,17 @@ def create():
     """
     form = _document_form()
     error, notice = None, None
-    if request.method == "POST" and form.validate_on_submit():
-        if request.form.get("action") == "prefill":
-            try:
-                notice = _prefill(form)
-            except ingest.IngestError as exc:
-                error = str(exc)
-        else:
-            error, document = _save_new(form)
-            if document is not None:
-                flash("Đã lưu văn bản.", "success")
-                return redirect(url_for("documents.show", document_id=document.id))
+    if request.method == "POST" and request.form.get("action") == "prefill":
+        # Only the file matters here (CSRF was checked for every POST); other fields are kept as typed.
+        try:
+            notice = _prefill(form)
+        except ingest.IngestError as exc:
+            error = str(exc)
+    elif request.method == "POST" and form.validate_on_submit():
+        error, document = _save_new(form)
+        if document is not None:
+            flash("Đã lưu văn bản.", "success")
+            return redirect(url_for("documents.show", document_id=document.id))
     elif request.method == "POST":
         error = "Vui lòng sửa các trường được đánh dấu."
     status = 400 if error else 200

@@ -167,6 +167,19 @@ def data_from_docx(stored: uploads.StoredUpload) -> library.DocumentData:
     )
 
 
+def _keep_editorial_choices(existing, data: library.DocumentData) -> None:
+    """A re-imported file brings new text and header data; who may see the document and what
+    editors set by hand (fields, status, signer, effective date, summary) stay as they are."""
+    data.visibility = existing.visibility
+    data.unit_ids = [u.id for u in existing.units]
+    data.field_ids = [f.id for f in existing.fields]
+    data.status = existing.status
+    data.signer = existing.signer
+    data.effective_on = existing.effective_on
+    data.summary = existing.summary
+    data.category = existing.category if data.doc_type == existing.doc_type else data.category
+
+
 def import_docx_folder(folder: str, progress: Callable[[str], None] | None = None) -> ImportReport:
     """Import every .docx in ``folder`` (sorted by name), each attached to its document.
 
@@ -184,7 +197,15 @@ def import_docx_folder(folder: str, progress: Callable[[str], None] | None = Non
             report.failures.append((name, f"{REFUSED} {exc}"))
             continue
         try:
-            _upsert(data_from_docx(stored), report, [stored])
+            data = data_from_docx(stored)
+            existing = library.find_by_number(data.number, data.issuer) if data.number else None
+            if existing is not None:
+                if any(a.sha256 == stored.sha256 for a in existing.attachments):
+                    stored.discard()  # this very file is already there
+                    report.unchanged += 1
+                    continue
+                _keep_editorial_choices(existing, data)
+            _upsert(data, report, [stored])
             db.session.commit()
         except library.DocumentError as exc:
             db.session.rollback()

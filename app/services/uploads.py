@@ -89,8 +89,10 @@ def _copy_to_temp(source, dest: str) -> tuple[int, str]:
                 break
             size += len(chunk)
             if size > limit:
+                from app.routes.errors import human_size
+
                 raise ingest.IngestError(
-                    f"Tệp vượt quá giới hạn {limit // (1024 * 1024)} MB. Vui lòng nén hoặc chia nhỏ tệp rồi thử lại."
+                    f"Tệp vượt quá giới hạn {human_size(limit)}. Vui lòng nén hoặc chia nhỏ tệp rồi thử lại."
                 )
             digest.update(chunk)
             out.write(chunk)

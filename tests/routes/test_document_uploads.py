@@ -1,0 +1,173 @@
+"""Word ingestion through the pages: prefill from the official header, hostile files refused,
+nothing saved and nothing left on disk, downloads under the original Vietnamese name."""
+import io
+import re
+import zipfile
+
+import pytest
+
+from app.extensions import db
+from app.models import Attachment, Document
+from tests.helpers import files_under, login, page_token, sample
+
+
+@pytest.fixture
+def editor(app, make_user):
+    make_user("bientap", roles=["editor"], unit="VP")
+    client = app.test_client()
+    login(client, "bientap")
+    return client
+
+
+def _upload(client, path, name=None, action="prefill", extra=None):
+    with open(path, "rb") as fh:
+        data = {"csrf_token": page_token(client, "/documents/new"), "action": action,
+                "source_file": (io.BytesIO(fh.read()), name or path.rsplit("/", 1)[-1]),
+                "category": "reform", "doc_type": "", "status": "", "visibility": "all"}
+    data.update(extra or {})
+    return client.post("/documents/new", data=data, content_type="multipart/form-data")
+
+
+def _field(html, name):
+    match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html) or re.search(
+        rf'<textarea[^>]*name="{name}"[^>]*>\s*([^<]*)</textarea>', html)
+    return match.group(1) if match else None
+
+
+def test_editor_uploads_sample_report_sees_metadata_saves_and_colleague_reads_it(app, editor, make_user):
+    response = _upload(editor, sample("bao-cao-cchc-quy-1-2024.docx"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html
+    assert "Đã đọc tệp bao-cao-cchc-quy-1-2024.docx" in html
+    number = _field(html, "number")
+    assert number and "/BC-" in number
+    assert re.search(r'<option selected value="Báo cáo">|<option value="Báo cáo" selected>', html)
+    assert "Kết quả thực hiện công tác cải cách hành chính quý I năm 2024" in html
+    issued = _field(html, "issued_on")
+    assert re.fullmatch(r"2024-\d\d-\d\d", issued)
+    token = _field(html, "pending_token")
+    assert token and len(token) == 32
+
+    # The editor confirms: everything prefilled is posted back with the parked file's token.
+    form = {"csrf_token": page_token(editor, "/documents/new"), "action": "save", "category": "reform",
+            "doc_type": "Báo cáo", "number": number, "issuer": _field(html, "issuer") or "",
+            "title": "Kết quả thực hiện công tác cải cách hành chính quý I năm 2024", "issued_on": issued,
+            "status": "", "visibility": "all", "body": re.search(r'name="body"[^>]*>\s*(.*?)</textarea>', html,
+                                                                   re.S).group(1),
+            "pending_token": token}
+    saved = editor.post("/documents/new", data=form)
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
+    doc_url = saved.headers["Location"]
+    with app.app_context():
+        doc = db.session.scalar(db.select(Document))
+        assert [a.original_name for a in doc.attachments] == ["bao-cao-cchc-quy-1-2024.docx"]
+        assert files_under(app.config["UPLOAD_DIR"] + "/pending") == []
+
+    make_user("congchuc", unit="TCCB")
+    colleague = app.test_client()
+    login(colleague, "congchuc")
+    assert "quý I năm 2024" in colleague.get("/documents/").get_data(as_text=True)
+    page = colleague.get(doc_url).get_data(as_text=True)
+    assert "Công tác chỉ đạo, điều hành cải cách hành chính" in page  # full text
+    download = colleague.get(re.search(r'href="(/documents/\d+/attachments/\d+)"', page).group(1))
+    assert download.status_code == 200 and download.data[:2] == b"PK"
+    assert download.headers["Content-Disposition"] == "attachment; filename=bao-cao-cchc-quy-1-2024.docx"
+
+
+def test_tcvn3_report_is_read_in_unicode(editor):
+    html = _upload(editor, sample("bao-cao-cchc-6-thang-2024-tcvn3.docx")).get_data(as_text=True)
+    assert "Kết quả thực hiện công tác cải cách hành chính" in html
+    assert "c¶i c¸ch" not in html
+
+
+def _zip_bomb(path):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                    'package/2006/content-types"/>')
+        with zf.open("word/document.xml", "w", force_zip64=True) as member:
+            chunk = b"\0" * (1024 * 1024)
+            for _ in range(300):  # 300 MB of zeros, about 300 KB compressed
+                member.write(chunk)
+
+
+@pytest.mark.parametrize("kind", ["doc", "truncated", "docm", "png_as_docx", "bomb"])
+def test_hostile_files_refused_nothing_saved(app, editor, tmp_path, kind):
+    if kind == "doc":
+        path, name, message = sample("bao-cao-cu.doc"), "bao-cao-cu.doc", ".docx"
+    elif kind == "truncated":
+        path, name, message = sample("hong-cat-cut.docx"), "hong-cat-cut.docx", "hỏng"
+    elif kind == "docm":
+        path = tmp_path / "macro.docm"
+        with zipfile.ZipFile(sample("bao-cao-cchc-quy-1-2024.docx")) as src, zipfile.ZipFile(path, "w") as dst:
+            for item in src.infolist():
+                dst.writestr(item, src.read(item.filename))
+            dst.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0macro")
+        path, name, message = str(path), "macro.docm", "macro"
+    elif kind == "png_as_docx":
+        path = tmp_path / "anh.docx"
+        path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 200)
+        path, name, message = str(path), "anh.docx", "không phải"
+    else:
+        path = tmp_path / "bom.docx"
+        _zip_bomb(path)
+        path, name, message = str(path), "bom.docx", "nén"
+    response = _upload(editor, path, name)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    error = re.search(r'class="flash flash--error" role="alert">([^<]+)<', html).group(1)
+    assert message.lower() in error.lower(), error
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Document.id))) == 0
+        assert db.session.scalar(db.select(db.func.count(Attachment.id))) == 0
+    assert files_under(app.config["UPLOAD_DIR"]) == []
+
+
+def test_hostile_attachment_on_save_discards_the_good_ones(app, editor):
+    token = page_token(editor, "/documents/new")
+    with open(sample("quy-trinh-tiep-cong-dan.docx"), "rb") as good, open(sample("bao-cao-cu.doc"), "rb") as bad:
+        response = editor.post("/documents/new", content_type="multipart/form-data", data={
+            "csrf_token": token, "action": "save", "category": "procedure", "doc_type": "Quy trình",
+            "title": "Quy trình tiếp công dân", "status": "", "visibility": "all",
+            "attachments": [(io.BytesIO(good.read()), "quy-trinh.docx"), (io.BytesIO(bad.read()), "cu.doc")]})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "cu.doc:" in html and "Quy trình tiếp công dân" in html
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Document.id))) == 0
+    assert files_under(app.config["UPLOAD_DIR"]) == []
+
+
+def test_oversize_upload_gets_the_413_page(app_config, make_user):
+    from app import create_app
+
+    app = create_app({**app_config, "MAX_CONTENT_LENGTH": 64 * 1024})
+    client = app.test_client()
+    with app.app_context():
+        from app.services import accounts
+
+        accounts.create_user("bientap", "mat-khau-thu-nghiem", roles=["editor"])
+    login(client, "bientap")
+    response = _upload(client, sample("quy-trinh-tiep-cong-dan.docx"),
+                       extra={"source_file": (io.BytesIO(b"PK" + b"\0" * 100_000), "lon.docx")})
+    assert response.status_code == 413
+    assert "vượt quá giới hạn cho phép (64 KB)" in response.get_data(as_text=True)
+    assert files_under(app.config["UPLOAD_DIR"]) == []
+
+
+def test_attachment_download_is_404_for_other_units(app, make_user, make_document):
+    make_user("bientap", roles=["editor"], unit="VPC")
+    make_user("tccb", unit="TCCB")
+    secret = make_document(title="Báo cáo nội bộ", units=["VPC"], doc_type="Báo cáo")
+    insider, outsider = app.test_client(), app.test_client()
+    login(insider, "bientap")
+    login(outsider, "tccb")
+    with open(sample("quy-trinh-tiep-cong-dan.docx"), "rb") as fh:
+        response = insider.post(f"/documents/{secret}/attachments", content_type="multipart/form-data",
+                                data={"csrf_token": page_token(insider), "file": (io.BytesIO(fh.read()),
+                                                                                   "Quy trình tiếp dân.docx")})
+    assert response.status_code == 302
+    page = insider.get(f"/documents/{secret}").get_data(as_text=True)
+    link = re.search(r'href="(/documents/\d+/attachments/\d+)"', page).group(1)
+    ok = insider.get(link)
+    assert ok.status_code == 200
+    assert "filename*=UTF-8''Quy%20tr%C3%ACnh%20ti%E1%BA%BFp%20d%C3%A2n.docx" in ok.headers["Content-Disposition"]
+    assert outsider.get(link).status_code == 404
