@@ -129,8 +129,8 @@ class _FontResolver:
         found: dict[str, str] = {}
         for key, theme_key in (("hAnsi", "hAnsiTheme"), ("ascii", "asciiTheme"), ("cs", "cstheme")):
             theme_value = rfonts.get(self.w + theme_key)
-            if theme_value and theme_value in self.theme_fonts:
-                found[key] = self.theme_fonts[theme_value]
+            if theme_value:  # a theme font (Calibri, Times New Roman…): never a legacy font in practice
+                found[key] = self.theme_fonts.get(theme_value, theme_value)
             elif rfonts.get(self.w + key):
                 found[key] = rfonts.get(self.w + key)
         return found
@@ -248,7 +248,7 @@ class _Walker:
                 cells.append(" ".join(" ".join(_lines(text)) for kind, text in cell_items if kind == "p").strip())
                 nested.extend(item for item in cell_items if item[0] == "row")
             if any(cells):
-                items.append(("row", " | ".join(cells)))
+                items.append(("row", clean_line(" | ".join(cells))))
             items.extend(nested)
 
     def _children(self, parent: etree._Element, wanted: str):
@@ -409,7 +409,7 @@ def _extract(zf: zipfile.ZipFile) -> ExtractedText:
     header_lines: list[str] = []
     footer_lines: list[str] = []
     done: set[str] = set()
-    for kind, rid in walker.sect_refs:
+    for kind, rid in list(walker.sect_refs):
         rel = rels.get(rid)
         if rel is None or rel[1] in done or rel[1] not in zf.NameToInfo:
             continue

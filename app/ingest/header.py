@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 
 MAX_LINES = 60  # only the top of the document is read
+HEADING_ZONE = 25  # the type heading is looked for in this many lines
 HEADER_ZONE = 20  # without a type heading, number/date/issuer are looked for in this many lines
 
 
@@ -73,6 +74,10 @@ DOC_TYPES: dict[str, str] = {
     "PHIẾU GỬI": "Phiếu gửi",
     "PHIẾU CHUYỂN": "Phiếu chuyển",
 }
+
+#: Legal texts: after their heading a line in capitals is the signing authority, not the summary.
+_LEGAL_TYPES = {"Luật", "Bộ luật", "Pháp lệnh", "Lệnh", "Nghị định", "Nghị quyết", "Nghị quyết liên tịch", "Thông tư",
+                "Thông tư liên tịch", "Quyết định", "Chỉ thị"}
 
 #: Type codes in numbers (15/BC-VPC → BC) used when no heading is found.
 TYPE_CODES: dict[str, str] = {
@@ -256,44 +261,64 @@ def _match_date(text: str) -> tuple[str | None, datetime.date | None] | None:
     return None
 
 
-def _match_heading(text: str) -> tuple[str, str] | None:
-    """(type name, rest of line) when ``text`` is a type heading such as 'BÁO CÁO'."""
+def _match_heading(text: str, glued_capitals: bool = False) -> tuple[str, str] | None:
+    """(type name, rest of line) when ``text`` is a type heading such as 'BÁO CÁO'.
+
+    Also a heading glued to its summary: 'BÁO CÁO Kết quả …' (PDF text), and with
+    ``glued_capitals`` a line all in capitals such as 'KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2024'
+    (multi-word types only, so that 'LUẬT SƯ …' is not a Luật).
+    """
     candidate = text.rstrip(" .")
     if candidate.upper() in DOC_TYPES and _is_upper(candidate):
         return DOC_TYPES[candidate.upper()], ""
-    for heading, name in DOC_TYPES.items():  # "BÁO CÁO Kết quả …" glued together
-        if text.startswith(heading + " ") and not _is_upper(text[len(heading):]):
-            rest = text[len(heading):].strip()
-            if rest[:1].isupper():
-                return name, rest
+    for heading, name in DOC_TYPES.items():
+        if not text.startswith(heading + " "):
+            continue
+        rest = text[len(heading):].strip()
+        if not _is_upper(rest) and rest[:1].isupper():  # "BÁO CÁO Kết quả …"
+            return name, rest
+        if glued_capitals and _is_upper(rest) and " " in heading and len(rest.split()) >= 2:
+            return name, rest
     return None
 
 
-def _is_summary_line(text: str, first: bool) -> bool:
+def _is_summary_line(text: str, first: bool, capitals: bool) -> bool:
+    """Can ``text`` be (the first / a further) line of a summary? ``capitals``: summaries in capitals allowed."""
     if _SUMMARY_STOP_RE.match(text) or _is_separator(text) or len(text) > 400:
         return False
     if first:
-        return not text.endswith(":") and (not _is_upper(text) or bool(_VV_RE.match(text)))
+        return not text.endswith(":") and (capitals or not _is_upper(text) or bool(_VV_RE.match(text)))
+    if capitals:
+        return _is_upper(text) and not text.endswith(":")
     return text[:1].islower() or text[:1].isdigit() or text[:1] == "("
 
 
-def _collect_summary(items: list[tuple[str, bool]], start: int, first_text: str | None = None) -> str | None:
-    """The summary starting at ``items[start]`` (or ``first_text``), with lower-case continuation lines."""
+def _collect_summary(
+    items: list[tuple[str, bool]], start: int, first_text: str | None = None, doc_type: str | None = None
+) -> str | None:
+    """The summary starting at ``items[start]`` (or ``first_text``), with its continuation lines.
+
+    Continuation lines start in lower case (a wrapped sentence), or are in capitals when the
+    summary itself is. A summary in capitals is accepted except after the heading of a legal text,
+    where a line in capitals is the signing authority ('BỘ TRƯỞNG BỘ NỘI VỤ').
+    """
+    capitals_allowed = doc_type not in _LEGAL_TYPES
     parts: list[str] = []
     index = start
     if first_text is None:
         while index < len(items) and not items[index][1] and _is_separator(items[index][0]):
             index += 1
-        if index >= len(items) or items[index][1] or not _is_summary_line(items[index][0], True):
+        if index >= len(items) or items[index][1] or not _is_summary_line(items[index][0], True, capitals_allowed):
             return None
         first_text = items[index][0]
         index += 1
-    elif not _is_summary_line(first_text, True):
+    elif not _is_summary_line(first_text, True, capitals_allowed):
         return None
     parts.append(first_text)
+    in_capitals = _is_upper(first_text) and not _VV_RE.match(first_text)
     while index < len(items) and len(parts) < 4:
         text, is_motto = items[index]
-        if is_motto or parts[-1].endswith((".", ":", ";")) or not _is_summary_line(text, False):
+        if is_motto or parts[-1].endswith((".", ":", ";")) or not _is_summary_line(text, False, in_capitals):
             break
         parts.append(text)
         index += 1
@@ -446,9 +471,11 @@ def _parse(lines: list[str]) -> HeaderMetadata:
 
     heading_at = None
     heading_rest = ""
-    for index, (text, is_motto) in enumerate(items):
+    for index, (text, is_motto) in enumerate(items[:HEADING_ZONE]):
+        if not is_motto and _VV_RE.match(text) and not text.startswith(("Về việc", "VỀ VIỆC")):
+            break  # a Công văn: no type heading; capitals further down are body sections
         if not is_motto:
-            found = _match_heading(text)
+            found = _match_heading(text, glued_capitals=index > 0)
             if found:
                 heading_at = index
                 meta.doc_type, heading_rest = found
@@ -482,7 +509,7 @@ def _parse(lines: list[str]) -> HeaderMetadata:
 
     # Summary: the line(s) after the heading; for a Công văn the "V/v …" line.
     if heading_at is not None:
-        meta.summary = _collect_summary(items, heading_at + 1, heading_rest or None)
+        meta.summary = _collect_summary(items, heading_at + 1, heading_rest or None, meta.doc_type)
     if meta.summary is None and vv_at is not None:
         meta.summary = _collect_summary(items, vv_at)
         if meta.doc_type is None and meta.summary:

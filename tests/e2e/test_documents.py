@@ -51,3 +51,31 @@ def test_filter_by_type_pushes_url_and_back_restores(page, make_user, make_docum
     assert _result_titles(page) == ["Kế hoạch CCHC năm 2022"]
     assert page.get_by_label("Loại văn bản").input_value() == "Kế hoạch"
     page.watch.assert_clean()
+
+
+def test_editor_prefills_from_word_file_and_colleague_reads_it(page, browser, live_server, make_user):
+    from tests.helpers import sample
+
+    make_user("bientap", roles=["editor"], unit="VP")
+    make_user("congchuc", unit="TCCB")
+    _login(page, "bientap")
+    page.goto("/documents/new")
+    page.get_by_label("Tệp Word (.docx) để đọc thông tin").set_input_files(sample("bao-cao-cchc-quy-1-2024.docx"))
+    page.get_by_role("button", name="Đọc tệp").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã đọc tệp bao-cao-cchc-quy-1-2024.docx")
+    assert page.get_by_label("Số ký hiệu").input_value() == "15/BC-VPC"
+    assert page.get_by_label("Loại văn bản").input_value() == "Báo cáo"
+    assert page.get_by_label("Ngày ban hành").input_value() == "2024-04-10"
+    assert "quý I năm 2024" in page.get_by_label("Trích yếu").input_value()
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Báo cáo 15/BC-VPC")
+    page.watch.assert_clean()
+
+    colleague = browser.new_context(base_url=live_server).new_page()
+    _login(colleague, "congchuc")
+    colleague.goto("/documents/")
+    colleague.get_by_role("link", name="Kết quả thực hiện công tác cải cách hành chính quý I năm 2024").click()
+    expect(colleague.get_by_role("heading", name="Toàn văn")).to_be_visible()
+    expect(colleague.locator(".fulltext")).to_contain_text("Công tác chỉ đạo, điều hành cải cách hành chính")
+    assert colleague.get_by_role("link", name="bao-cao-cchc-quy-1-2024.docx").is_visible()
+    colleague.context.close()

@@ -147,8 +147,8 @@ def test_nested_table_and_reading_order(tmp_path):
     result = extract_docx(save(d, tmp_path / "nested.docx"))
     assert result.body_lines == ["Đoạn mở đầu", "Ô ngoài 1", "Ô ngoài 2", "Trước bảng con", "Ô con A", "Ô con B",
                                  "Sau bảng con", "Ô ngoài 4", "Đoạn kết"]
-    assert result.text.split("\n") == ["Đoạn mở đầu", "Ô ngoài 1 | Ô ngoài 2", "Trước bảng con Sau bảng con | Ô ngoài 4",
-                                       "Ô con A | Ô con B", "Đoạn kết"]
+    assert result.text.split("\n") == [
+        "Đoạn mở đầu", "Ô ngoài 1 | Ô ngoài 2", "Trước bảng con Sau bảng con | Ô ngoài 4", "Ô con A | Ô con B", "Đoạn kết"]
 
 
 def _inject(document, xml: str, index: int | None = None):
@@ -246,7 +246,8 @@ def test_header_in_table_built_with_python_docx(tmp_path):
     d = docx.Document()
     t = d.add_table(rows=1, cols=2)
     t.cell(0, 0).text = "BỘ NỘI VỤ\nSố: 1234/QĐ-BNV"
-    t.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHà Nội, ngày 5 tháng 5 năm 2023"
+    t.cell(0, 1).text = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+                         "Hà Nội, ngày 5 tháng 5 năm 2023")
     d.add_paragraph("QUYẾT ĐỊNH")
     d.add_paragraph("Về việc ban hành Quy chế làm việc")
     section = d.sections[0]

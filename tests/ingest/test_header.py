@@ -55,7 +55,8 @@ def test_number_variants(line, number):
 
 
 def test_blank_draft_number_is_none():
-    meta = parse_official_header(["THANH TRA CHÍNH PHỦ", "Số:       /KH-TTCP", *MOTTO, "KẾ HOẠCH", "Cải cách hành chính"])
+    meta = parse_official_header(
+        ["THANH TRA CHÍNH PHỦ", "Số:       /KH-TTCP", *MOTTO, "KẾ HOẠCH", "Cải cách hành chính"])
     assert meta.number is None
     assert meta.doc_type == "Kế hoạch"
 
@@ -233,3 +234,24 @@ def test_never_raises(lines):
 )
 def test_org_case(upper, expected):
     assert org_case(upper) == expected
+
+
+def test_summary_in_capitals_for_reform_documents():
+    meta = parse_official_header(["UBND TỈNH QUẢNG NAM", "Số: 10/KH-UBND", *MOTTO, "KẾ HOẠCH",
+                                  "CẢI CÁCH HÀNH CHÍNH NHÀ NƯỚC", "GIAI ĐOẠN 2021 - 2025", "I. MỤC ĐÍCH, YÊU CẦU"])
+    assert meta.doc_type == "Kế hoạch"
+    assert meta.summary == "CẢI CÁCH HÀNH CHÍNH NHÀ NƯỚC GIAI ĐOẠN 2021 - 2025"
+    glued = parse_official_header(["UBND TỈNH QUẢNG NAM", "Số: 10/KH-UBND", *MOTTO,
+                                   "KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2024", "Thực hiện Nghị quyết số 76/NQ-CP;"])
+    assert (glued.doc_type, glued.summary) == ("Kế hoạch", "CẢI CÁCH HÀNH CHÍNH NĂM 2024")
+    assert glued.issuer == "UBND tỉnh Quảng Nam"
+
+
+def test_capital_section_titles_in_an_official_letter_are_not_a_heading():
+    meta = parse_official_header([
+        "THANH TRA CHÍNH PHỦ", "Số: 99/TTCP-VP", "V/v thông báo kết quả kiểm tra CCHC", *MOTTO,
+        "Hà Nội, ngày 2 tháng 2 năm 2023", "Kính gửi: Vụ Pháp chế", "Đoàn kiểm tra đã làm việc với đơn vị.",
+        "KẾT LUẬN CỦA ĐOÀN KIỂM TRA", "Đơn vị đã hoàn thành các nhiệm vụ.",
+    ])
+    assert meta.doc_type == "Công văn"
+    assert meta.summary == "V/v thông báo kết quả kiểm tra CCHC"
