@@ -44,12 +44,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     templating.init_app(app)
 
-    from app.routes import admin, api, auth, documents, errors, main
+    from app.routes import admin, api, auth, documents, errors, main, search
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(search.bp)
     app.register_blueprint(admin.bp)
     errors.init_app(app)
 

@@ -111,6 +111,43 @@ def init_app(app: Flask) -> None:
         if report.failed > 200:
             click.echo(f"  … và {report.failed - 200} lỗi khác", err=True)
 
+    @app.cli.group()
+    def search():
+        """Maintain the search index."""
+
+    @search.command("rebuild")
+    def search_rebuild():
+        """Rebuild the index from the database into a new folder and switch to it atomically."""
+        import sys
+
+        from app import search as search_service
+
+        def progress(kind, count):
+            if sys.stdout.isatty():
+                click.echo(f"\r  {kind}: {count}", nl=False)
+
+        result = search_service.rebuild(progress=progress)
+        if sys.stdout.isatty():
+            click.echo()
+        counts = ", ".join(f"{kind}: {count}" for kind, count in result["counts"].items())
+        click.echo(f"Đã dựng lại chỉ mục ({counts}) trong {result['seconds']:.1f} giây.")
+
+    @search.command("verify")
+    def search_verify():
+        """Report records missing from, stale in, or extra in the index; exit 1 on any drift."""
+        from app import search as search_service
+
+        report = search_service.verify()
+        if report.unavailable:
+            click.echo(f"Chỉ mục không dùng được: {report.unavailable}", err=True)
+            raise SystemExit(1)
+        click.echo(f"Thiếu: {len(report.missing)} · Cũ: {len(report.stale)} · Thừa: {len(report.extra)}")
+        for label, uids in (("thiếu", report.missing), ("cũ", report.stale), ("thừa", report.extra)):
+            for uid in uids[:50]:
+                click.echo(f"  {label}: {uid}")
+        if not report.clean:
+            raise SystemExit(1)
+
     @app.cli.command("demo")
     def demo():
         """Load demo data (units, one user per role, …). Running it twice changes nothing."""

@@ -65,4 +65,9 @@ def init_app(app):
                 current = request.endpoint or ""
                 active = current == endpoint if area == "main" else current.split(".")[0] == area
                 items.append({"endpoint": endpoint, "label": label, "active": active})
-        return {"nav_items": items, "role_labels": ROLE_LABELS}
+        index_problem = None
+        if current_user.is_authenticated and current_user.is_admin and request.endpoint != "static":
+            from app import search
+
+            index_problem = search.status()
+        return {"nav_items": items, "role_labels": ROLE_LABELS, "index_problem": index_problem}

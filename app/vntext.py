@@ -35,12 +35,26 @@ def nfc(text: str | None) -> str:
     return unicodedata.normalize("NFC", decomposed).replace("Ð", "Đ")
 
 
+def _build_fold_table() -> dict[int, str]:
+    table = {}
+    for code in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        base = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(c))
+        if base != chr(code) and len(base) == 1:
+            table[code] = base
+    table.update({ord("đ"): "d", ord("Đ"): "D", ord("Ð"): "D", ord("ð"): "d"})
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
 def fold(text: str | None) -> str:
     """Return ``text`` without diacritics (``Nghị định`` → ``Nghi dinh``), case kept."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    folded = unicodedata.normalize("NFC", text).translate(_FOLD_TABLE)
+    return _COMBINING.sub("", folded) if not folded.isascii() else folded
 
 
 def number_key(number: str | None) -> str | None:

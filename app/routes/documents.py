@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app import ingest
+from app import ingest, search
 from app.extensions import db, htmx
 from app.forms import AttachmentForm, ConfirmForm, DocumentForm, RelationForm
 from app.models import (
@@ -58,6 +58,7 @@ def show(document_id: int):
         outgoing=outgoing,
         incoming=incoming,
         citing=library.citing_documents(document, current_user),
+        related=search.related(current_user, "document", document.id),
         body_html=linked_paragraphs(document.body, current_user, exclude_id=document.id),
         can_edit=current_user.has_role(*EDIT_ROLES),
         relation_form=_relation_form(),

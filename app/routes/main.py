@@ -1,5 +1,5 @@
 """Home page and the sections whose content later parts of the portal fill in."""
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 
 from app import clock
 
@@ -32,10 +32,3 @@ def progress():
 def reports():
     """Return the periodic reports page."""
     return _section("Báo cáo", "Báo cáo định kỳ về công tác CCHC của các đơn vị.")
-
-
-@bp.route("/search")
-def search():
-    """Return the search page for the header search box's query ``q``."""
-    query = request.args.get("q", "")[:2000]
-    return render_template("main/search.html", query=query)

@@ -257,7 +257,15 @@ def create_document(data: DocumentData, user: User | None, uploads: list[StoredU
                           own_number=document.number)
         if commit:
             db.session.commit()
+            _indexed(document.id)
     return document
+
+
+def _indexed(document_id: int) -> None:
+    """After a commit: bring the search index in line with this document."""
+    from app import search
+
+    search.record_changed("document", document_id)
 
 
 def update_document(document: Document, data: DocumentData, user: User | None, expected_version: int,
@@ -288,6 +296,7 @@ def update_document(document: Document, data: DocumentData, user: User | None, e
                           own_number=document.number)
         if commit:
             db.session.commit()
+            _indexed(document.id)
     return document
 
 
@@ -320,6 +329,7 @@ def delete_document(document: Document, user: User) -> None:
     _record_revision(document, "delete", user, before)
     db.session.execute(db.delete(Citation).where(Citation.source_kind == "document", Citation.source_id == document.id))
     db.session.commit()
+    _indexed(document.id)
 
 
 def add_attachment(document: Document, upload: StoredUpload, user: User) -> Attachment:
@@ -331,6 +341,7 @@ def add_attachment(document: Document, upload: StoredUpload, user: User) -> Atta
         document.updated_at = utcnow()
         _record_revision(document, "attachment_added", user, before)
         db.session.commit()
+    _indexed(document.id)
     return attachment
 
 
@@ -345,6 +356,7 @@ def remove_attachment(document: Document, attachment: Attachment, user: User) ->
     document.updated_at = utcnow()
     _record_revision(document, "attachment_removed", user, before)
     db.session.commit()
+    _indexed(document.id)
     if os.path.exists(path):
         os.remove(path)
 
@@ -371,6 +383,7 @@ def add_relation(source: Document, target: Document, relation_type: str, user: U
     source.updated_by_id = user.id if user else None
     _record_revision(source, "relation_added", user, before)
     db.session.commit()
+    _indexed(source.id)
     return relation
 
 
@@ -384,6 +397,7 @@ def remove_relation(relation: DocumentRelation, user: User) -> None:
     source.updated_by_id = user.id
     _record_revision(source, "relation_removed", user, before)
     db.session.commit()
+    _indexed(source.id)
 
 
 def relations_of(document: Document, user: User) -> tuple[list, list]:

@@ -90,17 +90,31 @@ def data_from_record(record: dict, lookups: _Lookups) -> library.DocumentData:
     )
 
 
-def _upsert(data: library.DocumentData, report: ImportReport, uploads_=()) -> None:
+def _upsert(data: library.DocumentData, report: ImportReport, uploads_=()):
+    """Create or update the document; return it when it changed, else None."""
     data = library.validate_for_import(data)
     existing = library.find_by_number(data.number, data.issuer) if data.number else None
     if existing is None:
-        library.create_document(data, None, uploads_, commit=False, validated=True)
         report.created += 1
-    elif library.differs(existing, data) or uploads_:
-        library.update_document(existing, data, None, existing.version, uploads_, commit=False, validated=True)
+        return library.create_document(data, None, uploads_, commit=False, validated=True)
+    if library.differs(existing, data) or uploads_:
         report.updated += 1
-    else:
-        report.unchanged += 1
+        return library.update_document(existing, data, None, existing.version, uploads_, commit=False,
+                                       validated=True)
+    report.unchanged += 1
+    return None
+
+
+def _index(ids) -> None:
+    from app import search
+
+    if ids:
+        try:
+            search.index_records("document", sorted(set(ids)))
+        except Exception:  # noqa: BLE001 - the database is the truth; verify/rebuild repair the index
+            import logging
+
+            logging.getLogger(__name__).exception("indexing an import batch failed")
 
 
 def import_jsonl(lines: Iterable[str], progress: Callable[[int], None] | None = None) -> ImportReport:
@@ -112,22 +126,28 @@ def import_jsonl(lines: Iterable[str], progress: Callable[[int], None] | None = 
     report = ImportReport()
     lookups = _Lookups()
     batch: list[tuple[int, dict]] = []
+    changed: list = []
 
     def flush():
         if not batch:
             return
         try:
+            ids = [doc.id for doc in changed]
             db.session.commit()
+            _index(ids)
         except Exception:  # a database-level failure: isolate the line that causes it
             db.session.rollback()
             for line_no, record in batch:
                 try:
-                    _upsert(data_from_record(record, lookups), report)
+                    doc = _upsert(data_from_record(record, lookups), report)
                     db.session.commit()
+                    _index([doc.id] if doc is not None else [])
                 except Exception as exc:  # noqa: BLE001 - reported per line
                     db.session.rollback()
                     report.failures.append((f"dòng {line_no}", str(exc)))
         batch.clear()
+        changed.clear()
+        db.session.expunge_all()
 
     for line_no, line in enumerate(lines, start=1):
         if progress:
@@ -136,7 +156,9 @@ def import_jsonl(lines: Iterable[str], progress: Callable[[int], None] | None = 
             continue
         try:
             record = json.loads(line)
-            _upsert(data_from_record(record, lookups), report)
+            doc = _upsert(data_from_record(record, lookups), report)
+            if doc is not None:
+                changed.append(doc)
         except json.JSONDecodeError as exc:
             report.failures.append((f"dòng {line_no}", f"JSON không hợp lệ ({exc.msg}, cột {exc.colno})"))
             continue
@@ -205,8 +227,9 @@ def import_docx_folder(folder: str, progress: Callable[[str], None] | None = Non
                     report.unchanged += 1
                     continue
                 _keep_editorial_choices(existing, data)
-            _upsert(data, report, [stored])
+            doc = _upsert(data, report, [stored])
             db.session.commit()
+            _index([doc.id] if doc is not None else [])
         except library.DocumentError as exc:
             db.session.rollback()
             stored.discard()

@@ -1,0 +1,130 @@
+"""What each kind of content puts in the index, and how to read it back from the database.
+
+A source knows how to turn its database rows into index fields, stream every id for a
+rebuild, and report the version of each live record (for ``verify``). Later kinds register
+their own source here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from flask import url_for
+from sqlalchemy.orm import selectinload
+
+from app import vntext
+from app.extensions import db
+
+
+def number_terms(number: str | None) -> list[str]:
+    """Return the index terms of a number: its key and every prefix at a slash
+    (``107``, ``107/2021``, ``107/2021/nd-cp``), so partial numbers typed by users match."""
+    key = vntext.number_key(number)
+    if not key:
+        return []
+    parts = key.split("/")
+    terms = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    head = parts[0].split("-")[0]  # 16-nq/tu → 16
+    if head and head not in terms:
+        terms.insert(0, head)
+    return terms
+
+
+@dataclass
+class Source:
+    kind: str
+    load: Callable[[list[int]], list]            # ids → live rows (skips missing or deleted)
+    fields: Callable[[object], dict]             # row → index fields
+    live_versions: Callable[[], Iterator[tuple[int, int]]]  # every (id, version) that should be indexed
+    url: Callable[[int], str]
+    text: Callable[[object], str]                # full text, for snippets
+    readable: Callable[[object, object], bool]   # (user, row) → may read
+
+
+def _date_number(value) -> int:
+    return int(value.strftime("%Y%m%d")) if value else 0
+
+
+# Documents
+
+def _load_documents(ids):
+    from app.models import Document
+
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        db.select(Document).where(Document.id.in_(ids), Document.deleted_at.is_(None))
+        .options(selectinload(Document.attachments))))
+
+
+def _document_text(doc) -> str:
+    """Body and the attachments' text (an attachment the body was read from is not repeated)."""
+    body = doc.body or ""
+    parts = [body] + [a.text for a in doc.attachments if a.text and a.text.strip() != body.strip()]
+    return "\n".join(p for p in parts if p)
+
+
+def _document_fields(doc) -> dict:
+    if doc.visibility == "all":
+        access = ["all"]
+    else:
+        access = [f"unit:{u.id}" for u in doc.units]
+    if doc.created_by_id:
+        access.append(f"user:{doc.created_by_id}")
+    head = " ".join(p for p in (doc.doc_type, doc.number, doc.title) if p)
+    content = "\n".join(p for p in (head, doc.summary, doc.issuer, doc.signer, _document_text(doc)) if p)
+    return {
+        "uid": f"document:{doc.id}",
+        "kind": "document",
+        "record_id": doc.id,
+        "head": f"{doc.title}\n{doc.summary or ''}",
+        "title_f": doc.title,
+        "title_bi": doc.title,
+        "content_f": content,
+        "content_bi": content,
+        "number": ",".join(number_terms(doc.number)),
+        "number_display": doc.number,
+        "category": doc.category,
+        "doc_type": doc.doc_type,
+        "issuer": doc.issuer or "",
+        "fields": ",".join(str(f.id) for f in doc.fields),
+        "year": str(doc.issued_on.year) if doc.issued_on else "",
+        "status": doc.status or "",
+        "date": _date_number(doc.issued_on),
+        "access": " ".join(access),
+        "version": doc.version,
+    }
+
+
+def _document_versions():
+    from app.models import Document
+
+    result = db.session.execute(
+        db.select(Document.id, Document.version).where(Document.deleted_at.is_(None)).order_by(Document.id)
+        .execution_options(yield_per=5000))
+    for row in result:
+        yield row[0], row[1]
+
+
+def _document_readable(user, doc) -> bool:
+    from app.services.visibility import can_read_document
+
+    return can_read_document(user, doc)
+
+
+SOURCES: dict[str, Source] = {
+    "document": Source(
+        kind="document",
+        load=_load_documents,
+        fields=_document_fields,
+        live_versions=_document_versions,
+        url=lambda record_id: url_for("documents.show", document_id=record_id),
+        text=_document_text,
+        readable=_document_readable,
+    ),
+}
+
+
+def register(source: Source) -> None:
+    """Add a kind of content to the index (news, progress updates, reports)."""
+    SOURCES[source.kind] = source

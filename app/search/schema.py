@@ -1,0 +1,44 @@
+"""The one index over all content (documents, news, progress updates, unit reports)."""
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
+
+from app.search.analysis import ANALYZER_VERSION, SyllableField
+
+# Bumped whenever fields change; with the analyzer version it decides whether the index is current.
+SCHEMA_VERSION = 1
+INDEX_FORMAT = f"schema-{SCHEMA_VERSION}/analysis-{ANALYZER_VERSION}"
+
+KINDS = {
+    "document": "Văn bản",
+    "news": "Tin tức",
+    "progress": "Tiến độ nhiệm vụ",
+    "report": "Báo cáo đơn vị",
+}
+
+
+def make_schema() -> Schema:
+    """Return the Whoosh schema. Text fields keep no positions: phrases are matched through bigrams.
+    Ranking takes lengths from the folded fields for the other views of the same text."""
+    return Schema(
+        uid=ID(unique=True, stored=True),          # "document:42"
+        kind=ID(stored=True),
+        record_id=STORED(),
+        head=SyllableField("exact"),              # title and summary with their accents, for exact-accent ranking
+        title_f=SyllableField("folded"),
+        title_bi=SyllableField("bigram"),
+        content_f=SyllableField("folded"),        # number, title, summary, body, attachments' text
+
+        content_bi=SyllableField("bigram"),
+        number=KEYWORD(stored=True, lowercase=False, commas=True),  # number keys and their prefixes
+        number_display=STORED(),
+        category=ID(),
+        doc_type=ID(),
+        issuer=ID(stored=True),
+        fields=KEYWORD(commas=True),               # reform field ids
+        year=ID(),
+        status=ID(),
+        unit=ID(),                                 # owning unit code (progress, reports)
+        period=ID(),
+        date=NUMERIC(stored=True, bits=32, signed=False, sortable=True),  # yyyymmdd
+        access=KEYWORD(),                          # "all", "unit:3", "user:7": who may read it
+        version=STORED(),                          # the record's version, to detect stale entries
+    )

@@ -1,0 +1,390 @@
+"""The search interface the rest of the portal uses: index, remove, search, suggest, related,
+rebuild, verify. Routes and services call these functions and never touch Whoosh."""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+from markupsafe import Markup
+
+from app.extensions import db
+from app.search import engine, index
+from app.search.query import ParsedQuery, parse
+from app.search.records import SOURCES
+from app.search.schema import KINDS
+from app.search.snippets import highlight_all, snippets
+
+log = logging.getLogger(__name__)
+MAX_PER_PAGE = 100
+REBUILD_BATCH = 500
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    filters: engine.Filters = field(default_factory=engine.Filters)
+    sort: str = "relevance"       # or "newest"
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class Hit:
+    kind: str
+    id: int
+    title: str
+    title_html: Markup
+    number: str | None
+    url: str
+    snippets: list[Markup]
+    date: date | None
+    issuer: str
+    score: float
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def snippet(self) -> Markup:
+        return Markup(" ").join(self.snippets)
+
+
+@dataclass
+class SearchPage:
+    request: SearchRequest
+    parsed: ParsedQuery
+    total: int = 0
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    suggestion: str | None = None
+    any_word: bool = False        # no result had every word: these have some of them
+    unavailable: str | None = None  # why the index cannot answer (missing, schema, corrupt)
+    elapsed_ms: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+
+def _index_dir() -> str:
+    return current_app.config["INDEX_DIR"]
+
+
+def access_for(user) -> engine.Access:
+    """The access terms a user holds (admins read everything)."""
+    if user.is_admin:
+        return engine.Access(everything=True)
+    terms = ["all", f"user:{user.id}"]
+    if user.unit_id is not None:
+        terms.append(f"unit:{user.unit_id}")
+    return engine.Access(terms=tuple(terms))
+
+
+def _view():
+    searcher = index.searchers.get(_index_dir())
+    view = getattr(searcher, "_cchc_view", None)
+    if view is None:
+        view = engine.View(searcher)
+        searcher._cchc_view = view
+    return view
+
+
+# Searching
+
+def search(user, request: SearchRequest) -> SearchPage:
+    """Return one page of results for ``user``: readable records only, in totals, facets,
+    snippets and suggestions too. Never raises for any query text; when the index cannot
+    answer, the page says why (``unavailable``)."""
+    started = time.perf_counter()
+    request.per_page = max(1, min(MAX_PER_PAGE, request.per_page))
+    request.page = max(1, request.page)
+    parsed = parse(request.q)
+    page = SearchPage(request=request, parsed=parsed)
+    try:
+        view = _view()
+    except index.IndexUnavailable as exc:
+        page.unavailable = exc.reason
+        return page
+    access = access_for(user)
+    offset = (request.page - 1) * request.per_page
+    result = engine.evaluate(view, parsed, access, request.filters, request.sort, offset, request.per_page)
+    if result.total == 0 and not parsed.is_empty:
+        page.suggestion = _suggest_correction(view, parsed, access, request.filters)
+        if len(parsed.groups) > 1:
+            fallback = engine.evaluate(view, parsed, access, request.filters, request.sort, offset,
+                                       request.per_page, any_word=True)
+            if fallback.total:
+                result = fallback
+    page.total = result.total
+    page.any_word = result.any_word
+    page.facets = _label_facets(result.facets)
+    page.hits = _hits(view, user, parsed, result)
+    page.elapsed_ms = (time.perf_counter() - started) * 1000
+    return page
+
+
+def _hits(view, user, parsed: ParsedQuery, result: engine.Evaluation) -> list[Hit]:
+    stored = [view.searcher.stored_fields(docnum) for docnum in result.docnums]
+    by_kind: dict[str, list[int]] = {}
+    for fields in stored:
+        by_kind.setdefault(fields["kind"], []).append(fields["record_id"])
+    rows = {}
+    for kind, ids in by_kind.items():
+        source = SOURCES.get(kind)
+        if source is not None:
+            rows.update({(kind, row.id): row for row in source.load(ids)})
+    terms = parsed.folded + [t for g in parsed.groups for a in g.alternatives for t in a.unigrams]
+    hits = []
+    for fields, score in zip(stored, result.scores):
+        kind, record_id = fields["kind"], fields["record_id"]
+        row = rows.get((kind, record_id))
+        source = SOURCES.get(kind)
+        if row is None or source is None or not source.readable(user, row):
+            continue  # the index is behind the database: never show what the database says not to
+        title = getattr(row, "title", "") or ""
+        text = "\n".join(p for p in (getattr(row, "summary", ""), source.text(row)) if p)
+        date_value = fields.get("date") or 0
+        hits.append(Hit(
+            kind=kind, id=record_id, title=title, title_html=highlight_all(title, terms),
+            number=fields.get("number_display"), url=source.url(record_id),
+            snippets=snippets(text, terms, count=2), score=score, issuer=fields.get("issuer") or "",
+            date=date(date_value // 10000, date_value // 100 % 100, date_value % 100) if date_value else None,
+        ))
+    return hits
+
+
+def _label_facets(facets: dict[str, dict[str, int]]) -> dict[str, list[tuple[str, str, int]]]:
+    from app.models import CATEGORIES, ReformField
+
+    field_names = {str(f.id): f.name for f in db.session.scalars(db.select(ReformField))}
+    labelled = {}
+    for name, counts in facets.items():
+        def label(value):
+            if name == "kind":
+                return KINDS.get(value, value)
+            if name == "category":
+                return CATEGORIES.get(value, value)
+            if name == "fields":
+                return field_names.get(value, value)
+            return value
+
+        items = [(value, label(value), count) for value, count in counts.items()]
+        if name == "year":
+            items.sort(key=lambda item: item[0], reverse=True)
+        else:
+            items.sort(key=lambda item: (-item[2], item[1]))
+        labelled[name] = items
+    return labelled
+
+
+def _suggest_correction(view, parsed: ParsedQuery, access, filters) -> str | None:
+    """Return a corrected query built only from words in records the user may read, or None."""
+    from app.search.spelling import correct
+
+    return correct(view, parsed, view.access_mask(access) & engine.filter_mask(view, filters))
+
+
+def suggest(user, text: str, limit: int = 8) -> list[dict]:
+    """Return up to ``limit`` readable records matching what has been typed so far
+    (title and URL), for autocomplete."""
+    page = search(user, SearchRequest(q=text, per_page=limit))
+    return [{"title": hit.title, "number": hit.number, "url": hit.url, "kind": hit.kind} for hit in page.hits]
+
+
+def related(user, kind: str, record_id: int, limit: int = 5) -> list[Hit]:
+    """Return records like this one (by its title and summary words), readable by ``user``, itself excluded."""
+    source = SOURCES[kind]
+    rows = source.load([record_id])
+    if not rows:
+        return []
+    row = rows[0]
+    seed = " ".join(p for p in (getattr(row, "title", ""), getattr(row, "summary", "")) if p)
+    parsed = parse(seed[:600])
+    parsed.number_keys, parsed.number_prefixes = [], []
+    try:
+        view = _view()
+    except index.IndexUnavailable:
+        return []
+    result = engine.evaluate(view, parsed, access_for(user), engine.Filters(), "relevance", 0, limit + 1,
+                             any_word=True, with_facets=False)
+    hits = [h for h in _hits(view, user, parsed, result) if not (h.kind == kind and h.id == record_id)]
+    return hits[:limit]
+
+
+def status() -> str | None:
+    """Return None when the index can answer, else why not (``missing``, ``schema``, ``corrupt: …``)."""
+    try:
+        _view()
+    except index.IndexUnavailable as exc:
+        return exc.reason
+    return None
+
+
+# Writing
+
+def index_records(kind: str, ids: list[int]) -> None:
+    """Bring the index in line with the database for these records (add, replace or remove)."""
+    if not ids:
+        return
+    source = SOURCES[kind]
+    rows = {row.id: row for row in source.load(list(ids))}
+    documents = [source.fields(row) for row in rows.values()]
+    index_dir = _index_dir()
+    with index.write_lock(index_dir):
+        try:
+            ix = index.open_current(index_dir)
+        except index.IndexUnavailable as exc:
+            if exc.reason != "missing":
+                raise
+            _create_empty(index_dir)
+            ix = index.open_current(index_dir)
+        writer = index.writer(ix)
+        try:
+            for record_id in ids:
+                if record_id not in rows:
+                    writer.delete_by_term("uid", f"{kind}:{record_id}")
+            for fields in documents:
+                writer.update_document(**fields)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+
+
+def _create_empty(index_dir: str) -> None:
+    name, _path, _ix = index.new_index_folder(index_dir)
+    index.activate(index_dir, name)
+
+
+def remove_record(kind: str, record_id: int) -> None:
+    """Remove one record from the index (whatever the database says)."""
+    index_dir = _index_dir()
+    with index.write_lock(index_dir):
+        ix = index.open_current(index_dir)
+        writer = index.writer(ix)
+        writer.delete_by_term("uid", f"{kind}:{record_id}")
+        writer.commit()
+
+
+def record_changed(kind: str, record_id: int) -> None:
+    """Called after a commit that changed a record: update the index now; a failure is logged,
+    never shown to the user (``search verify`` reports the drift, ``search sync`` repairs it)."""
+    try:
+        index_records(kind, [record_id])
+    except Exception:  # noqa: BLE001
+        log.exception("index update failed for %s:%s", kind, record_id)
+
+
+def rebuild(progress=None) -> dict:
+    """Build a fresh index from the database in a new folder, then switch to it atomically.
+
+    Streams records in batches (bounded memory); searches keep using the old index meanwhile.
+    Records changed while the rebuild ran are re-read just before the switch.
+    Returns counts and timings.
+    """
+    index_dir = _index_dir()
+    started_at = time.time()
+    db_started = _db_now()
+    name, _path, ix = index.new_index_folder(index_dir)
+    procs = max(1, min(2, os.cpu_count() or 1))
+    writer = ix.writer(limitmb=128, procs=procs, multisegment=False) if procs > 1 else ix.writer(limitmb=256)
+    counts = {}
+    try:
+        for kind, source in SOURCES.items():
+            count = 0
+            batch = []
+            for record_id, _version in source.live_versions():
+                batch.append(record_id)
+                if len(batch) >= REBUILD_BATCH:
+                    count += _write_batch(writer, source, batch)
+                    batch = []
+                    if progress:
+                        progress(kind, count)
+            count += _write_batch(writer, source, batch)
+            if progress:
+                progress(kind, count)
+            counts[kind] = count
+        writer.commit(optimize=True)
+    except BaseException:
+        writer.cancel()
+        raise
+    with index.write_lock(index_dir, timeout=120):
+        _catch_up(ix, db_started)
+        index.activate(index_dir, name)
+    index.searchers.clear()
+    return {"counts": counts, "seconds": time.time() - started_at, "folder": name}
+
+
+def _write_batch(writer, source, ids) -> int:
+    if not ids:
+        return 0
+    rows = source.load(ids)
+    for row in rows:
+        writer.add_document(**source.fields(row))
+    db.session.expunge_all()
+    return len(rows)
+
+
+def _db_now():
+    from app.clock import utcnow
+
+    return utcnow()
+
+
+def _catch_up(ix, since) -> None:
+    """Re-index documents changed after ``since`` into the new index (before it goes live)."""
+    from app.models import Document
+
+    changed = list(db.session.scalars(db.select(Document.id).where(Document.updated_at >= since)))
+    if not changed:
+        return
+    source = SOURCES["document"]
+    rows = {row.id: row for row in source.load(changed)}
+    writer = ix.writer(timeout=30.0)
+    for record_id in changed:
+        if record_id in rows:
+            writer.update_document(**source.fields(rows[record_id]))
+        else:
+            writer.delete_by_term("uid", f"document:{record_id}")
+    writer.commit()
+
+
+@dataclass
+class VerifyReport:
+    missing: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    unavailable: str | None = None
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.stale or self.extra or self.unavailable)
+
+
+def verify() -> VerifyReport:
+    """Compare the index with the database: records missing from it, stale in it, or extra."""
+    report = VerifyReport()
+    try:
+        ix = index.open_current(_index_dir())
+    except index.IndexUnavailable as exc:
+        report.unavailable = exc.reason
+        return report
+    indexed: dict[str, int] = {}
+    with ix.searcher() as searcher:
+        for fields in searcher.all_stored_fields():
+            indexed[fields["uid"]] = fields.get("version")
+    for kind, source in SOURCES.items():
+        for record_id, version in source.live_versions():
+            uid = f"{kind}:{record_id}"
+            found = indexed.pop(uid, None) if uid in indexed else "missing"
+            if found == "missing":
+                report.missing.append(uid)
+            elif found != version:
+                report.stale.append(uid)
+    report.extra = sorted(indexed)
+    return report
