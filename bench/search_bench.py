@@ -520,7 +520,9 @@ def print_summary(res: dict) -> None:
 
     log("")
     log("=" * 100)
-    log(f"documents: {n}   (corpus seed {res['seed']}, repeat {res['repeat']}, {len(res['queries'])} queries)")
+    counts = re.search(r"(\d+)\D+(\d+)\D+(\d+)\D+(\d+)", imp.get("stdout", ""))
+    stored = f", portal stored {counts.group(1)} (later lines with the same number+issuer update)" if counts else ""
+    log(f"documents: {n}   (corpus seed {res['seed']}{stored}; repeat {res['repeat']}, {len(res['queries'])} queries)")
     log(f"{'':24}{'portal (Whoosh+numpy)':25}{'FTS5 (C)':15}{'ratio':8}")
     imp_s = f"{fmt(portal_dps, '.0f')}" + ("" if imp.get("returncode") == 0 else " (import FAILED)")
     log(f"{'import docs/s':24}{imp_s:25}{fmt(fts_dps, '.0f'):15}{rx(r_import):8}(target ≥ 0.33)"

@@ -43,6 +43,8 @@ def _read_matcher(matcher) -> tuple[np.ndarray, np.ndarray]:
             if matcher._lastblock:
                 break
             matcher._goto(matcher._nextoffset)
+        if not id_parts:
+            return EMPTY_IDS, EMPTY_WEIGHTS
         return np.concatenate(id_parts), np.concatenate(weight_parts)
     ids, weights = [], []
     while matcher.is_active():  # inlined short postings and other matcher types

@@ -74,8 +74,8 @@ class View:
         alive = np.ones(self.size, dtype=bool)
         for reader, offset, _arrays in self.leaves:
             if reader.has_deletions():
-                for docnum in reader.deleted_docs():
-                    alive[offset + docnum] = False
+                deleted = np.fromiter(reader.deleted_docs_set, dtype=np.int64)
+                alive[offset + deleted] = False
         self.alive = alive
         self._avg: dict[str, float] = {}
 

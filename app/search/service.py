@@ -115,7 +115,7 @@ def search(user, request: SearchRequest) -> SearchPage:
     result = engine.evaluate(view, parsed, access, request.filters, request.sort, offset, request.per_page)
     if result.total == 0 and not parsed.is_empty:
         page.suggestion = _suggest_correction(view, parsed, access, request.filters)
-        if len(parsed.groups) > 1:
+        if len(parsed.groups) > 1 and not parsed.number_keys:  # a missing number is not "some of the words"
             fallback = engine.evaluate(view, parsed, access, request.filters, request.sort, offset,
                                        request.per_page, any_word=True)
             if fallback.total:

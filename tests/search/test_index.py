@@ -1,0 +1,96 @@
+"""Index lifecycle: atomic rebuild, schema check at start, verify, a missing index."""
+import os
+import shutil
+
+from app.extensions import db
+from app.models import Document
+from app.search import index as search_index
+from tests.helpers import login
+from tests.search.conftest import top_ids
+
+
+def test_rebuild_is_atomic_and_search_answers_meanwhile(app, make_user, make_document):
+    make_user("lan")
+    doc = make_document(title="Kế hoạch chuyển đổi số")
+    index_dir = app.config["INDEX_DIR"]
+    before = search_index.current_name(index_dir)
+    seen_during = []
+
+    def progress(kind, count):
+        seen_during.append((search_index.current_name(index_dir), top_ids(app, "lan", "chuyen doi so")[0]))
+
+    with app.test_request_context():
+        from app import search
+
+        result = search.rebuild(progress=progress)
+    after = search_index.current_name(index_dir)
+    assert after != before and result["counts"] == {"document": 1}
+    assert seen_during and all(name == before and ids == [doc] for name, ids in seen_during)
+    assert sorted(e for e in os.listdir(index_dir) if e.startswith("ix-")) == [after]
+    assert top_ids(app, "lan", "chuyen doi so")[0] == [doc]
+
+
+def test_changed_schema_is_detected_and_reported(app, client, make_user, make_document):
+    make_user("quantri", roles=["admin"])
+    make_document(title="Kế hoạch chuyển đổi số")
+    index_dir = app.config["INDEX_DIR"]
+    with open(os.path.join(index_dir, search_index.current_name(index_dir), search_index.FORMAT_FILE), "w") as fh:
+        fh.write("schema-0/analysis-0\n")
+    search_index.searchers.clear()
+    login(client, "quantri")
+    home = client.get("/").get_data(as_text=True)
+    assert "Chỉ mục tìm kiếm cần dựng lại" in home and "cấu trúc chỉ mục đã thay đổi" in home
+    page = client.get("/search?q=chuyen+doi+so")
+    assert page.status_code == 200 and "đang được dựng lại" in page.get_data(as_text=True)
+    assert client.get("/api/search?q=x").status_code == 503
+    result = app.test_cli_runner().invoke(args=["search", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "Chỉ mục tìm kiếm cần dựng lại" not in client.get("/").get_data(as_text=True)
+    assert "1</strong> kết quả" in client.get("/search?q=chuyen+doi+so").get_data(as_text=True)
+
+
+def test_missing_index_keeps_pages_working(app, client, make_user, make_document):
+    make_user("lan")
+    doc = make_document(title="Kế hoạch chuyển đổi số")
+    shutil.rmtree(app.config["INDEX_DIR"])
+    os.makedirs(app.config["INDEX_DIR"])
+    search_index.searchers.clear()
+    login(client, "lan")
+    assert client.get(f"/documents/{doc}").status_code == 200
+    assert client.get("/documents/").status_code == 200
+    page = client.get("/search?q=chuyen+doi+so")
+    assert page.status_code == 200 and "đang được dựng lại" in page.get_data(as_text=True)
+    assert app.test_cli_runner().invoke(args=["search", "rebuild"]).exit_code == 0
+    assert "1</strong> kết quả" in client.get("/search?q=chuyen+doi+so").get_data(as_text=True)
+
+
+def test_verify_reports_missing_stale_and_extra(app, make_document):
+    kept = make_document(title="Văn bản còn")
+    changed = make_document(title="Văn bản sửa ngoài hệ thống")
+    removed = make_document(title="Văn bản xóa ngoài hệ thống")
+    runner = app.test_cli_runner()
+    clean = runner.invoke(args=["search", "verify"])
+    assert clean.exit_code == 0 and "Thiếu: 0 · Cũ: 0 · Thừa: 0" in clean.output
+    with app.app_context():  # changes that bypass the services (and so the index)
+        db.session.execute(db.update(Document).where(Document.id == changed).values(version=Document.version + 5))
+        db.session.execute(db.update(Document).where(Document.id == removed).values(deleted_at=db.func.now()))
+        db.session.commit()
+        from app.search import service
+
+        service.remove_record("document", kept)
+    drift = runner.invoke(args=["search", "verify"])
+    assert drift.exit_code == 1
+    assert f"thiếu: document:{kept}" in drift.output
+    assert f"cũ: document:{changed}" in drift.output
+    assert f"thừa: document:{removed}" in drift.output
+    assert runner.invoke(args=["search", "rebuild"]).exit_code == 0
+    assert runner.invoke(args=["search", "verify"]).exit_code == 0
+
+
+def test_import_leaves_the_index_exact(app, noise_file, make_unit):
+    make_unit("VPC")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["documents", "import", str(noise_file)]).exit_code == 0
+    assert runner.invoke(args=["documents", "import", str(noise_file)]).exit_code == 0
+    result = runner.invoke(args=["search", "verify"])
+    assert result.exit_code == 0, result.output
