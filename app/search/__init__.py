@@ -12,6 +12,7 @@ from app.search.service import (  # noqa: F401
     SearchPage,
     SearchRequest,
     VerifyReport,
+    index_bulk,
     index_records,
     rebuild,
     record_changed,

@@ -78,7 +78,7 @@ def bigram_analyzer():
 
 
 # Bumped whenever the analysis above changes: the index must then be rebuilt.
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 
 
 @lru_cache(maxsize=1)
@@ -113,16 +113,22 @@ _TERMS = {"exact": syllables, "folded": folded_syllables,
 
 
 class SyllableField(TEXT):
-    """A TEXT field (frequencies, no positions) whose terms come from one of the functions
-    above; ``scorable=False`` skips Whoosh's per-posting length bookkeeping when the
-    ranking takes the length from another field."""
+    """A TEXT field whose terms come from one of the functions above: frequencies only, or
+    with ``positions=True`` also where each syllable stands (for phrases and proximity)."""
 
-    def __init__(self, kind: str, scorable: bool = True):
+    def __init__(self, kind: str, positions: bool = False):
         analyzer = {"exact": exact_analyzer, "folded": folded_analyzer, "bigram": bigram_analyzer}[kind]()
-        super().__init__(analyzer=analyzer, phrase=False)
+        super().__init__(analyzer=analyzer, phrase=positions)
         self.kind = kind
-        self.scorable = scorable
+        self.positions = positions
 
     def index(self, value, **kwargs):
-        counts = Counter(_TERMS[self.kind](value))
-        return [(word.encode("utf-8"), freq, float(freq), pack_uint(freq)) for word, freq in counts.items()]
+        words = _TERMS[self.kind](value)
+        if not self.positions:
+            counts = Counter(words)
+            return [(word.encode("utf-8"), freq, float(freq), pack_uint(freq)) for word, freq in counts.items()]
+        where: dict[str, list[int]] = {}
+        for position, word in enumerate(words):
+            where.setdefault(word, []).append(position)
+        encode = self.format.encode
+        return [(word.encode("utf-8"), len(spots), float(len(spots)), encode(spots)) for word, spots in where.items()]

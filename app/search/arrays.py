@@ -87,6 +87,41 @@ class SegmentArrays:
                 self._postings.popitem(last=False)
         return arrays
 
+    def positions(self, field: str, term: str, wanted: np.ndarray) -> dict[int, list[int]]:
+        """Return ``{docnum: [positions]}`` of ``term`` for the (sorted, segment-local) ``wanted`` docnums."""
+        found: dict[int, list[int]] = {}
+        if not len(wanted):
+            return found
+        with self._lock:
+            try:
+                matcher = self._reader.postings(field, term)
+            except TermNotFound:
+                return found
+            if isinstance(matcher, FilterMatcher):
+                matcher = matcher.child
+            decode = matcher.format.decode_positions
+            if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+                while not matcher._atend:
+                    if matcher._maxid >= wanted[0]:
+                        matcher._read_data()
+                        ids = np.cumsum(np.asarray(matcher._data[0], dtype=np.int64))
+                        hits = np.flatnonzero(np.isin(ids, wanted, assume_unique=True))
+                        if len(hits):
+                            values = matcher._data[2]
+                            for i in hits:
+                                found[int(ids[i])] = decode(values[i])
+                    if matcher._lastblock or matcher._maxid >= wanted[-1]:
+                        break
+                    matcher._goto(matcher._nextoffset)
+                return found
+            wanted_set = set(int(d) for d in wanted)
+            while matcher.is_active():
+                docnum = matcher.id()
+                if docnum in wanted_set:
+                    found[docnum] = decode(matcher.value())
+                matcher.next()
+        return found
+
     def lengths(self, field: str) -> np.ndarray:
         found = self._lengths.get(field)
         if found is None:

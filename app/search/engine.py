@@ -17,10 +17,12 @@ from app.search.query import Alternative, ParsedQuery
 K1, B = 1.2, 0.75
 FACET_FIELDS = ("kind", "category", "doc_type", "issuer", "fields", "year", "status", "unit")
 WEIGHTS = {  # field → weight of a matching term
-    "content_f": 1.0, "title_f": 2.5, "head": 0.8, "content_bi": 1.5, "title_bi": 3.0,
+    "content_f": 1.0, "title_f": 2.5, "head": 0.8, "title_bi": 3.0,
 }
 # Fields indexed without lengths borrow them from the folded view of the same text.
-LENGTH_FIELD = {"content_bi": "content_f", "title_bi": "title_f"}
+LENGTH_FIELD = {"title_bi": "title_f"}
+PROXIMITY = 4.0  # at most, for syllables side by side but not in the typed order
+RERANK_DEPTH = 60
 PHRASE_IN_TITLE, PHRASE_IN_CONTENT = 12.0, 6.0
 NUMBER_EXACT, NUMBER_PREFIX, TYPE_MATCH = 1000.0, 400.0, 50.0
 
@@ -98,6 +100,15 @@ class View:
         result[ids] = True
         return result
 
+    def positions(self, field_name: str, term: str, docnums: np.ndarray) -> dict[int, list[int]]:
+        """Return ``{docnum: positions}`` of ``term`` in the given (sorted, global) docnums."""
+        found: dict[int, list[int]] = {}
+        for _reader, offset, arrays in self.leaves:
+            local = docnums[(docnums >= offset) & (docnums < offset + arrays.doc_count)] - offset
+            for docnum, spots in arrays.positions(field_name, term, local).items():
+                found[docnum + offset] = spots
+        return found
+
     def lengths(self, field_name: str) -> np.ndarray:
         parts = [arrays.lengths(field_name) for _r, _o, arrays in self.leaves]
         return np.concatenate(parts) if len(parts) != 1 else parts[0]
@@ -147,13 +158,76 @@ def _add(scores: np.ndarray, ids: np.ndarray, values: np.ndarray) -> None:
 
 def _alternative_mask(view: View, alt: Alternative) -> np.ndarray:
     mask = None
-    # Rarest lists first keeps intermediate masks sparse; bigrams are usually rarer than syllables.
-    for field_name, term in [("content_bi", b) for b in alt.bigrams] + [("content_f", u) for u in alt.unigrams]:
-        m = view.mask(field_name, term)
+    for term in alt.unigrams:
+        m = view.mask("content_f", term)
         mask = m if mask is None else (mask & m)
         if not mask.any():
             break
-    return mask if mask is not None else np.zeros(view.size, dtype=bool)
+    if mask is None:
+        return np.zeros(view.size, dtype=bool)
+    if alt.phrase and mask.any():
+        candidates = np.flatnonzero(mask)
+        keep = np.zeros(view.size, dtype=bool)
+        keep[list(_phrase_docs(view, alt.unigrams, candidates))] = True
+        mask &= keep
+    return mask
+
+
+def _term_positions(view: View, terms: list[str], docnums: np.ndarray) -> dict[str, dict[int, list[int]]]:
+    return {term: view.positions("content_f", term, docnums) for term in dict.fromkeys(terms)}
+
+
+def _phrase_docs(view: View, terms: list[str], docnums: np.ndarray) -> set[int]:
+    """The docnums where ``terms`` stand side by side, in order."""
+    where = _term_positions(view, terms, docnums)
+    found = set()
+    first = where[terms[0]]
+    for docnum, starts in first.items():
+        later = [set(where[t].get(docnum, ())) for t in terms[1:]]
+        if any(all(start + i + 1 in spots for i, spots in enumerate(later)) for start in starts):
+            found.add(docnum)
+    return found
+
+
+def proximity_bonus(view: View, parsed: ParsedQuery, docnums: np.ndarray) -> np.ndarray:
+    """For each docnum: a bonus when the typed syllables stand as a phrase, or close together."""
+    bonus = np.zeros(len(docnums), dtype=np.float32)
+    terms = parsed.sequence
+    if len(terms) < 2 or not len(docnums):
+        return bonus
+    ordered = np.sort(docnums)
+    where = _term_positions(view, terms, ordered)
+    distinct = list(dict.fromkeys(terms))
+    for i, docnum in enumerate(docnums.tolist()):
+        lists = [where[t].get(docnum) for t in distinct]
+        if any(not spots for spots in lists):
+            continue
+        if any(all(start + k in set(where[terms[k]].get(docnum, ())) for k in range(1, len(terms)))
+               for start in where[terms[0]][docnum]):
+            bonus[i] = PHRASE_IN_CONTENT
+            continue
+        span = _smallest_window(lists)
+        bonus[i] = PROXIMITY * len(distinct) / span if span else 0.0
+    return bonus
+
+
+def _smallest_window(lists: list[list[int]]) -> int:
+    """Length of the smallest window holding one position from every list."""
+    events = sorted((pos, k) for k, spots in enumerate(lists) for pos in spots[:200])
+    need, have, counts, best, left = len(lists), 0, [0] * len(lists), None, 0
+    for right, (pos, k) in enumerate(events):
+        counts[k] += 1
+        if counts[k] == 1:
+            have += 1
+        while have == need:
+            width = pos - events[left][0] + 1
+            best = width if best is None else min(best, width)
+            lk = events[left][1]
+            counts[lk] -= 1
+            if counts[lk] == 0:
+                have -= 1
+            left += 1
+    return best or 0
 
 
 def match_mask(view: View, parsed: ParsedQuery, any_word: bool = False) -> np.ndarray:
@@ -185,21 +259,13 @@ def score(view: View, parsed: ParsedQuery, candidates: np.ndarray) -> np.ndarray
             for term in alt.unigrams:
                 view.bm25(scores, "content_f", term, WEIGHTS["content_f"])
                 view.bm25(scores, "title_f", term, WEIGHTS["title_f"])
-            for term in alt.bigrams:
-                view.bm25(scores, "content_bi", term, WEIGHTS["content_bi"])
-                view.bm25(scores, "title_bi", term, WEIGHTS["title_bi"])
     for term in parsed.phrase_bigrams:
-        if not any(term in alt.bigrams for g in parsed.groups for alt in g.alternatives):
-            view.bm25(scores, "content_bi", term, WEIGHTS["content_bi"])
-            view.bm25(scores, "title_bi", term, WEIGHTS["title_bi"])
+        view.bm25(scores, "title_bi", term, WEIGHTS["title_bi"])
     if parsed.phrase_bigrams:
         in_title = np.ones(view.size, dtype=bool)
-        in_content = np.ones(view.size, dtype=bool)
         for term in parsed.phrase_bigrams:
             in_title &= view.mask("title_bi", term)
-            in_content &= view.mask("content_bi", term)
         scores[in_title] += PHRASE_IN_TITLE
-        scores[in_content] += PHRASE_IN_CONTENT
     for term in parsed.exact:  # the accents the user typed, matched exactly in title and summary
         view.bm25(scores, "head", term, WEIGHTS["head"])
     for key in parsed.number_keys:
@@ -263,11 +329,14 @@ def evaluate(view: View, parsed: ParsedQuery, access: Access, filters: Filters, 
         order = np.lexsort((-candidates, -dates))
     else:
         relevance = score(view, parsed, matched)[candidates]
-        wanted = min(total, offset + limit)
-        if wanted < len(candidates):
-            top = np.argpartition(-relevance, wanted - 1)[:wanted]
+        # Proximity needs positions, so it is computed for the best-scored part only: deep enough
+        # that a phrase match below the page is still lifted onto it.
+        depth = min(total, max(offset + limit + 40, RERANK_DEPTH))
+        if depth < len(candidates):
+            top = np.argpartition(-relevance, depth - 1)[:depth]
         else:
             top = np.arange(len(candidates))
+        relevance[top] += proximity_bonus(view, parsed, candidates[top])
         order = top[np.lexsort((-candidates[top], -dates[top], -relevance[top]))]
     page = order[offset:offset + limit]
     evaluation.docnums = [int(candidates[i]) for i in page]

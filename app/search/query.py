@@ -33,10 +33,10 @@ _TYPED_NUMBER = re.compile(
 
 @dataclass
 class Alternative:
-    """One way to satisfy a requirement: every unigram and every bigram present."""
+    """One way to satisfy a requirement: every syllable present (side by side when ``phrase``)."""
 
     unigrams: list[str] = field(default_factory=list)
-    bigrams: list[str] = field(default_factory=list)
+    phrase: bool = False
 
 
 @dataclass
@@ -57,6 +57,7 @@ class ParsedQuery:
     exact: list[str] = field(default_factory=list)         # accented syllables, when the user typed accents
     folded: list[str] = field(default_factory=list)        # every folded syllable (for highlighting)
     phrase_bigrams: list[str] = field(default_factory=list)
+    sequence: list[str] = field(default_factory=list)       # folded syllables in the order typed (proximity)
 
     @property
     def is_empty(self) -> bool:
@@ -110,7 +111,7 @@ def parse(raw: str | None) -> ParsedQuery:
     for phrase in phrases:
         folded = folded_syllables(phrase)
         if folded:
-            parsed.groups.append(Group([Alternative(unigrams=folded, bigrams=bigrams(folded))], label=phrase))
+            parsed.groups.append(Group([Alternative(unigrams=folded, phrase=len(folded) > 1)], label=phrase))
             parsed.folded += folded
             parsed.phrase_bigrams += bigrams(folded)
 
@@ -120,6 +121,7 @@ def parse(raw: str | None) -> ParsedQuery:
     parsed.phrase_bigrams += bigrams(folded)
     if any(vntext.fold(s) != s for s in exact) or any(vntext.fold(p) != p for p in phrases):
         parsed.exact = [s for s in exact + [w for p in phrases for w in syllables(p)] if vntext.fold(s) != s]
+    parsed.sequence = folded[:16]
     parsed.groups += _groups_with_abbreviations(folded)
     parsed.groups = parsed.groups[:MAX_GROUPS]
     parsed.folded = list(dict.fromkeys(parsed.folded))[:64]
@@ -138,8 +140,9 @@ def _groups_with_abbreviations(folded: list[str]) -> list[Group]:
             words = folded[i:i + size]
             short = table.get(" ".join(words))
             if short:
-                groups.append(Group([Alternative(unigrams=words, bigrams=bigrams(words)),
-                                     Alternative(unigrams=short)], label=" ".join(words)))
+                # Typed out, the words are required as usual (anywhere); the phrase only ranks higher.
+                groups.append(Group([Alternative(unigrams=words), Alternative(unigrams=short)],
+                                    label=" ".join(words)))
                 i += size
                 matched = True
                 break
@@ -148,8 +151,7 @@ def _groups_with_abbreviations(folded: list[str]) -> list[Group]:
         word = folded[i]
         expansion = table.get(word)
         if expansion and " " not in word:
-            groups.append(Group([Alternative(unigrams=[word]),
-                                 Alternative(unigrams=expansion, bigrams=bigrams(expansion))], label=word))
+            groups.append(Group([Alternative(unigrams=[word]), Alternative(unigrams=expansion)], label=word))
         else:
             groups.append(Group([Alternative(unigrams=[word])], label=word))
         i += 1

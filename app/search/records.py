@@ -81,7 +81,6 @@ def _document_fields(doc) -> dict:
         "title_f": doc.title,
         "title_bi": doc.title,
         "content_f": content,
-        "content_bi": content,
         "number": ",".join(number_terms(doc.number)),
         "number_display": doc.number,
         "category": doc.category,

@@ -4,7 +4,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
 from app.search.analysis import ANALYZER_VERSION, SyllableField
 
 # Bumped whenever fields change; with the analyzer version it decides whether the index is current.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 INDEX_FORMAT = f"schema-{SCHEMA_VERSION}/analysis-{ANALYZER_VERSION}"
 
 KINDS = {
@@ -16,8 +16,8 @@ KINDS = {
 
 
 def make_schema() -> Schema:
-    """Return the Whoosh schema. Text fields keep no positions: phrases are matched through bigrams.
-    Ranking takes lengths from the folded fields for the other views of the same text."""
+    """Return the Whoosh schema. The folded content keeps positions (phrases, proximity); the
+    short title keeps bigrams instead. Ranking takes lengths from the folded fields."""
     return Schema(
         uid=ID(unique=True, stored=True),          # "document:42"
         kind=ID(stored=True),
@@ -25,9 +25,7 @@ def make_schema() -> Schema:
         head=SyllableField("exact"),              # title and summary with their accents, for exact-accent ranking
         title_f=SyllableField("folded"),
         title_bi=SyllableField("bigram"),
-        content_f=SyllableField("folded"),        # number, title, summary, body, attachments' text
-
-        content_bi=SyllableField("bigram"),
+        content_f=SyllableField("folded", positions=True),  # number, title, summary, body, attachments' text
         number=KEYWORD(stored=True, lowercase=False, commas=True),  # number keys and their prefixes
         number_display=STORED(),
         category=ID(),

@@ -256,6 +256,43 @@ def index_records(kind: str, ids: list[int]) -> None:
             raise
 
 
+def index_bulk(kind: str, ids: list[int], progress=None) -> None:
+    """Index many records at once (imports): streamed in batches, written with both cores
+    when there are many. Searches see them at the final commit."""
+    if not ids:
+        return
+    source = SOURCES[kind]
+    index_dir = _index_dir()
+    with index.write_lock(index_dir, timeout=600):
+        try:
+            ix = index.open_current(index_dir)
+        except index.IndexUnavailable as exc:
+            if exc.reason != "missing":
+                raise
+            _create_empty(index_dir)
+            ix = index.open_current(index_dir)
+        procs = max(1, min(2, os.cpu_count() or 1)) if len(ids) >= 2000 else 1
+        writer = ix.writer(procs=procs, limitmb=128, timeout=30.0) if procs > 1 else index.writer(ix)
+        try:
+            done = 0
+            for start in range(0, len(ids), REBUILD_BATCH):
+                chunk = ids[start:start + REBUILD_BATCH]
+                rows = {row.id: row for row in source.load(chunk)}
+                for record_id in chunk:
+                    if record_id in rows:
+                        writer.update_document(**source.fields(rows[record_id]))
+                    else:
+                        writer.delete_by_term("uid", f"{kind}:{record_id}")
+                db.session.expunge_all()
+                done += len(chunk)
+                if progress:
+                    progress(done)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+
+
 def _create_empty(index_dir: str) -> None:
     name, _path, _ix = index.new_index_folder(index_dir)
     index.activate(index_dir, name)

@@ -96,8 +96,7 @@ def validate(data: DocumentData, document: Document | None = None) -> DocumentDa
         data.unit_ids = []
     if data.effective_on and data.issued_on and data.effective_on < data.issued_on:
         raise DocumentError("Ngày có hiệu lực không thể trước ngày ban hành.")
-    known_fields = set(db.session.scalars(db.select(ReformField.id)))
-    if not set(data.field_ids) <= known_fields:
+    if not set(data.field_ids) <= _reform_field_ids():
         raise DocumentError("Lĩnh vực CCHC không hợp lệ.")
     if data.unit_ids:
         known_units = set(db.session.scalars(db.select(Unit.id).where(Unit.id.in_(data.unit_ids))))
@@ -108,6 +107,15 @@ def validate(data: DocumentData, document: Document | None = None) -> DocumentDa
         if duplicate is not None and (document is None or duplicate.id != document.id):
             raise DocumentError(f"Văn bản số {data.number} của {data.issuer or 'cơ quan này'} đã có trong thư viện.")
     return data
+
+
+def _reform_field_ids() -> set[int]:
+    """The 7 reform fields are reference data: read once per request or command."""
+    from flask import g
+
+    if "reform_field_ids" not in g:
+        g.reform_field_ids = set(db.session.scalars(db.select(ReformField.id)))
+    return g.reform_field_ids
 
 
 def validate_for_import(data: DocumentData) -> DocumentData:
@@ -145,8 +153,9 @@ def _apply(document: Document, data: DocumentData) -> None:
     document.status = data.status
     document.body = data.body
     document.visibility = data.visibility
-    document.fields = list(db.session.scalars(db.select(ReformField).where(ReformField.id.in_(data.field_ids))))
-    document.units = list(db.session.scalars(db.select(Unit).where(Unit.id.in_(data.unit_ids))))
+    # session.get() answers from the identity map after the first load: no query per document.
+    document.fields = [db.session.get(ReformField, field_id) for field_id in data.field_ids]
+    document.units = [db.session.get(Unit, unit_id) for unit_id in data.unit_ids]
 
 
 SNAPSHOT_LABELS = {
@@ -158,11 +167,11 @@ SNAPSHOT_LABELS = {
 }
 
 
-def snapshot(document: Document) -> dict:
+def snapshot(document: Document, new: bool = False) -> dict:
     """Return the document's state as plain JSON data (what a revision stores)."""
     relations = db.session.scalars(
         db.select(DocumentRelation).where(DocumentRelation.source_id == document.id).order_by(DocumentRelation.id)
-    ).all() if document.id else []
+    ).all() if document.id and not new else []
     return {
         "category": document.category,
         "doc_type": document.doc_type,
@@ -185,7 +194,7 @@ def snapshot(document: Document) -> dict:
 
 def _record_revision(document: Document, action: str, user: User | None, before: dict | None) -> DocumentRevision:
     db.session.flush()  # assigns id and bumps version
-    after = snapshot(document)
+    after = snapshot(document, new=before is None)
     changed = [key for key in after if before is None or before.get(key) != after.get(key)]
     revision = DocumentRevision(
         document_id=document.id, version=document.version, action=action, changed_fields=changed,
@@ -195,13 +204,16 @@ def _record_revision(document: Document, action: str, user: User | None, before:
     return revision
 
 
-def refresh_citations(source_kind: str, source_id: int, *texts: str, own_number: str | None = None) -> None:
+def refresh_citations(source_kind: str, source_id: int, *texts: str, own_number: str | None = None,
+                      new: bool = False) -> None:
     """Replace the citations of one text source with the document numbers its texts mention."""
     own = vntext.number_key(own_number)
     keys = {vntext.number_key(number) for text in texts for _, _, number in vntext.find_numbers(text)}
     keys.discard(own)
     keys.discard(None)
-    db.session.execute(db.delete(Citation).where(Citation.source_kind == source_kind, Citation.source_id == source_id))
+    if not new:
+        db.session.execute(db.delete(Citation).where(Citation.source_kind == source_kind,
+                                                     Citation.source_id == source_id))
     for key in sorted(keys):
         db.session.add(Citation(source_kind=source_kind, source_id=source_id, number_key=key))
 
@@ -254,7 +266,7 @@ def create_document(data: DocumentData, user: User | None, uploads: list[StoredU
             _attach(document, upload, user)
         _record_revision(document, "create", user, None)
         refresh_citations("document", document.id, document.title, document.summary, document.body,
-                          own_number=document.number)
+                          own_number=document.number, new=True)
         if commit:
             db.session.commit()
             _indexed(document.id)
