@@ -166,6 +166,27 @@ def flask_cmd(*args: str) -> list[str]:
     return [FLASK, "--app", "wsgi", *args]
 
 
+def code_stamp() -> tuple[float, str]:
+    """The newest modification time among the portal's code files, and which file it is.
+
+    Others edit the app while benchmarks run: a run whose code changed midway mixes versions.
+    """
+    newest, which = 0.0, ""
+    for top in ("app", "migrations", "wsgi.py"):
+        root_path = os.path.join(REPO_ROOT, top)
+        paths = [root_path] if os.path.isfile(root_path) else [
+            os.path.join(r, f) for r, _d, files in os.walk(root_path) for f in files
+            if f.endswith((".py", ".txt", ".html", ".ini", ".mako"))]
+        for path in paths:
+            try:
+                mtime = os.path.getmtime(path)
+            except OSError:
+                continue
+            if mtime > newest:
+                newest, which = mtime, os.path.relpath(path, REPO_ROOT)
+    return newest, which
+
+
 # Corpus and queries
 
 def ensure_corpus(n: int, seed: int, out_dir: str) -> str:
@@ -523,6 +544,9 @@ def print_summary(res: dict) -> None:
     counts = re.search(r"(\d+)\D+(\d+)\D+(\d+)\D+(\d+)", imp.get("stdout", ""))
     stored = f", portal stored {counts.group(1)} (later lines with the same number+issuer update)" if counts else ""
     log(f"documents: {n}   (corpus seed {res['seed']}{stored}; repeat {res['repeat']}, {len(res['queries'])} queries)")
+    code = res.get("code") or {}
+    log(f"code: newest file {code.get('newest_file')} modified {code.get('newest_mtime')}; "
+        f"{res['machine']['cpus']} CPUs, Python {res['machine']['python']}, SQLite {res['machine']['sqlite']}")
     log(f"{'':24}{'portal (Whoosh+numpy)':25}{'FTS5 (C)':15}{'ratio':8}")
     imp_s = f"{fmt(portal_dps, '.0f')}" + ("" if imp.get("returncode") == 0 else " (import FAILED)")
     log(f"{'import docs/s':24}{imp_s:25}{fmt(fts_dps, '.0f'):15}{rx(r_import):8}(target ≥ 0.33)"
@@ -608,6 +632,7 @@ def main() -> int:
     child_dir = os.path.join(out_dir, f"children-{n}")
     os.makedirs(child_dir, exist_ok=True)
 
+    stamp_before = code_stamp()
     res = {"docs": n, "seed": args.seed, "repeat": args.repeat, "queries": queries, "corpus": corpus,
            "instance": instance, "phases": {}, "problems": [], "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
            "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "sqlite": sqlite3.sqlite_version}}
@@ -666,6 +691,13 @@ def main() -> int:
         res["fts5"] = fts5_queries(fts_path, queries, args.repeat)
         res["problems"] += [f"fts5: {e}" for e in res["fts5"].get("errors", [])]
 
+        stamp_after = code_stamp()
+        res["code"] = {"newest_file": stamp_after[1],
+                       "newest_mtime": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(stamp_after[0]))}
+        if stamp_after != stamp_before:
+            res["problems"].append(
+                f"the portal's code changed during this run ({stamp_after[1]} at {res['code']['newest_mtime']}): "
+                "the figures may mix versions, run again")
         for q in queries:
             p = res["portal"].get("per_query", {}).get(q, {})
             if p.get("total") == 0:

@@ -12,6 +12,7 @@ from app.search.service import (  # noqa: F401
     SearchPage,
     SearchRequest,
     VerifyReport,
+    bulk_writer,
     index_bulk,
     index_records,
     rebuild,

@@ -2,6 +2,7 @@
 rebuild, verify. Routes and services call these functions and never touch Whoosh."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -291,6 +292,64 @@ def index_bulk(kind: str, ids: list[int], progress=None) -> None:
         except BaseException:
             writer.cancel()
             raise
+
+
+class BulkSink:
+    """Receives index entries during a bulk import; written when the import ends."""
+
+    def __init__(self, writer, kind: str):
+        self._writer = writer
+        self.kind = kind
+        self.count = 0
+        self._seen: set[str] = set()
+        # A record changed twice in one import: the helper processes cannot replace an entry
+        # another one holds, so the last version is written after their commit.
+        self.late: dict[str, dict] = {}
+
+    def fields_of(self, record) -> dict:
+        return SOURCES[self.kind].fields(record)
+
+    def put_fields(self, fields: dict) -> None:
+        """Queue the index entry of a committed database row (replacing any older one)."""
+        uid = fields["uid"]
+        if uid in self._seen:
+            self.late[uid] = fields
+        else:
+            self._seen.add(uid)
+            self._writer.update_document(**fields)
+        self.count += 1
+
+
+@contextlib.contextmanager
+def bulk_writer(kind: str):
+    """Hold the index writer for a whole import. With two cores the entries are analysed and
+    written by helper processes while the import goes on with the database; everything
+    becomes searchable at the end, in one commit. On an error nothing is written (the
+    database stays the truth: ``search verify`` / ``rebuild`` repair)."""
+    index_dir = _index_dir()
+    with index.write_lock(index_dir, timeout=600):
+        try:
+            ix = index.open_current(index_dir)
+        except index.IndexUnavailable as exc:
+            if exc.reason != "missing":
+                raise
+            _create_empty(index_dir)
+            ix = index.open_current(index_dir)
+        procs = max(1, min(2, os.cpu_count() or 1))
+        writer = ix.writer(procs=procs, limitmb=96, multisegment=True, timeout=30.0) if procs > 1 \
+            else index.writer(ix)
+        sink = BulkSink(writer, kind)
+        try:
+            yield sink
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        if sink.late:
+            late_writer = index.writer(index.open_current(index_dir))
+            for fields in sink.late.values():
+                late_writer.update_document(**fields)
+            late_writer.commit()
 
 
 def _create_empty(index_dir: str) -> None:

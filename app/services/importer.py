@@ -124,36 +124,47 @@ def import_jsonl(lines: Iterable[str], progress: Callable[[int], None] | None = 
     """Import documents from JSON lines (streamed: one line in memory at a time); return the counts.
 
     Each bad line is reported with its number and reason; the others still go in. Commits every
-    ``BATCH_SIZE`` documents; a batch that fails to commit is retried line by line.
+    ``BATCH_SIZE`` documents; a batch that fails to commit is retried line by line. The search
+    index is written alongside (by helper processes) and updated in one commit at the end.
     """
+    from app import search
+
+    with search.bulk_writer("document") as sink:
+        return _import_lines(lines, progress, sink)
+
+
+def _import_lines(lines, progress, sink) -> ImportReport:
     report = ImportReport()
     lookups = _Lookups()
     batch: list[tuple[int, dict]] = []
-    changed: list = []
-    to_index: list[int] = []  # indexed together at the end: one bulk write is much faster than many
+    entries: list[dict] = []  # index entries of the batch, sent only once the batch is committed
+    counts = (0, 0, 0)
 
     def flush():
+        nonlocal counts
         if not batch:
             return
-        counts = (report.created, report.updated, report.unchanged)
         try:
-            ids = [doc.id for doc in changed]
             db.session.commit()
-            to_index.extend(ids)
+            for fields in entries:
+                sink.put_fields(fields)
         except Exception:  # a database-level failure: isolate the line that causes it
             db.session.rollback()
             report.created, report.updated, report.unchanged = counts
             for line_no, record in batch:
                 try:
                     doc = _upsert(data_from_record(record, lookups), report)
+                    fields = sink.fields_of(doc) if doc is not None else None
                     db.session.commit()
-                    to_index.extend([doc.id] if doc is not None else [])
+                    if fields:
+                        sink.put_fields(fields)
                 except Exception as exc:  # noqa: BLE001 - reported per line
                     db.session.rollback()
                     report.failures.append((f"dòng {line_no}", str(exc)))
         batch.clear()
-        changed.clear()
+        entries.clear()
         db.session.expunge_all()
+        counts = (report.created, report.updated, report.unchanged)
 
     for line_no, line in enumerate(lines, start=1):
         if progress:
@@ -164,7 +175,7 @@ def import_jsonl(lines: Iterable[str], progress: Callable[[int], None] | None = 
             record = json.loads(line)
             doc = _upsert(data_from_record(record, lookups), report)
             if doc is not None:
-                changed.append(doc)
+                entries.append(sink.fields_of(doc))
         except json.JSONDecodeError as exc:
             report.failures.append((f"dòng {line_no}", f"JSON không hợp lệ ({exc.msg}, cột {exc.colno})"))
             continue
@@ -175,7 +186,6 @@ def import_jsonl(lines: Iterable[str], progress: Callable[[int], None] | None = 
         if len(batch) >= BATCH_SIZE:
             flush()
     flush()
-    _index(to_index, bulk=True)
     return report
 
 
