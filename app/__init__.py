@@ -57,4 +57,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app import cli
 
     cli.init_app(app)
+
+    if app.config["SEARCH_BACKGROUND_SYNC"]:
+        @app.before_request
+        def start_search_upkeep():
+            from app.search.outbox import start_background
+
+            start_background(app)
+
     return app

@@ -132,6 +132,42 @@ def init_app(app: Flask) -> None:
         counts = ", ".join(f"{kind}: {count}" for kind, count in result["counts"].items())
         click.echo(f"Đã dựng lại chỉ mục ({counts}) trong {result['seconds']:.1f} giây.")
 
+    @search.command("sync")
+    def search_sync():
+        """Apply every queued change to the index (what the web processes do after each commit)."""
+        from app.search import outbox
+
+        applied = outbox.sync(lock_timeout=120)
+        click.echo(f"Đã áp dụng {applied} thay đổi; còn chờ: {outbox.pending()}.")
+
+    @search.command("worker")
+    @click.option("--interval", default=1.0, show_default=True, help="Seconds between checks")
+    def search_worker(interval):
+        """Keep applying queued changes (one per node, if you prefer it to the web processes)."""
+        import time
+
+        from app.extensions import db
+        from app.search import index as search_index
+        from app.search import outbox
+
+        click.echo("Đang theo dõi thay đổi cần đưa vào chỉ mục (Ctrl+C để dừng)…")
+        delay = interval
+        while True:
+            try:
+                try:
+                    outbox.sync(lock_timeout=5.0)
+                except search_index.IndexUnavailable:
+                    outbox.rebuild_in_background(app)
+                delay = interval
+            except search_index.IndexBusy:
+                delay = interval
+            except Exception as exc:  # noqa: BLE001
+                click.echo(f"Lỗi khi cập nhật chỉ mục, sẽ thử lại: {exc}", err=True)
+                delay = min(60.0, delay * 2)
+            finally:
+                db.session.remove()
+            time.sleep(delay)
+
     @search.command("verify")
     def search_verify():
         """Report records missing from, stale in, or extra in the index; exit 1 on any drift."""

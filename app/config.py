@@ -66,4 +66,8 @@ def default_config(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_CSRF_SSL_STRICT": https,
         "PER_PAGE": 20,
+        # Search index upkeep (see app/search/sync.py).
+        "SEARCH_BACKGROUND_SYNC": os.environ.get("PORTAL_SEARCH_BACKGROUND", "1") != "0",
+        "SEARCH_SYNC_INTERVAL": 1.0,   # seconds between background catch-ups
+        "SEARCH_SYNC_WAIT": 2.0,       # how long a request waits for the index writer after a save
     }

@@ -99,6 +99,7 @@ def app_config(tmp_path, migrated_template):
         "SQLALCHEMY_DATABASE_URI": url,
         "TESTING": True,
         "PASSWORD_HASH_METHOD": FAST_HASH,
+        "SEARCH_BACKGROUND_SYNC": False,  # tests apply index changes explicitly or after each commit
     }
 
 

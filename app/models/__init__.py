@@ -28,3 +28,4 @@ from app.models.documents import (  # noqa: F401,E402
     document_fields,
     document_units,
 )
+from app.models.outbox import IndexChange  # noqa: F401,E402

@@ -1,8 +1,9 @@
 """Everything search lives here, behind one small interface, so routes never touch the engine:
 
-- ``index_records(kind, ids)`` / ``record_changed(kind, id)`` / ``remove_record(kind, id)``
+- ``note_change(kind, id)`` in the changing transaction, ``sync_after_commit()`` after it
+  (see ``app.search.outbox``); ``index_records(kind, ids)`` / ``remove_record(kind, id)``
 - ``search(user, SearchRequest)`` → ``SearchPage``; ``suggest(user, text)``; ``related(user, kind, id)``
-- ``rebuild()``, ``verify()``, ``status()``
+- ``rebuild()``, ``verify()``, ``status()``, ``sync()``
 
 The Whoosh index lives in ``INDEX_DIR`` (``instance/index`` by default).
 """
@@ -12,15 +13,14 @@ from app.search.service import (  # noqa: F401
     SearchPage,
     SearchRequest,
     VerifyReport,
-    bulk_writer,
-    index_bulk,
     index_records,
     rebuild,
-    record_changed,
     related,
     remove_record,
     search,
     status,
     suggest,
+    sync,
     verify,
 )
+from app.search.outbox import note_change, sync_after_commit  # noqa: F401,E402

@@ -33,7 +33,7 @@ def number_terms(number: str | None) -> list[str]:
 @dataclass
 class Source:
     kind: str
-    load: Callable[[list[int]], list]            # ids → live rows (skips missing or deleted)
+    load: Callable[..., list]                    # (ids, session=None) → live rows (skips missing or deleted)
     fields: Callable[[object], dict]             # row → index fields
     live_versions: Callable[[], Iterator[tuple[int, int]]]  # every (id, version) that should be indexed
     url: Callable[[int], str]
@@ -47,12 +47,12 @@ def _date_number(value) -> int:
 
 # Documents
 
-def _load_documents(ids):
+def _load_documents(ids, session=None):
     from app.models import Document
 
     if not ids:
         return []
-    return list(db.session.scalars(
+    return list((session or db.session).scalars(
         db.select(Document).where(Document.id.in_(ids), Document.deleted_at.is_(None))
         .options(selectinload(Document.attachments))))
 

@@ -2,9 +2,9 @@
 rebuild, verify. Routes and services call these functions and never touch Whoosh."""
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -257,101 +257,6 @@ def index_records(kind: str, ids: list[int]) -> None:
             raise
 
 
-def index_bulk(kind: str, ids: list[int], progress=None) -> None:
-    """Index many records at once (imports): streamed in batches, written with both cores
-    when there are many. Searches see them at the final commit."""
-    if not ids:
-        return
-    source = SOURCES[kind]
-    index_dir = _index_dir()
-    with index.write_lock(index_dir, timeout=600):
-        try:
-            ix = index.open_current(index_dir)
-        except index.IndexUnavailable as exc:
-            if exc.reason != "missing":
-                raise
-            _create_empty(index_dir)
-            ix = index.open_current(index_dir)
-        procs = max(1, min(2, os.cpu_count() or 1)) if len(ids) >= 2000 else 1
-        writer = ix.writer(procs=procs, limitmb=128, timeout=30.0) if procs > 1 else index.writer(ix)
-        try:
-            done = 0
-            for start in range(0, len(ids), REBUILD_BATCH):
-                chunk = ids[start:start + REBUILD_BATCH]
-                rows = {row.id: row for row in source.load(chunk)}
-                for record_id in chunk:
-                    if record_id in rows:
-                        writer.update_document(**source.fields(rows[record_id]))
-                    else:
-                        writer.delete_by_term("uid", f"{kind}:{record_id}")
-                db.session.expunge_all()
-                done += len(chunk)
-                if progress:
-                    progress(done)
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
-
-
-class BulkSink:
-    """Receives index entries during a bulk import; written when the import ends."""
-
-    def __init__(self, writer, kind: str):
-        self._writer = writer
-        self.kind = kind
-        self.count = 0
-        self._seen: set[str] = set()
-        # A record changed twice in one import: the helper processes cannot replace an entry
-        # another one holds, so the last version is written after their commit.
-        self.late: dict[str, dict] = {}
-
-    def fields_of(self, record) -> dict:
-        return SOURCES[self.kind].fields(record)
-
-    def put_fields(self, fields: dict) -> None:
-        """Queue the index entry of a committed database row (replacing any older one)."""
-        uid = fields["uid"]
-        if uid in self._seen:
-            self.late[uid] = fields
-        else:
-            self._seen.add(uid)
-            self._writer.update_document(**fields)
-        self.count += 1
-
-
-@contextlib.contextmanager
-def bulk_writer(kind: str):
-    """Hold the index writer for a whole import. With two cores the entries are analysed and
-    written by helper processes while the import goes on with the database; everything
-    becomes searchable at the end, in one commit. On an error nothing is written (the
-    database stays the truth: ``search verify`` / ``rebuild`` repair)."""
-    index_dir = _index_dir()
-    with index.write_lock(index_dir, timeout=600):
-        try:
-            ix = index.open_current(index_dir)
-        except index.IndexUnavailable as exc:
-            if exc.reason != "missing":
-                raise
-            _create_empty(index_dir)
-            ix = index.open_current(index_dir)
-        procs = max(1, min(2, os.cpu_count() or 1))
-        writer = ix.writer(procs=procs, limitmb=96, multisegment=True, timeout=30.0) if procs > 1 \
-            else index.writer(ix)
-        sink = BulkSink(writer, kind)
-        try:
-            yield sink
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        if sink.late:
-            late_writer = index.writer(index.open_current(index_dir))
-            for fields in sink.late.values():
-                late_writer.update_document(**fields)
-            late_writer.commit()
-
-
 def _create_empty(index_dir: str) -> None:
     name, _path, _ix = index.new_index_folder(index_dir)
     index.activate(index_dir, name)
@@ -367,13 +272,11 @@ def remove_record(kind: str, record_id: int) -> None:
         writer.commit()
 
 
-def record_changed(kind: str, record_id: int) -> None:
-    """Called after a commit that changed a record: update the index now; a failure is logged,
-    never shown to the user (``search verify`` reports the drift, ``search sync`` repairs it)."""
-    try:
-        index_records(kind, [record_id])
-    except Exception:  # noqa: BLE001
-        log.exception("index update failed for %s:%s", kind, record_id)
+def sync(lock_timeout: float = 30.0) -> int:
+    """Apply every queued change to the index; return how many (see ``app.search.outbox``)."""
+    from app.search import outbox
+
+    return outbox.sync(lock_timeout=lock_timeout)
 
 
 def rebuild(progress=None) -> dict:
@@ -383,71 +286,47 @@ def rebuild(progress=None) -> dict:
     Records changed while the rebuild ran are re-read just before the switch.
     Returns counts and timings.
     """
+    from app.search import outbox
+
     index_dir = _index_dir()
     started_at = time.time()
-    db_started = _db_now()
-    name, _path, ix = index.new_index_folder(index_dir)
+    snapshot_change = outbox.latest_change_id()  # the database as read from here on
+    name, path, ix = index.new_index_folder(index_dir)
     procs = max(1, min(2, os.cpu_count() or 1))
     writer = ix.writer(limitmb=128, procs=procs, multisegment=False) if procs > 1 else ix.writer(limitmb=256)
     counts = {}
     try:
-        for kind, source in SOURCES.items():
-            count = 0
-            batch = []
-            for record_id, _version in source.live_versions():
-                batch.append(record_id)
-                if len(batch) >= REBUILD_BATCH:
-                    count += _write_batch(writer, source, batch)
-                    batch = []
+        with outbox.own_session() as session:
+            for kind, source in SOURCES.items():
+                ids = [record_id for record_id, _version in source.live_versions()]
+                count = 0
+                for start in range(0, len(ids), REBUILD_BATCH):
+                    count += _write_batch(writer, source, ids[start:start + REBUILD_BATCH], session)
                     if progress:
                         progress(kind, count)
-            count += _write_batch(writer, source, batch)
-            if progress:
-                progress(kind, count)
-            counts[kind] = count
+                counts[kind] = count
         writer.commit(optimize=True)
     except BaseException:
         writer.cancel()
+        shutil.rmtree(path, ignore_errors=True)
         raise
     with index.write_lock(index_dir, timeout=120):
-        _catch_up(ix, db_started)
+        # Changes committed while the rebuild ran are applied before the new index goes live.
+        outbox.write_applied(path, snapshot_change)
+        outbox.apply_pending(ix, path)
         index.activate(index_dir, name)
     index.searchers.clear()
     return {"counts": counts, "seconds": time.time() - started_at, "folder": name}
 
 
-def _write_batch(writer, source, ids) -> int:
+def _write_batch(writer, source, ids, session) -> int:
     if not ids:
         return 0
-    rows = source.load(ids)
+    rows = source.load(ids, session)
     for row in rows:
         writer.add_document(**source.fields(row))
-    db.session.expunge_all()
+    session.expunge_all()
     return len(rows)
-
-
-def _db_now():
-    from app.clock import utcnow
-
-    return utcnow()
-
-
-def _catch_up(ix, since) -> None:
-    """Re-index documents changed after ``since`` into the new index (before it goes live)."""
-    from app.models import Document
-
-    changed = list(db.session.scalars(db.select(Document.id).where(Document.updated_at >= since)))
-    if not changed:
-        return
-    source = SOURCES["document"]
-    rows = {row.id: row for row in source.load(changed)}
-    writer = ix.writer(timeout=30.0)
-    for record_id in changed:
-        if record_id in rows:
-            writer.update_document(**source.fields(rows[record_id]))
-        else:
-            writer.delete_by_term("uid", f"document:{record_id}")
-    writer.commit()
 
 
 @dataclass

@@ -267,17 +267,25 @@ def create_document(data: DocumentData, user: User | None, uploads: list[StoredU
         _record_revision(document, "create", user, None)
         refresh_citations("document", document.id, document.title, document.summary, document.body,
                           own_number=document.number, new=True)
+        _note(document.id)
         if commit:
             db.session.commit()
             _indexed(document.id)
     return document
 
 
-def _indexed(document_id: int) -> None:
-    """After a commit: bring the search index in line with this document."""
+def _note(document_id: int) -> None:
+    """In the changing transaction: queue the document for the search index (the outbox)."""
     from app import search
 
-    search.record_changed("document", document_id)
+    search.note_change("document", document_id)
+
+
+def _indexed(document_id: int) -> None:
+    """After a commit: apply the queued change to the search index now if it is free."""
+    from app import search
+
+    search.sync_after_commit()
 
 
 def update_document(document: Document, data: DocumentData, user: User | None, expected_version: int,
@@ -306,6 +314,7 @@ def update_document(document: Document, data: DocumentData, user: User | None, e
             raise ConcurrentEditError(_conflict_message(fresh))
         refresh_citations("document", document.id, document.title, document.summary, document.body,
                           own_number=document.number)
+        _note(document.id)
         if commit:
             db.session.commit()
             _indexed(document.id)
@@ -340,6 +349,7 @@ def delete_document(document: Document, user: User) -> None:
     document.updated_at = document.deleted_at
     _record_revision(document, "delete", user, before)
     db.session.execute(db.delete(Citation).where(Citation.source_kind == "document", Citation.source_id == document.id))
+    _note(document.id)
     db.session.commit()
     _indexed(document.id)
 
@@ -352,6 +362,7 @@ def add_attachment(document: Document, upload: StoredUpload, user: User) -> Atta
         document.updated_by_id = user.id
         document.updated_at = utcnow()
         _record_revision(document, "attachment_added", user, before)
+        _note(document.id)
         db.session.commit()
     _indexed(document.id)
     return attachment
@@ -367,6 +378,7 @@ def remove_attachment(document: Document, attachment: Attachment, user: User) ->
     document.updated_by_id = user.id
     document.updated_at = utcnow()
     _record_revision(document, "attachment_removed", user, before)
+    _note(document.id)
     db.session.commit()
     _indexed(document.id)
     if os.path.exists(path):
@@ -394,6 +406,7 @@ def add_relation(source: Document, target: Document, relation_type: str, user: U
     source.updated_at = utcnow()
     source.updated_by_id = user.id if user else None
     _record_revision(source, "relation_added", user, before)
+    _note(source.id)
     db.session.commit()
     _indexed(source.id)
     return relation
@@ -408,6 +421,7 @@ def remove_relation(relation: DocumentRelation, user: User) -> None:
     source.updated_at = utcnow()
     source.updated_by_id = user.id
     _record_revision(source, "relation_removed", user, before)
+    _note(source.id)
     db.session.commit()
     _indexed(source.id)
 

@@ -105,39 +105,29 @@ def _upsert(data: library.DocumentData, report: ImportReport, uploads_=()):
     return None
 
 
-def _index(ids, bulk: bool = False) -> None:
+def _sync_index() -> None:
+    """Apply the import's queued index changes in one go (with both cores when there are many);
+    if the index is busy or missing they stay queued for ``search sync`` / the background."""
     from app import search
 
-    if ids:
-        try:
-            if bulk:
-                search.index_bulk("document", sorted(set(ids)))
-            else:
-                search.index_records("document", sorted(set(ids)))
-        except Exception:  # noqa: BLE001 - the database is the truth; verify/rebuild repair the index
-            import logging
+    try:
+        search.sync(lock_timeout=120)
+    except Exception:  # noqa: BLE001 - the outbox keeps them; the database is the truth
+        import logging
 
-            logging.getLogger(__name__).exception("indexing imported documents failed")
+        logging.getLogger(__name__).warning("index sync after import deferred", exc_info=True)
 
 
 def import_jsonl(lines: Iterable[str], progress: Callable[[int], None] | None = None) -> ImportReport:
     """Import documents from JSON lines (streamed: one line in memory at a time); return the counts.
 
     Each bad line is reported with its number and reason; the others still go in. Commits every
-    ``BATCH_SIZE`` documents; a batch that fails to commit is retried line by line. The search
-    index is written alongside (by helper processes) and updated in one commit at the end.
+    ``BATCH_SIZE`` documents (each change queued for the search index in the same transaction);
+    a batch that fails to commit is retried line by line. The index is brought up to date at the end.
     """
-    from app import search
-
-    with search.bulk_writer("document") as sink:
-        return _import_lines(lines, progress, sink)
-
-
-def _import_lines(lines, progress, sink) -> ImportReport:
     report = ImportReport()
     lookups = _Lookups()
     batch: list[tuple[int, dict]] = []
-    entries: list[dict] = []  # index entries of the batch, sent only once the batch is committed
     counts = (0, 0, 0)
 
     def flush():
@@ -146,23 +136,17 @@ def _import_lines(lines, progress, sink) -> ImportReport:
             return
         try:
             db.session.commit()
-            for fields in entries:
-                sink.put_fields(fields)
         except Exception:  # a database-level failure: isolate the line that causes it
             db.session.rollback()
             report.created, report.updated, report.unchanged = counts
             for line_no, record in batch:
                 try:
-                    doc = _upsert(data_from_record(record, lookups), report)
-                    fields = sink.fields_of(doc) if doc is not None else None
+                    _upsert(data_from_record(record, lookups), report)
                     db.session.commit()
-                    if fields:
-                        sink.put_fields(fields)
                 except Exception as exc:  # noqa: BLE001 - reported per line
                     db.session.rollback()
                     report.failures.append((f"dòng {line_no}", str(exc)))
         batch.clear()
-        entries.clear()
         db.session.expunge_all()
         counts = (report.created, report.updated, report.unchanged)
 
@@ -173,9 +157,7 @@ def _import_lines(lines, progress, sink) -> ImportReport:
             continue
         try:
             record = json.loads(line)
-            doc = _upsert(data_from_record(record, lookups), report)
-            if doc is not None:
-                entries.append(sink.fields_of(doc))
+            _upsert(data_from_record(record, lookups), report)
         except json.JSONDecodeError as exc:
             report.failures.append((f"dòng {line_no}", f"JSON không hợp lệ ({exc.msg}, cột {exc.colno})"))
             continue
@@ -186,6 +168,7 @@ def _import_lines(lines, progress, sink) -> ImportReport:
         if len(batch) >= BATCH_SIZE:
             flush()
     flush()
+    _sync_index()
     return report
 
 
@@ -244,11 +227,11 @@ def import_docx_folder(folder: str, progress: Callable[[str], None] | None = Non
                     report.unchanged += 1
                     continue
                 _keep_editorial_choices(existing, data)
-            doc = _upsert(data, report, [stored])
+            _upsert(data, report, [stored])
             db.session.commit()
-            _index([doc.id] if doc is not None else [])
         except library.DocumentError as exc:
             db.session.rollback()
             stored.discard()
             report.failures.append((name, str(exc)))
+    _sync_index()
     return report

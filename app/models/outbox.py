@@ -1,0 +1,26 @@
+"""The search outbox: one row per change that affects the index, written in the same
+transaction as the change itself. Its id is the change sequence every index follows."""
+from datetime import datetime
+
+from sqlalchemy import Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.clock import utcnow
+from app.extensions import db
+
+
+class IndexChange(db.Model):
+    """Record ``kind``/``record_id`` changed (created, edited, deleted, published, re-scoped…).
+
+    Indexes apply changes in id order and remember the last id they applied, so a change
+    committed but not yet indexed (a crash, a busy index, another node) is never lost, and
+    a rolled-back change never exists.
+    """
+
+    __tablename__ = "index_changes"
+    __table_args__ = (Index("ix_index_changes_kind_record", "kind", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
