@@ -29,6 +29,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or load_or_create_secret(instance_path)
     for key in ("INDEX_DIR", "UPLOAD_DIR"):
         os.makedirs(app.config[key], exist_ok=True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Several processes write (web workers, imports, the index catch-up): wait for the lock.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     from app.extensions import csrf, db, htmx, login_manager, migrate
 

@@ -147,12 +147,14 @@ class SearcherCache:
             if entry is not None and entry[0] == name and name is not None:
                 searcher = entry[2]
                 try:
-                    if not searcher.up_to_date():
-                        searcher = searcher.refresh()
-                        self._entries[index_dir] = (name, entry[1], searcher)
-                    return searcher
+                    if searcher.up_to_date():
+                        return searcher
                 except Exception:  # noqa: BLE001 - files vanished under us: reopen below
                     pass
+                # Not Searcher.refresh(): it reuses segment readers whose deletions are cached,
+                # so a replaced document would still be found. A fresh searcher is exact.
+                with contextlib.suppress(Exception):
+                    searcher.close()
             ix = open_current(index_dir)
             try:
                 searcher = ix.searcher()

@@ -13,6 +13,7 @@ it applied next to its files (``applied``), under the cross-process write lock:
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -37,22 +38,62 @@ def note_change(kind: str, record_id: int) -> None:
     db.session.add(IndexChange(kind=kind, record_id=record_id))
 
 
-def applied_id(index_path: str) -> int:
-    """The last change id this index folder has applied (0 for a new index)."""
+# Change ids come from a sequence, but concurrent transactions commit out of order: id 105 can
+# be visible while id 100 is still being committed. So the applied state is "everything up to
+# ``upto``, plus these ids above it", and a missing id (a gap) is waited for until GAP_TIMEOUT
+# says its transaction was rolled back.
+GAP_TIMEOUT = 60.0
+REBUILD_OVERLAP = 1000  # a rebuild re-applies this many changes before its snapshot (in flight then)
+
+
+def load_state(index_path: str) -> dict:
+    """The applied state of an index folder: ``{"upto": int, "above": set, "gaps": {id: first seen}}``."""
     try:
         with open(os.path.join(index_path, APPLIED_FILE), encoding="ascii") as fh:
-            return int(fh.read().strip() or 0)
-    except (OSError, ValueError):
-        return 0
+            raw = json.load(fh)
+        return {"upto": int(raw["upto"]), "above": set(raw.get("above", [])),
+                "gaps": {int(k): float(v) for k, v in raw.get("gaps", {}).items()}}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {"upto": 0, "above": set(), "gaps": {}}
 
 
-def write_applied(index_path: str, value: int) -> None:
+def save_state(index_path: str, state: dict) -> None:
     tmp = os.path.join(index_path, f".{APPLIED_FILE}.tmp")
     with open(tmp, "w", encoding="ascii") as fh:
-        fh.write(f"{value}\n")
+        json.dump({"upto": state["upto"], "above": sorted(state["above"]),
+                   "gaps": {str(k): v for k, v in state["gaps"].items()}}, fh)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, os.path.join(index_path, APPLIED_FILE))
+
+
+def applied_id(index_path: str) -> int:
+    """The change id up to which this index folder has applied everything (0 for a new index)."""
+    return load_state(index_path)["upto"]
+
+
+def write_applied(index_path: str, value: int) -> None:
+    """Start the folder's applied state at ``value`` (a rebuild's snapshot)."""
+    save_state(index_path, {"upto": value, "above": set(), "gaps": {}})
+
+
+def _advance(state: dict, now: float) -> None:
+    """Move ``upto`` over applied ids; wait at a gap unless it is older than GAP_TIMEOUT."""
+    upto, above, gaps = state["upto"], state["above"], state["gaps"]
+    while above:
+        following = upto + 1
+        if following in above:
+            above.discard(following)
+            upto = following
+            continue
+        first_seen = gaps.setdefault(following, now)
+        if now - first_seen > GAP_TIMEOUT:  # never committed: its transaction was rolled back
+            gaps.pop(following)
+            upto = following
+            continue
+        break
+    state["upto"] = upto
+    state["gaps"] = {k: v for k, v in gaps.items() if k > upto}
 
 
 def latest_change_id() -> int:
@@ -88,14 +129,23 @@ def apply_pending(ix, index_path: str, after: int | None = None) -> int:
 
 
 def _apply_pending(session: Session, ix, index_path: str, after: int | None) -> int:
-    last = applied_id(index_path) if after is None else after
+    state = load_state(index_path) if after is None else {"upto": after, "above": set(), "gaps": {}}
     total = 0
+    offset_id = state["upto"]
     while True:
-        rows = session.execute(
+        fetched = session.execute(
             db.select(IndexChange.id, IndexChange.kind, IndexChange.record_id)
-            .where(IndexChange.id > last).order_by(IndexChange.id).limit(SYNC_BATCH)).all()
+            .where(IndexChange.id > offset_id).order_by(IndexChange.id).limit(SYNC_BATCH)).all()
+        rows = [row for row in fetched if row[0] not in state["above"]]
         if not rows:
-            break
+            before = (state["upto"], len(state["gaps"]))
+            _advance(state, time.time())
+            if (state["upto"], len(state["gaps"])) != before or after is not None:
+                save_state(index_path, state)
+            if len(fetched) < SYNC_BATCH:
+                break
+            offset_id = fetched[-1][0]
+            continue
         by_kind: dict[str, set[int]] = {}
         for _id, kind, record_id in rows:
             if kind in SOURCES:
@@ -111,10 +161,14 @@ def _apply_pending(session: Session, ix, index_path: str, after: int | None) -> 
         except BaseException:
             writer.cancel()
             raise
-        last = rows[-1][0]
-        write_applied(index_path, last)
+        state["above"].update(row[0] for row in rows)
+        _advance(state, time.time())
+        save_state(index_path, state)
         total += len(rows)
         session.rollback()  # end the read transaction between batches
+        if len(fetched) < SYNC_BATCH:
+            break
+        offset_id = fetched[-1][0]
     return total
 
 
@@ -148,8 +202,9 @@ def pending() -> int | None:
     name = index.current_name(index_dir)
     if name is None:
         return None
-    last = applied_id(os.path.join(index_dir, name))
-    return db.session.scalar(db.select(db.func.count(IndexChange.id)).where(IndexChange.id > last)) or 0
+    state = load_state(os.path.join(index_dir, name))
+    after = db.session.scalar(db.select(db.func.count(IndexChange.id)).where(IndexChange.id > state["upto"])) or 0
+    return after - len(state["above"])
 
 
 def sync_after_commit() -> None:
@@ -233,7 +288,8 @@ def rebuild_in_background(app) -> bool:
             pass
         log.warning("search index unusable: rebuilding in the background")
         started = time.time()
-        service.rebuild()
+        with app.app_context():
+            service.rebuild()
         log.warning("search index rebuilt in %.1f s", time.time() - started)
         return True
     finally:

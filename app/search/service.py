@@ -312,7 +312,7 @@ def rebuild(progress=None) -> dict:
         raise
     with index.write_lock(index_dir, timeout=120):
         # Changes committed while the rebuild ran are applied before the new index goes live.
-        outbox.write_applied(path, snapshot_change)
+        outbox.write_applied(path, max(0, snapshot_change - outbox.REBUILD_OVERLAP))
         outbox.apply_pending(ix, path)
         index.activate(index_dir, name)
     index.searchers.clear()
