@@ -127,6 +127,14 @@ def api_search():
     )
 
 
+@bp.route("/search/suggest")
+def suggest_options():
+    """Return ``<datalist>`` options (readable titles) for the header box's autocomplete."""
+    text = request.args.get("q", "")
+    items = search.suggest(current_user, text) if len(text.strip()) >= 2 else []
+    return render_template("search/_suggestions.html", items=items)
+
+
 @bp.route("/api/search/suggest")
 def api_suggest():
     """Return up to 8 readable records matching what has been typed so far (autocomplete)."""

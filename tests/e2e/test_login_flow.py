@@ -24,7 +24,7 @@ def test_new_user_logs_in_sees_home_and_logs_out(page, make_user):
     for label in ("Trang chủ", "Văn bản", "Tin tức", "Tiến độ CCHC", "Báo cáo"):
         assert nav.get_by_role("link", name=label).is_visible()
     assert nav.get_by_role("link", name="Quản trị").count() == 0
-    assert page.get_by_role("searchbox").is_visible()
+    assert page.get_by_role("combobox", name="Tìm kiếm văn bản, tin tức, báo cáo").is_visible()
 
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url("**/login")

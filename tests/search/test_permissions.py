@@ -76,3 +76,15 @@ def test_api_and_pages(app, client, secret_setup):
     assert f"/documents/{secret}" not in page
     doc_page = client.get(f"/documents/{public}").get_data(as_text=True)
     assert f"/documents/{secret}" not in doc_page
+
+
+def test_header_autocomplete_options_are_permission_filtered(app, client, secret_setup):
+    secret, public = secret_setup
+    login(client, "tccb")
+    html = client.get(f"/search/suggest?q={SECRET_WORD}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<option" not in html and SECRET_WORD not in html
+    html = client.get("/search/suggest?q=bao+cao+chuyen+de", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "16/BC-TTCP" in html and "15/BC-VPC" not in html
+    insider = app.test_client()
+    login(insider, "vpc")
+    assert "15/BC-VPC" in insider.get(f"/search/suggest?q={SECRET_WORD}").get_data(as_text=True)
