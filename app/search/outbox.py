@@ -13,7 +13,6 @@ it applied next to its files (``applied``), under the cross-process write lock:
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -171,83 +170,6 @@ def _apply_pending(session: Session, ix, index_path: str, after: int | None) -> 
             break
         offset_id = fetched[-1][0]
     return total
-
-
-class BulkIndexer:
-    """Index entries written by helper processes while a bulk import goes on with the database.
-
-    ``add(fields, change_ids)`` is called only for committed rows; ``finish()`` commits the
-    entries, marks those changes applied, and applies whatever else was queued meanwhile.
-    """
-
-    def __init__(self, ix, index_path: str):
-        procs = max(1, min(2, os.cpu_count() or 1))
-        self.index_path = index_path
-        self._ix = ix
-        self._writer = ix.writer(procs=procs, limitmb=96, multisegment=True, timeout=30.0) if procs > 1 \
-            else index.writer(ix)
-        self._seen: set[str] = set()
-        self._late: dict[str, dict] = {}
-        self.change_ids: set[int] = set()
-
-    def add(self, entries: list[dict], change_ids) -> None:
-        for fields in entries:
-            uid = fields["uid"]
-            if uid in self._seen:  # a helper process cannot replace an entry another one holds
-                self._late[uid] = fields
-            else:
-                self._seen.add(uid)
-                self._writer.update_document(**fields)
-        self.change_ids.update(change_ids)
-
-    def cancel(self) -> None:
-        self._writer.cancel()
-
-    def finish(self) -> None:
-        self._writer.commit()
-        if self._late:
-            writer = index.writer(self._ix)
-            for fields in self._late.values():
-                writer.update_document(**fields)
-            writer.commit()
-        state = load_state(self.index_path)
-        state["above"].update(i for i in self.change_ids if i > state["upto"])
-        _advance(state, time.time())
-        save_state(self.index_path, state)
-        apply_pending(self._ix, self.index_path)
-
-
-@contextlib.contextmanager
-def bulk_indexer():
-    """Hold the index writer for a bulk import (see BulkIndexer). Yields None when the index
-    is not usable: the import's changes then simply stay queued for sync or rebuild."""
-    index_dir = current_app.config["INDEX_DIR"]
-    if index.current_name(index_dir) is None and _live_records() <= SMALL_REBUILD:
-        from app.search import service
-
-        service.rebuild()
-    lock = index.write_lock(index_dir, timeout=600)
-    try:
-        lock.__enter__()
-    except index.IndexBusy:
-        log.warning("index busy: the import's changes stay queued")
-        yield None
-        return
-    try:
-        try:
-            ix = index.open_current(index_dir)
-        except index.IndexUnavailable:
-            yield None  # queued changes wait for the rebuild
-            return
-        bulk = BulkIndexer(ix, os.path.join(index_dir, index.current_name(index_dir)))
-        try:
-            yield bulk
-        except BaseException:
-            bulk.cancel()
-            raise
-        bulk.finish()
-    finally:
-        lock.__exit__(None, None, None)
 
 
 def sync(lock_timeout: float = 30.0) -> int:

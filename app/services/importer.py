@@ -122,28 +122,12 @@ def import_jsonl(lines: Iterable[str], progress: Callable[[int], None] | None = 
     """Import documents from JSON lines (streamed: one line in memory at a time); return the counts.
 
     Each bad line is reported with its number and reason; the others still go in. Commits every
-    ``BATCH_SIZE`` documents, each change queued for the search index in the same transaction;
-    a batch that fails to commit is retried line by line. Committed batches are indexed by helper
-    processes while the import goes on; the index commits once at the end (and if the import
-    dies, the queued changes are applied by the next sync).
+    ``BATCH_SIZE`` documents (each change queued for the search index in the same transaction);
+    a batch that fails to commit is retried line by line. The index is brought up to date at the end.
     """
-    from app.search import outbox
-
-    with outbox.bulk_indexer() as bulk:
-        report = _import_lines(lines, progress, bulk)
-    _sync_index()
-    return report
-
-
-def _import_lines(lines, progress, bulk) -> ImportReport:
-    from app.models import IndexChange
-    from app.search.records import SOURCES
-
-    source = SOURCES["document"]
     report = ImportReport()
     lookups = _Lookups()
     batch: list[tuple[int, dict]] = []
-    changed: list = []
     counts = (0, 0, 0)
 
     def flush():
@@ -151,24 +135,18 @@ def _import_lines(lines, progress, bulk) -> ImportReport:
         if not batch:
             return
         try:
-            db.session.flush()
-            change_ids = [obj.id for obj in db.session.identity_map.values() if isinstance(obj, IndexChange)]
-            entries = [source.fields(doc) for doc in changed] if bulk is not None else []
             db.session.commit()
-            if bulk is not None:
-                bulk.add(entries, change_ids)
         except Exception:  # a database-level failure: isolate the line that causes it
             db.session.rollback()
             report.created, report.updated, report.unchanged = counts
             for line_no, record in batch:
                 try:
                     _upsert(data_from_record(record, lookups), report)
-                    db.session.commit()  # queued in the outbox: applied by the sync at the end
+                    db.session.commit()
                 except Exception as exc:  # noqa: BLE001 - reported per line
                     db.session.rollback()
                     report.failures.append((f"dòng {line_no}", str(exc)))
         batch.clear()
-        changed.clear()
         db.session.expunge_all()
         counts = (report.created, report.updated, report.unchanged)
 
@@ -179,9 +157,7 @@ def _import_lines(lines, progress, bulk) -> ImportReport:
             continue
         try:
             record = json.loads(line)
-            doc = _upsert(data_from_record(record, lookups), report)
-            if doc is not None:
-                changed.append(doc)
+            _upsert(data_from_record(record, lookups), report)
         except json.JSONDecodeError as exc:
             report.failures.append((f"dòng {line_no}", f"JSON không hợp lệ ({exc.msg}, cột {exc.colno})"))
             continue
@@ -192,6 +168,7 @@ def _import_lines(lines, progress, bulk) -> ImportReport:
         if len(batch) >= BATCH_SIZE:
             flush()
     flush()
+    _sync_index()
     return report
 
 
