@@ -129,7 +129,7 @@ def ensure_index(index_dir: str) -> None:
 
 def writer(ix) -> SegmentWriter:
     """Return a Whoosh segment writer (never AsyncWriter: it loses writes when a process exits)."""
-    return ix.writer(timeout=30.0, delay=0.05)
+    return ix.writer(timeout=30.0, delay=0.05, limitmb=256)
 
 
 class SearcherCache:

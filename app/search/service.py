@@ -21,7 +21,7 @@ from app.search.snippets import highlight_all, snippets
 
 log = logging.getLogger(__name__)
 MAX_PER_PAGE = 100
-REBUILD_BATCH = 500
+REBUILD_BATCH = 1000
 
 
 @dataclass
@@ -292,8 +292,6 @@ def rebuild(progress=None) -> dict:
     started_at = time.time()
     snapshot_change = outbox.latest_change_id()  # the database as read from here on
     name, path, ix = index.new_index_folder(index_dir)
-    procs = max(1, min(2, os.cpu_count() or 1))
-    writer = ix.writer(limitmb=128, procs=procs, multisegment=False) if procs > 1 else ix.writer(limitmb=256)
     counts = {}
     try:
         with outbox.own_session() as session:
@@ -301,13 +299,18 @@ def rebuild(progress=None) -> dict:
                 ids = [record_id for record_id, _version in source.live_versions()]
                 count = 0
                 for start in range(0, len(ids), REBUILD_BATCH):
-                    count += _write_batch(writer, source, ids[start:start + REBUILD_BATCH], session)
+                    # One commit per batch keeps Whoosh's postings sort in memory (see outbox).
+                    writer = index.writer(ix)
+                    try:
+                        count += _write_batch(writer, source, ids[start:start + REBUILD_BATCH], session)
+                        writer.commit()
+                    except BaseException:
+                        writer.cancel()
+                        raise
                     if progress:
                         progress(kind, count)
                 counts[kind] = count
-        writer.commit(optimize=True)
     except BaseException:
-        writer.cancel()
         shutil.rmtree(path, ignore_errors=True)
         raise
     with index.write_lock(index_dir, timeout=120):

@@ -118,13 +118,62 @@ def _sync_index() -> None:
         logging.getLogger(__name__).warning("index sync after import deferred", exc_info=True)
 
 
+def _follow_outbox(app, stop) -> None:
+    """In a child process: keep applying the import's committed batches to the index."""
+    import time as _time
+
+    from app.search import outbox
+
+    db.engine.dispose(close=False)  # never share the parent's connections
+    with app.app_context():
+        while True:
+            finished = stop.is_set()
+            try:
+                applied = outbox.sync(lock_timeout=5.0)
+            except Exception:  # noqa: BLE001 - whatever is left stays queued for the final sync
+                applied = 0
+            db.session.remove()
+            if finished:
+                return
+            if not applied:
+                _time.sleep(0.2)
+
+
+def _start_follower():
+    """Start the indexing child process (the second core indexes while this one imports)."""
+    import multiprocessing
+
+    from flask import current_app
+
+    if (multiprocessing.cpu_count() or 1) < 2:
+        return None, None
+    context = multiprocessing.get_context("fork")
+    stop = context.Event()
+    process = context.Process(target=_follow_outbox, args=(current_app._get_current_object(), stop), daemon=True)
+    process.start()
+    return process, stop
+
+
 def import_jsonl(lines: Iterable[str], progress: Callable[[int], None] | None = None) -> ImportReport:
     """Import documents from JSON lines (streamed: one line in memory at a time); return the counts.
 
     Each bad line is reported with its number and reason; the others still go in. Commits every
     ``BATCH_SIZE`` documents (each change queued for the search index in the same transaction);
-    a batch that fails to commit is retried line by line. The index is brought up to date at the end.
+    a batch that fails to commit is retried line by line. A child process applies the committed
+    batches to the index meanwhile; the index is exactly up to date when this returns.
     """
+    process, stop = _start_follower()
+    try:
+        report = _import_lines(lines, progress)
+    finally:
+        if process is not None:
+            stop.set()
+            process.join(600)
+    _sync_index()
+    return report
+
+
+def _import_lines(lines, progress) -> ImportReport:
     report = ImportReport()
     lookups = _Lookups()
     batch: list[tuple[int, dict]] = []
@@ -168,7 +217,6 @@ def import_jsonl(lines: Iterable[str], progress: Callable[[int], None] | None = 
         if len(batch) >= BATCH_SIZE:
             flush()
     flush()
-    _sync_index()
     return report
 
 
