@@ -16,7 +16,6 @@ TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, n�
 _OLD_TONE = re.compile(r"(?<![qQ])([oO])([aAeE])([" + TONE_MARKS + r"])(?![\w\u0300-\u036f])|"
                        r"(?<![qQ])([uU])([yY])([" + TONE_MARKS + r"])(?![\w\u0300-\u036f])")
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
-_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D", "Ð": "D", "ð": "d"})
 
 
 def _move_tone(match: re.Match) -> str:

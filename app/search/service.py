@@ -21,7 +21,7 @@ from app.search.snippets import highlight_all, snippets
 
 log = logging.getLogger(__name__)
 MAX_PER_PAGE = 100
-REBUILD_BATCH = 1000
+REBUILD_BATCH = 2500  # documents per rebuild commit: fewer segments, memory bounded by limitmb
 
 
 @dataclass
@@ -300,7 +300,7 @@ def rebuild(progress=None) -> dict:
                 count = 0
                 for start in range(0, len(ids), REBUILD_BATCH):
                     # One commit per batch keeps Whoosh's postings sort in memory (see outbox).
-                    writer = index.writer(ix)
+                    writer = ix.writer(timeout=30.0, limitmb=384)
                     try:
                         count += _write_batch(writer, source, ids[start:start + REBUILD_BATCH], session)
                         writer.commit()

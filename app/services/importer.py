@@ -106,7 +106,7 @@ def _upsert(data: library.DocumentData, report: ImportReport, uploads_=()):
 
 
 def _sync_index() -> None:
-    """Apply the import's queued index changes in one go (with both cores when there are many);
+    """Apply whatever the import left queued for the index (the follower process did most of it);
     if the index is busy or missing they stay queued for ``search sync`` / the background."""
     from app import search
 
