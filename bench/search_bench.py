@@ -568,7 +568,8 @@ def print_summary(res: dict) -> None:
         aw = api.get("warm", {})
         log(f"{'api p50/p95 ms':24}{fmt(aw.get('p50'), '.1f') + ' / ' + fmt(aw.get('p95'), '.1f'):25}")
     else:
-        log(f"{'api p50/p95 ms':24}{'API not available':25}" + "; ".join(api.get("errors", [])[:1]))
+        label = "skipped" if api.get("skipped") else "API not available"
+        log(f"{'api p50/p95 ms':24}{label:25}" + "; ".join(api.get("errors", [])[:1]))
     reb_ok = reb.get("returncode") == 0
     reb_s = (f"{fmt(reb.get('seconds'), '.1f')} / {fmt(reb.get('peak_rss_mb'), '.0f')}" if reb_ok
              else f"FAILED (exit {reb.get('returncode')})")
@@ -689,7 +690,7 @@ def main() -> int:
         res["problems"] += [f"portal search: {e}" for e in res["portal"].get("errors", [])]
 
         if args.no_api:
-            res["api"] = {"available": False, "errors": ["skipped (--no-api)"]}
+            res["api"] = {"available": False, "skipped": True, "errors": ["--no-api"]}
         else:
             log("portal: HTTP API through gunicorn")
             try:
