@@ -1,7 +1,7 @@
 """JSON API (session login). Restricted records answer 404 to users who may not read them."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
 
 from app.extensions import db

@@ -3,7 +3,6 @@ rebuild, verify. Routes and services call these functions and never touch Whoosh
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import time
 from dataclasses import dataclass, field

@@ -1,6 +1,5 @@
 """Fixtures for search tests: the seed articles among generated noise, indexed for real."""
 import glob
-import json
 import os
 import subprocess
 import sys
