@@ -21,6 +21,7 @@ _LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 MAX_CACHED_TERMS = 4000
+MAX_CACHED_POSITIONS = 2_000_000  # encoded position lists kept per segment (~100 MB), LRU by term
 
 
 def _read_matcher(matcher) -> tuple[np.ndarray, np.ndarray]:
@@ -62,6 +63,8 @@ class SegmentArrays:
         self._reader = reader
         self._lock = threading.Lock()
         self._postings: OrderedDict = OrderedDict()
+        self._values: OrderedDict = OrderedDict()
+        self._values_size = 0
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, np.ndarray] = {}
         self._lexicons: dict[str, list[str]] = {}
@@ -87,39 +90,58 @@ class SegmentArrays:
                 self._postings.popitem(last=False)
         return arrays
 
-    def positions(self, field: str, term: str, wanted: np.ndarray) -> dict[int, list[int]]:
-        """Return ``{docnum: [positions]}`` of ``term`` for the (sorted, segment-local) ``wanted`` docnums."""
-        found: dict[int, list[int]] = {}
-        if not len(wanted):
-            return found
+    def _encoded_positions(self, field: str, term: str):
+        """(sorted docnums, encoded position lists) of a term, read once and kept (LRU)."""
+        key = (field, term)
         with self._lock:
+            hit = self._values.get(key)
+            if hit is not None:
+                self._values.move_to_end(key)
+                return hit
             try:
                 matcher = self._reader.postings(field, term)
             except TermNotFound:
-                return found
-            if isinstance(matcher, FilterMatcher):
-                matcher = matcher.child
-            decode = matcher.format.decode_positions
-            if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-                while not matcher._atend:
-                    if matcher._maxid >= wanted[0]:
+                found = (EMPTY_IDS, [], None)
+            else:
+                if isinstance(matcher, FilterMatcher):
+                    matcher = matcher.child
+                decode = matcher.format.decode_positions
+                ids, values = [], []
+                if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+                    while not matcher._atend:
                         matcher._read_data()
-                        ids = np.cumsum(np.asarray(matcher._data[0], dtype=np.int64))
-                        hits = np.flatnonzero(np.isin(ids, wanted, assume_unique=True))
-                        if len(hits):
-                            values = matcher._data[2]
-                            for i in hits:
-                                found[int(ids[i])] = decode(values[i])
-                    if matcher._lastblock or matcher._maxid >= wanted[-1]:
-                        break
-                    matcher._goto(matcher._nextoffset)
-                return found
-            wanted_set = set(int(d) for d in wanted)
-            while matcher.is_active():
-                docnum = matcher.id()
-                if docnum in wanted_set:
-                    found[docnum] = decode(matcher.value())
-                matcher.next()
+                        ids.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)))
+                        values.extend(matcher._data[2])
+                        if matcher._lastblock:
+                            break
+                        matcher._goto(matcher._nextoffset)
+                    id_array = np.concatenate(ids) if ids else EMPTY_IDS
+                else:
+                    while matcher.is_active():
+                        ids.append(matcher.id())
+                        values.append(matcher.value())
+                        matcher.next()
+                    id_array = np.asarray(ids, dtype=np.int64)
+                found = (id_array, values, decode)
+            self._values[key] = found
+            self._values_size += len(found[1])
+            while self._values_size > MAX_CACHED_POSITIONS and len(self._values) > 1:
+                _key, evicted = self._values.popitem(last=False)
+                self._values_size -= len(evicted[1])
+            return found
+
+    def positions(self, field: str, term: str, wanted: np.ndarray) -> dict[int, list[int]]:
+        """Return ``{docnum: [positions]}`` of ``term`` for the (segment-local) ``wanted`` docnums."""
+        if not len(wanted):
+            return {}
+        ids, values, decode = self._encoded_positions(field, term)
+        if not len(ids):
+            return {}
+        spots = np.searchsorted(ids, wanted)
+        found = {}
+        for docnum, spot in zip(wanted.tolist(), spots.tolist()):
+            if spot < len(ids) and ids[spot] == docnum:
+                found[docnum] = decode(values[spot])
         return found
 
     def lengths(self, field: str) -> np.ndarray:
