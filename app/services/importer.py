@@ -168,7 +168,7 @@ def import_jsonl(lines: Iterable[str], progress: Callable[[int], None] | None = 
     finally:
         if process is not None:
             stop.set()
-            process.join(600)
+            process.join()  # until the follower has applied everything committed (it stops by itself)
     _sync_index()
     return report
 
