@@ -264,8 +264,10 @@ def remove_attachment(document_id: int, attachment_id: int):
     """Remove an attachment from the document (kept in the history by name)."""
     document = visibility.readable_document_or_404(current_user, document_id)
     attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.document_id != document.id or not ConfirmForm().validate_on_submit():
-        abort(404 if attachment is None or attachment.document_id != document.id else 400)
+    if attachment is None or attachment.document_id != document.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
     library.remove_attachment(document, attachment, current_user)
     flash(f"Đã gỡ tệp {attachment.original_name}.", "success")
     return redirect(url_for("documents.show", document_id=document.id) + "#tep-dinh-kem")

@@ -119,14 +119,6 @@ def open_current(index_dir: str):
         raise IndexUnavailable(f"corrupt: {exc.__class__.__name__}")
 
 
-def ensure_index(index_dir: str) -> None:
-    """Create an empty active index when there is none at all (first start)."""
-    with write_lock(index_dir):
-        if current_name(index_dir) is None:
-            name, _path, _ix = new_index_folder(index_dir)
-            activate(index_dir, name)
-
-
 def writer(ix) -> SegmentWriter:
     """Return a Whoosh segment writer (never AsyncWriter: it loses writes when a process exits)."""
     return ix.writer(timeout=30.0, delay=0.05, limitmb=256)

@@ -293,22 +293,3 @@ def rebuild_in_background(app) -> bool:
         return True
     finally:
         os.close(fd)
-
-
-def rebuilding(app) -> bool:
-    """True while some process holds the rebuild lock."""
-    import fcntl
-
-    path = os.path.join(app.config["INDEX_DIR"], REBUILD_LOCK)
-    if not os.path.exists(path):
-        return False
-    fd = os.open(path, os.O_RDWR)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return True
-    else:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return False
-    finally:
-        os.close(fd)

@@ -228,37 +228,22 @@ def status() -> str | None:
 # Writing
 
 def index_records(kind: str, ids: list[int]) -> None:
-    """Bring the index in line with the database for these records (add, replace or remove)."""
+    """Write the database's current state of these records into the index now (add, replace or
+    remove), outside the outbox; normal changes go through ``note_change`` and ``sync``."""
+    from app.search import outbox
+
     if not ids:
         return
-    source = SOURCES[kind]
-    rows = {row.id: row for row in source.load(list(ids))}
-    documents = [source.fields(row) for row in rows.values()]
     index_dir = _index_dir()
     with index.write_lock(index_dir):
+        writer = index.writer(index.open_current(index_dir))
         try:
-            ix = index.open_current(index_dir)
-        except index.IndexUnavailable as exc:
-            if exc.reason != "missing":
-                raise
-            _create_empty(index_dir)
-            ix = index.open_current(index_dir)
-        writer = index.writer(ix)
-        try:
-            for record_id in ids:
-                if record_id not in rows:
-                    writer.delete_by_term("uid", f"{kind}:{record_id}")
-            for fields in documents:
-                writer.update_document(**fields)
+            with outbox.own_session() as session:
+                outbox.apply_records(writer, kind, ids, session)
             writer.commit()
         except BaseException:
             writer.cancel()
             raise
-
-
-def _create_empty(index_dir: str) -> None:
-    name, _path, _ix = index.new_index_folder(index_dir)
-    index.activate(index_dir, name)
 
 
 def remove_record(kind: str, record_id: int) -> None:

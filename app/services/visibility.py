@@ -45,10 +45,3 @@ def readable_document_or_404(user: User, document_id: int) -> Document:
     if document is None or not can_read_document(user, document):
         abort(404)
     return document
-
-
-def readable_unit_ids(user: User) -> set[int] | None:
-    """Return the unit ids whose restricted content ``user`` may read; None means all (admin)."""
-    if can_see_everything(user):
-        return None
-    return {user.unit_id} if user.unit_id is not None else set()
