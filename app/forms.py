@@ -203,3 +203,70 @@ class RelationForm(VNForm):
 
 class AttachmentForm(VNForm):
     file = FileField("Tệp đính kèm", validators=[DataRequired("Chưa chọn tệp để tải lên.")])
+
+
+class VNDateTimeField(StringField):
+    """A Vietnam-time moment typed as ``yyyy-mm-ddTHH:MM`` (the browser's datetime input) or
+    ``dd/mm/yyyy HH:MM``; ``data`` is naive UTC (the storage convention), None when empty."""
+
+    FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y")
+
+    def process_formdata(self, valuelist):
+        from datetime import datetime, timezone
+
+        from app.clock import VN_TZ
+
+        text = (valuelist[0] if valuelist else "").strip()
+        self.raw_data = valuelist
+        self.data = None
+        if not text:
+            return
+        for fmt in self.FORMATS:
+            try:
+                local = datetime.strptime(text, fmt).replace(tzinfo=VN_TZ)
+            except ValueError:
+                continue
+            self.data = local.astimezone(timezone.utc).replace(tzinfo=None)
+            return
+        raise ValueError("Thời điểm không hợp lệ (nhập theo dạng dd/mm/yyyy HH:MM).")
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data:
+            from app.clock import to_vietnam
+
+            return to_vietnam(self.data).strftime("%Y-%m-%dT%H:%M")
+        return ""
+
+
+class ArticleForm(VNForm):
+    title = TextAreaField("Tiêu đề", validators=[DataRequired(), Length(max=500)])
+    summary = TextAreaField("Tóm tắt (sa-pô)", validators=[Optional(), Length(max=1000)])
+    body = TextAreaField("Nội dung (Markdown)", validators=[Optional(), Length(max=200_000)])
+    author_name = StringField("Tác giả", validators=[Optional(), Length(max=300)])
+    source_line = StringField("Nguồn", validators=[Optional(), Length(max=300)])
+    cover = FileField("Ảnh đại diện (JPEG, PNG, WebP; tối đa 5 MB)")
+    cover_caption = StringField("Chú thích ảnh", validators=[Optional(), Length(max=300)])
+    remove_cover = BooleanField("Bỏ ảnh đại diện hiện tại")
+    fields = MultiCheckboxField("Lĩnh vực CCHC", coerce=int)
+    version = HiddenField()
+
+
+class ArticleDocxForm(VNForm):
+    file = FileField("Tệp Word (.docx)", validators=[DataRequired("Chưa chọn tệp để tải lên.")])
+
+
+class ArticleImageForm(VNForm):
+    file = FileField("Ảnh (JPEG, PNG, WebP; tối đa 5 MB)", validators=[DataRequired("Chưa chọn ảnh để tải lên.")])
+
+
+class PublishForm(VNForm):
+    publish_at = VNDateTimeField("Thời điểm đăng (để trống: đăng ngay)")
+    expires_at = VNDateTimeField("Hết hạn hiển thị (không bắt buộc)")
+    version = HiddenField()
+
+
+class ReviewCommentForm(VNForm):
+    comment = TextAreaField("Lý do / góp ý", validators=[Optional(), Length(max=2000)])
+    version = HiddenField()

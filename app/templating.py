@@ -39,7 +39,7 @@ def vn_number(value, decimals: int = 0) -> str:
 NAV_ITEMS = [
     ("main.index", "Trang chủ", None),
     ("documents.index", "Văn bản", None),
-    ("main.news", "Tin tức", None),
+    ("news.index", "Tin tức", None),
     ("main.progress", "Tiến độ CCHC", None),
     ("main.reports", "Báo cáo", None),
     ("admin.users", "Quản trị", "admin"),

@@ -39,7 +39,7 @@ def test_demo_loads_once_and_prints_logins(app):
     assert {"Vụ Pháp chế", "Vụ Tổ chức Cán bộ", "Vụ Kế hoạch, Tài chính và Tổng hợp",
             "Ban Tiếp công dân Trung ương", "Viện Chiến lược và Khoa học Thanh tra", "Trường Cán bộ Thanh tra",
             "Báo Thanh tra", "Tạp chí Thanh tra"} <= names
-    assert roles == {"reader", "editor", "reporter", "admin"}
+    assert roles == {"reader", "editor", "publisher", "reporter", "admin"}
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
     with app.app_context():

@@ -43,7 +43,7 @@ def test_upgrade_builds_empty_database_from_nothing(tmp_path, empty_database_url
         assert [p for p, _ in fields] == [1, 2, 3, 4, 5, 6, 7]
         assert fields[2][1] == "Cải cách thủ tục hành chính"
         assert fields[6][1] == "Xây dựng và phát triển Chính phủ điện tử, Chính phủ số"
-        assert roles == {"reader", "editor", "reporter", "admin"}
+        assert roles == {"reader", "editor", "publisher", "reporter", "admin"}
         # Upgrading again is a no-op, not an error.
         upgrade()
         db.engine.dispose()

@@ -3,6 +3,7 @@ from app.models.accounts import (  # noqa: F401
     ADMIN,
     ALL_ROLES,
     EDITOR,
+    PUBLISHER,
     READER,
     REPORTER,
     ROLE_LABELS,
@@ -29,3 +30,10 @@ from app.models.documents import (  # noqa: F401,E402
     document_units,
 )
 from app.models.outbox import IndexChange  # noqa: F401,E402
+from app.models.news import (  # noqa: F401,E402
+    ARTICLE_STATUSES,
+    Article,
+    ArticleImage,
+    ArticleRevision,
+    article_fields,
+)

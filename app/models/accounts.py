@@ -11,9 +11,11 @@ from app.clock import utcnow
 from app.extensions import db
 
 READER, EDITOR, REPORTER, ADMIN = "reader", "editor", "reporter", "admin"
+PUBLISHER = "publisher"
 ROLE_LABELS = {
     READER: "Công chức (đọc, tra cứu)",
     EDITOR: "Cán bộ truyền thông (tin tức)",
+    PUBLISHER: "Duyệt đăng tin (xuất bản tin tức)",
     REPORTER: "Đầu mối CCHC của đơn vị (tiến độ, báo cáo)",
     ADMIN: "Tổ CCHC / Quản trị",
 }

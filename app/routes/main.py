@@ -8,18 +8,14 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def index():
-    """Return the home page: who the user is and where to go."""
-    return render_template("main/index.html", today=clock.to_vietnam(clock.utcnow()).date())
+    """Return the home page: who the user is, the latest published news and where to go."""
+    from app.services.news import latest
+
+    return render_template("main/index.html", today=clock.to_vietnam(clock.utcnow()).date(), latest_news=latest(5))
 
 
 def _section(title: str, lead: str):
     return render_template("main/section.html", title=title, lead=lead)
-
-
-@bp.route("/news")
-def news():
-    """Return the reform news page."""
-    return _section("Tin tức", "Tin tức, bài tuyên truyền cải cách hành chính.")
 
 
 @bp.route("/progress")

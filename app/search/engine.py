@@ -52,6 +52,7 @@ class Access:
 
     everything: bool = False
     terms: tuple[str, ...] = ("all",)
+    now: int = 0  # minutes since 1970 UTC: records outside their live window are hidden from everyone
 
 
 @dataclass
@@ -71,6 +72,8 @@ class View:
         self.leaves = []
         for sub, offset in searcher.leaf_searchers():
             reader = sub.reader()
+            if reader.segment() is None:
+                continue  # an empty index has one reader without a segment
             self.leaves.append((reader, offset, segment_arrays(reader)))
         self.size = searcher.doc_count_all()
         alive = np.ones(self.size, dtype=bool)
@@ -134,11 +137,16 @@ class View:
 
     def access_mask(self, access: Access) -> np.ndarray:
         if access.everything:
-            return self.alive.copy()
-        allowed = np.zeros(self.size, dtype=bool)
-        for term in access.terms:
-            allowed |= self.mask("access", term)
-        return allowed & self.alive
+            allowed = self.alive.copy()
+        else:
+            allowed = np.zeros(self.size, dtype=bool)
+            for term in access.terms:
+                allowed |= self.mask("access", term)
+            allowed &= self.alive
+        if access.now and self.size:
+            live_from, live_until = self.column("live_from"), self.column("live_until")
+            allowed &= (live_from <= access.now) & ((live_until == 0) | (live_until > access.now))
+        return allowed
 
     def bm25(self, scores: np.ndarray, field_name: str, term: str, weight: float) -> None:
         ids, tf = self.postings(field_name, term)

@@ -7,6 +7,7 @@ their own source here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timezone
 from typing import Callable, Iterator
 
 from flask import url_for
@@ -43,6 +44,13 @@ class Source:
 
 def _date_number(value) -> int:
     return int(value.strftime("%Y%m%d")) if value else 0
+
+
+def epoch_minutes(value) -> int:
+    """Minutes since 1970 of a naive-UTC datetime (0 for None): the index's live window unit."""
+    if value is None:
+        return 0
+    return int(value.replace(tzinfo=timezone.utc).timestamp() // 60)
 
 
 # Documents
@@ -127,3 +135,78 @@ SOURCES: dict[str, Source] = {
 def register(source: Source) -> None:
     """Add a kind of content to the index (news, progress updates, reports)."""
     SOURCES[source.kind] = source
+
+
+# News: only published articles are indexed; their publication and expiry times go into the
+# live window, which every search checks against the clock (so a scheduled article appears
+# on time and an expired one disappears without any change to the index).
+
+def _load_news(ids, session=None):
+    from app.models import Article
+
+    if not ids:
+        return []
+    return list((session or db.session).scalars(
+        db.select(Article).where(Article.id.in_(ids), Article.status == "published")))
+
+
+def _news_text(article) -> str:
+    from app.services.news_text import plain_text
+
+    return plain_text(article.body_html)
+
+
+def _news_fields(article) -> dict:
+    from app.clock import to_vietnam
+
+    published = to_vietnam(article.publish_at).date() if article.publish_at else None
+    content = "\n".join(p for p in (article.title, article.summary, article.author_name, article.source_line,
+                                    article.cover_caption, _news_text(article)) if p)
+    return {
+        "uid": f"news:{article.id}",
+        "kind": "news",
+        "record_id": article.id,
+        "head": f"{article.title}\n{article.summary or ''}",
+        "title_f": article.title,
+        "title_bi": article.title,
+        "content_f": content,
+        "number": "",
+        "number_display": None,
+        "category": "news",
+        "doc_type": "",
+        "issuer": "",
+        "fields": ",".join(str(f.id) for f in article.fields),
+        "year": str(published.year) if published else "",
+        "status": "",
+        "date": _date_number(published),
+        "access": "all",
+        "live_from": epoch_minutes(article.publish_at),
+        "live_until": epoch_minutes(article.expires_at),
+        "version": article.version,
+    }
+
+
+def _news_versions():
+    from app.models import Article
+
+    result = db.session.execute(
+        db.select(Article.id, Article.version).where(Article.status == "published").order_by(Article.id))
+    for row in result:
+        yield row[0], row[1]
+
+
+def _news_readable(user, article) -> bool:
+    from app.clock import utcnow
+
+    return article.is_live(utcnow())
+
+
+register(Source(
+    kind="news",
+    load=_load_news,
+    fields=_news_fields,
+    live_versions=_news_versions,
+    url=lambda record_id: url_for("news.show", article_id=record_id),
+    text=_news_text,
+    readable=_news_readable,
+))

@@ -4,7 +4,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
 from app.search.analysis import ANALYZER_VERSION, SyllableField
 
 # Bumped whenever fields change; with the analyzer version it decides whether the index is current.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 INDEX_FORMAT = f"schema-{SCHEMA_VERSION}/analysis-{ANALYZER_VERSION}"
 
 KINDS = {
@@ -38,5 +38,9 @@ def make_schema() -> Schema:
         period=ID(),
         date=NUMERIC(stored=True, bits=32, signed=False, sortable=True),  # yyyymmdd
         access=KEYWORD(),                          # "all", "unit:3", "user:7": who may read it
+        # Minutes since 1970 (UTC) from which / until which a record may be shown (news
+        # scheduling and expiry); 0 = no limit. Checked against the clock at query time.
+        live_from=NUMERIC(bits=32, signed=False, sortable=True, default=0),
+        live_until=NUMERIC(bits=32, signed=False, sortable=True, default=0),
         version=STORED(),                          # the record's version, to detect stale entries
     )

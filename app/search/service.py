@@ -11,10 +11,11 @@ from datetime import date
 from flask import current_app
 from markupsafe import Markup
 
+from app import clock
 from app.extensions import db
 from app.search import engine, index
 from app.search.query import ParsedQuery, parse
-from app.search.records import SOURCES
+from app.search.records import SOURCES, epoch_minutes
 from app.search.schema import KINDS
 from app.search.snippets import highlight_all, snippets
 
@@ -77,12 +78,13 @@ def _index_dir() -> str:
 
 def access_for(user) -> engine.Access:
     """The access terms a user holds (admins read everything)."""
+    now = epoch_minutes(clock.utcnow())
     if user.is_admin:
-        return engine.Access(everything=True)
+        return engine.Access(everything=True, now=now)
     terms = ["all", f"user:{user.id}"]
     if user.unit_id is not None:
         terms.append(f"unit:{user.unit_id}")
-    return engine.Access(terms=tuple(terms))
+    return engine.Access(terms=tuple(terms), now=now)
 
 
 def _view():
@@ -168,7 +170,7 @@ def _label_facets(facets: dict[str, dict[str, int]]) -> dict[str, list[tuple[str
             if name == "kind":
                 return KINDS.get(value, value)
             if name == "category":
-                return CATEGORIES.get(value, value)
+                return CATEGORIES.get(value) or KINDS.get(value, value)
             if name == "fields":
                 return field_names.get(value, value)
             return value

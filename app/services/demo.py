@@ -24,6 +24,7 @@ DEMO_PASSWORD = "Cchc@2024"
 DEMO_USERS = [
     ("quantri", "Nguyễn Thị Quản Trị", "KHTCTH", ["admin", "reader"]),
     ("bientap", "Phương Hiếu", "VP", ["editor", "reader"]),
+    ("duyettin", "Hoàng Văn Duyệt", "VP", ["editor", "publisher", "reader"]),
     ("daumoi.vpc", "Lê Văn Đầu Mối", "VPC", ["reporter", "reader"]),
     ("daumoi.tccb", "Trần Thị Báo Cáo", "TCCB", ["reporter", "reader"]),
     ("congchuc", "Phạm Minh Công", "TCCB", ["reader"]),
@@ -56,4 +57,8 @@ def load_demo() -> list[str]:
     from app.services.demo_documents import load_demo_documents
 
     lines += load_demo_documents()
+
+    from app.services.demo_news import load_demo_news
+
+    lines += load_demo_news()
     return lines

@@ -1,0 +1,407 @@
+"""Reform news: the list, article pages, the feed, and the editors' pages (write, preview,
+review, publish, history). Rules live in ``app.services.news``."""
+from __future__ import annotations
+
+import difflib
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from markupsafe import Markup
+from wtforms.fields.choices import SelectChoice
+
+from app import clock, ingest, search
+from app.extensions import db, htmx
+from app.forms import ArticleDocxForm, ArticleForm, ArticleImageForm, PublishForm, ReviewCommentForm
+from app.models import Article, ArticleRevision, ReformField
+from app.security import role_required
+from app.services import news, news_docx, news_feed, news_images
+from app.services.linking import link_numbers
+from app.services.news_text import link_document_numbers, render_markdown
+
+bp = Blueprint("news", __name__, url_prefix="/news")
+
+WRITE_ROLES = ("editor", "publisher")
+PER_PAGE = 10
+
+
+def wants_fragment() -> bool:
+    """True for an htmx request that is not a history restore (those need the full page)."""
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def _field_choices():
+    return list(db.session.scalars(db.select(ReformField).order_by(ReformField.position)))
+
+
+@bp.after_request
+def vary_on_htmx(response):
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.route("/")
+def index():
+    """Return the published news, newest first, optionally in one reform field; for htmx
+    ("Xem thêm") only the next rows and the next button."""
+    field_id = request.args.get("field", type=int)
+    page = db.paginate(news.live_statement(field_id), per_page=PER_PAGE, error_out=False, max_per_page=PER_PAGE)
+    context = {"page": page, "field_id": field_id}
+    if wants_fragment():
+        return render_template("news/_rows.html", **context)
+    return render_template("news/index.html", fields=_field_choices(), **context)
+
+
+def _readable_or_404(article_id: int) -> Article:
+    article = news.readable_article_or_none(current_user, article_id)
+    if article is None:
+        abort(404)
+    return article
+
+
+@bp.route("/<int:article_id>")
+@bp.route("/<int:article_id>/<slug>")
+def show(article_id: int, slug: str | None = None):
+    """Return the article page; 404 for readers when it is not published, scheduled for later
+    or expired (its author and reviewers see it with a notice). Counts the view."""
+    article = _readable_or_404(article_id)
+    now = clock.utcnow()
+    live = article.is_live(now)
+    views = news.record_view(article, current_user) if live else article.view_count
+    body = Markup(link_document_numbers(article.body_html, lambda text: link_numbers(text, current_user)))
+    return render_template(
+        "news/show.html", article=article, body=body, live=live, views=views, now=now,
+        can_edit=news.can_edit(current_user, article), can_review=news.can_review(current_user),
+        related=search.related(current_user, "news", article.id) if live else [],
+        publish_form=PublishForm(formdata=None, version=article.version),
+        comment_form=ReviewCommentForm(formdata=None, version=article.version),
+    )
+
+
+@bp.route("/feed.atom")
+def feed():
+    """Return the Atom feed of published news (newest 30)."""
+    root = request.url_root.rstrip("/")
+    xml = news_feed.atom_feed(
+        feed_url=url_for("news.feed", _external=True), site_url=url_for("news.index", _external=True),
+        article_url=lambda a: url_for("news.show", article_id=a.id, slug=a.slug, _external=True),
+        tag_authority=urlsplit(root).hostname or "cchc.local", root_url=root,
+    )
+    return xml, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
+
+
+@bp.route("/images/<path:name>")
+def image(name: str):
+    """Return a stored news picture if the user may open the article it belongs to, else 404."""
+    owner = news.image_owner(name)
+    if owner is None or news.readable_article_or_none(current_user, owner.id) is None:
+        abort(404)
+    path = news_images.absolute_path(name)
+    if ".." in name:
+        abort(404)
+    try:
+        response = send_file(path, max_age=3600)
+    except FileNotFoundError:
+        abort(404)
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+# Editors
+
+@bp.route("/manage")
+@role_required(*WRITE_ROLES)
+def manage():
+    """Return the editor dashboard: my drafts, awaiting review, scheduled, published, expired."""
+    return render_template("news/manage.html", board=news.dashboard(current_user),
+                           can_review=news.can_review(current_user), docx_form=ArticleDocxForm(formdata=None))
+
+
+def _article_form(article: Article | None = None) -> ArticleForm:
+    form = ArticleForm(obj=article)
+    form.fields.choices = [SelectChoice(f.id, f.name) for f in _field_choices()]
+    if request.method == "GET" and article is not None:
+        form.fields.data = [f.id for f in article.fields]
+        form.version.data = str(article.version)
+    return form
+
+
+def _data_from(form: ArticleForm) -> news.ArticleData:
+    return news.ArticleData(
+        title=form.title.data or "", summary=form.summary.data or "", body=form.body.data or "",
+        author_name=form.author_name.data or "", source_line=form.source_line.data or "",
+        cover_caption=form.cover_caption.data or "", field_ids=list(form.fields.data or []),
+    )
+
+
+def _cover_bytes(form: ArticleForm) -> bytes | None:
+    file = form.cover.data
+    if not file or not getattr(file, "filename", ""):
+        return None
+    return file.read(news_images.MAX_IMAGE_BYTES + 1)
+
+
+def _render_form(form, article, error=None, status=200, preview=None):
+    if error:
+        status = status if status != 200 else 400
+    return render_template("news/form.html", form=form, article=article, error=error,
+                           preview=preview, image_form=ArticleImageForm(formdata=None)), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*WRITE_ROLES)
+def create():
+    """Write a new draft. ``action=preview`` shows the rendered body without saving (no-JS preview).
+    Refuses invalid input and bad pictures with a message, keeping what was typed."""
+    form = _article_form()
+    if request.method == "GET":
+        form.author_name.data = current_user.full_name
+    if request.method == "POST" and request.form.get("action") == "preview":
+        return _render_form(form, None, preview=Markup(render_markdown(form.body.data)))
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return _render_form(form, None, "Vui lòng sửa các trường được đánh dấu.")
+        try:
+            article = news.create_article(_data_from(form), current_user, _cover_bytes(form))
+        except (news.NewsError, news_images.ImageError) as exc:
+            db.session.rollback()
+            return _render_form(form, None, str(exc))
+        flash("Đã lưu bản nháp.", "success")
+        return redirect(url_for("news.show", article_id=article.id))
+    return _render_form(form, None)
+
+
+@bp.route("/from-docx", methods=["POST"])
+@role_required(*WRITE_ROLES)
+def from_docx():
+    """Create a draft from an uploaded .docx (text, tables and pictures) and open it for editing.
+    Refuses broken or hostile files with the library's message; nothing is saved then."""
+    form = ArticleDocxForm()
+    if not form.validate_on_submit():
+        flash("Chưa chọn tệp Word để tải lên.", "error")
+        return redirect(url_for("news.manage")), 303
+    try:
+        converted = news_docx.convert_upload(form.file.data, lambda name: url_for("news.image", name=name))
+    except ingest.IngestError as exc:
+        return render_template("news/manage.html", board=news.dashboard(current_user), docx_form=form,
+                               can_review=news.can_review(current_user), docx_error=str(exc)), 400
+    data = news.ArticleData(title=converted.title, summary=converted.summary, body=converted.body,
+                            author_name=current_user.full_name)
+    try:
+        article = news.create_article(data, current_user, action="import_docx", extra_images=converted.images)
+    except news.NewsError as exc:
+        news_images.remove(*(image.stored_name for image in converted.images))
+        flash(str(exc), "error")
+        return redirect(url_for("news.manage")), 303
+    message = f"Đã tạo bản nháp từ tệp Word ({len(converted.images)} ảnh)."
+    if converted.skipped_images:
+        message += f" {converted.skipped_images} ảnh không phải JPEG/PNG/WebP đã bị bỏ qua."
+    flash(message + " Hãy kiểm tra lại nội dung.", "success")
+    return redirect(url_for("news.edit", article_id=article.id))
+
+
+def _editable_or_403(article_id: int) -> Article:
+    article = db.get_or_404(Article, article_id)
+    if not news.can_edit(current_user, article):
+        abort(403)
+    return article
+
+
+@bp.route("/<int:article_id>/edit", methods=["GET", "POST"])
+@role_required(*WRITE_ROLES)
+def edit(article_id: int):
+    """Edit an article as a new revision (authors: own drafts; reviewers: any). Refuses a
+    concurrent edit (someone saved since the form was opened) with 409, keeping the input."""
+    article = _editable_or_403(article_id)
+    form = _article_form(article)
+    if request.method == "POST" and request.form.get("action") == "preview":
+        return _render_form(form, article, preview=Markup(render_markdown(form.body.data)))
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return _render_form(form, article, "Vui lòng sửa các trường được đánh dấu.")
+        try:
+            expected = int(form.version.data or 0)
+        except ValueError:
+            abort(400)
+        try:
+            news.update_article(article, _data_from(form), current_user, expected, _cover_bytes(form),
+                                remove_cover=form.remove_cover.data)
+        except news.ConcurrentEditError as exc:
+            fresh = db.session.get(Article, article_id)
+            form.version.data = str(fresh.version)
+            return _render_form(form, fresh, str(exc), 409)
+        except (news.NewsError, news_images.ImageError) as exc:
+            db.session.rollback()
+            return _render_form(form, db.session.get(Article, article_id), str(exc))
+        flash("Đã lưu thay đổi.", "success")
+        return redirect(url_for("news.show", article_id=article.id))
+    return _render_form(form, article)
+
+
+@bp.route("/preview", methods=["POST"])
+@role_required(*WRITE_ROLES)
+def preview():
+    """Return the sanitised rendering of the Markdown in ``body`` (the live preview while typing)."""
+    return render_template("news/_preview.html", preview=Markup(render_markdown(request.form.get("body", ""))))
+
+
+@bp.route("/<int:article_id>/images", methods=["POST"])
+@role_required(*WRITE_ROLES)
+def add_image(article_id: int):
+    """Store a picture for the article body and show the Markdown that places it. Refuses bad pictures."""
+    article = _editable_or_403(article_id)
+    form = ArticleImageForm()
+    if not form.validate_on_submit():
+        flash("Chưa chọn ảnh để tải lên.", "error")
+        return redirect(url_for("news.edit", article_id=article.id)), 303
+    try:
+        picture = news.add_image(article, form.file.data.read(news_images.MAX_IMAGE_BYTES + 1), current_user)
+    except news_images.ImageError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("news.edit", article_id=article.id)), 303
+    flash(f"Đã tải ảnh lên. Chép dòng sau vào nội dung: ![Chú thích ảnh]({url_for('news.image', name=picture.stored_name)})",
+          "success")
+    return redirect(url_for("news.edit", article_id=article.id)), 303
+
+
+# Workflow
+
+def _expected_version(form) -> int | None:
+    try:
+        return int(form.version.data) if form.version.data else None
+    except ValueError:
+        abort(400)
+
+
+def _workflow(article_id: int, step):
+    article = db.get_or_404(Article, article_id)
+    try:
+        message = step(article)
+    except news.NotAllowed:
+        db.session.rollback()
+        abort(403)
+    except news.NewsError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(message, "success")
+    return redirect(url_for("news.show", article_id=article_id)), 303
+
+
+@bp.route("/<int:article_id>/submit", methods=["POST"])
+@role_required(*WRITE_ROLES)
+def submit(article_id: int):
+    """Send the article for review (its author or a reviewer)."""
+    form = ReviewCommentForm()
+    form.validate()
+    return _workflow(article_id, lambda a: (news.submit(a, current_user, _expected_version(form)),
+                                            "Đã gửi bài chờ duyệt.")[1])
+
+
+@bp.route("/<int:article_id>/publish", methods=["POST"])
+@role_required("publisher")
+def publish(article_id: int):
+    """Publish now or at the chosen time, optionally until an expiry time (reviewers only)."""
+    form = PublishForm()
+    if not form.validate():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("news.show", article_id=article_id)), 303
+
+    def step(article):
+        news.publish(article, current_user, form.publish_at.data, form.expires_at.data, _expected_version(form))
+        if article.publish_at > clock.utcnow():
+            return f"Đã hẹn giờ đăng lúc {clock.to_vietnam(article.publish_at):%H:%M %d/%m/%Y}."
+        return "Đã xuất bản bài viết."
+
+    return _workflow(article_id, step)
+
+
+@bp.route("/<int:article_id>/send-back", methods=["POST"])
+@role_required("publisher")
+def send_back(article_id: int):
+    """Return a submitted article to its author with a comment (reviewers only)."""
+    form = ReviewCommentForm()
+    form.validate()
+    return _workflow(article_id, lambda a: (news.send_back(a, current_user, form.comment.data or "",
+                                                           _expected_version(form)), "Đã trả lại bài cho tác giả.")[1])
+
+
+@bp.route("/<int:article_id>/unpublish", methods=["POST"])
+@role_required("publisher")
+def unpublish(article_id: int):
+    """Take a published article down everywhere (reviewers only)."""
+    form = ReviewCommentForm()
+    form.validate()
+    return _workflow(article_id, lambda a: (news.unpublish(a, current_user, form.comment.data or "",
+                                                           _expected_version(form)), "Đã gỡ bài viết.")[1])
+
+
+# Revisions
+
+@bp.route("/<int:article_id>/history")
+@role_required(*WRITE_ROLES)
+def history(article_id: int):
+    """Return the list of revisions (who, when, what) with a form to compare two of them."""
+    article = db.get_or_404(Article, article_id)
+    if not news.can_see_unpublished(current_user, article) and not news.can_review(current_user):
+        abort(404)
+    revisions = list(db.session.scalars(db.select(ArticleRevision).where(ArticleRevision.article_id == article.id)
+                                        .order_by(ArticleRevision.number.desc())))
+    return render_template("news/history.html", article=article, revisions=revisions,
+                           labels=news.ACTION_LABELS, can_edit=news.can_edit(current_user, article),
+                           comment_form=ReviewCommentForm(formdata=None, version=article.version))
+
+
+def _revision_or_404(article: Article, number: int) -> ArticleRevision:
+    revision = db.session.scalar(db.select(ArticleRevision).where(
+        ArticleRevision.article_id == article.id, ArticleRevision.number == number))
+    if revision is None:
+        abort(404)
+    return revision
+
+
+def _diff_rows(old: str, new: str) -> list[tuple[str, str]]:
+    rows = []
+    for line in difflib.ndiff((old or "").splitlines(), (new or "").splitlines()):
+        if line.startswith("? "):
+            continue
+        kind = {"+ ": "added", "- ": "removed"}.get(line[:2], "same")
+        rows.append((kind, line[2:]))
+    return rows
+
+
+@bp.route("/<int:article_id>/compare")
+@role_required(*WRITE_ROLES)
+def compare(article_id: int):
+    """Return the differences between revisions ``a`` and ``b`` (title, summary, body line by line)."""
+    article = db.get_or_404(Article, article_id)
+    if not news.can_see_unpublished(current_user, article) and not news.can_review(current_user):
+        abort(404)
+    a = request.args.get("a", type=int)
+    b = request.args.get("b", type=int)
+    if a is None or b is None:
+        abort(400)
+    old, new = _revision_or_404(article, min(a, b)), _revision_or_404(article, max(a, b))
+    sections = []
+    for name, label in (("title", "Tiêu đề"), ("summary", "Tóm tắt"), ("body", "Nội dung"),
+                        ("author_name", "Tác giả"), ("source_line", "Nguồn"), ("cover_caption", "Chú thích ảnh")):
+        before, after = old.snapshot.get(name) or "", new.snapshot.get(name) or ""
+        sections.append({"label": label, "changed": before != after, "rows": _diff_rows(before, after)})
+    return render_template("news/compare.html", article=article, old=old, new=new, sections=sections)
+
+
+@bp.route("/<int:article_id>/restore/<int:number>", methods=["POST"])
+@role_required(*WRITE_ROLES)
+def restore(article_id: int, number: int):
+    """Bring back the content of revision ``number`` as a new revision (who may edit the article)."""
+    form = ReviewCommentForm()
+    form.validate()
+    article = _editable_or_403(article_id)
+    try:
+        news.restore(article, number, current_user, _expected_version(form))
+    except news.NewsError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("news.history", article_id=article_id)), 303
+    flash(f"Đã khôi phục nội dung phiên bản {number}.", "success")
+    return redirect(url_for("news.show", article_id=article_id)), 303

@@ -1,0 +1,448 @@
+"""Rules for reform news: who may write, submit, publish, send back and unpublish; revisions;
+what readers see and when (publication and expiry are checked on every read).
+
+Every change writes a revision and notes an index change in the same transaction, then
+applies it to the search index after commit, like the document library.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import clock, search, vntext
+from app.extensions import db
+from app.models import EDITOR, PUBLISHER, Article, ArticleImage, ArticleRevision, ReformField, User
+from app.models.news import DRAFT, PUBLISHED, SUBMITTED, UNPUBLISHED
+from app.services import news_images
+from app.services.news_text import plain_text, render_markdown, slugify
+
+MAX_TITLE = 500
+MAX_SUMMARY = 1000
+MAX_BODY = 200_000
+MAX_LINE = 300
+SNAPSHOT_FIELDS = ("title", "summary", "body", "author_name", "source_line", "cover_caption")
+
+ACTION_LABELS = {
+    "create": "Tạo bài",
+    "edit": "Sửa bài",
+    "submit": "Gửi duyệt",
+    "publish": "Xuất bản",
+    "send_back": "Trả lại",
+    "unpublish": "Gỡ bài",
+    "restore": "Khôi phục phiên bản",
+    "import_docx": "Tạo từ tệp Word",
+}
+
+
+class NewsError(ValueError):
+    """A news change was refused; the message says why, in Vietnamese."""
+
+
+class ConcurrentEditError(NewsError):
+    """Someone else saved the article after this user opened it."""
+
+
+class NotAllowed(NewsError):
+    """The user may not do this to this article (the route answers 403)."""
+
+
+@dataclass
+class ArticleData:
+    """What an editor supplies for an article."""
+
+    title: str = ""
+    summary: str = ""
+    body: str = ""
+    author_name: str = ""
+    source_line: str = ""
+    cover_caption: str = ""
+    field_ids: list[int] = field(default_factory=list)
+
+
+# Who may do what
+
+def can_write(user) -> bool:
+    """Communications staff (editors) write news; reviewers and admins too."""
+    return user.is_authenticated and user.has_role(EDITOR, PUBLISHER)
+
+
+def can_review(user) -> bool:
+    """Reviewers publish, send back and unpublish: admins and editors granted the publish right."""
+    return user.is_authenticated and user.has_role(PUBLISHER)
+
+
+def can_edit(user, article: Article) -> bool:
+    """Reviewers edit any article; an editor edits their own while it is a draft or unpublished."""
+    if can_review(user):
+        return True
+    return can_write(user) and article.created_by_id == user.id and article.status in (DRAFT, UNPUBLISHED)
+
+
+def can_see_unpublished(user, article: Article) -> bool:
+    """The author and reviewers see an article that readers cannot (draft, pending, scheduled, expired)."""
+    return can_review(user) or (user.is_authenticated and article.created_by_id == user.id)
+
+
+def live_clause(now: datetime | None = None):
+    """SQL condition: published, its time has come and it has not expired."""
+    now = now or clock.utcnow()
+    return db.and_(Article.status == PUBLISHED, Article.publish_at <= now,
+                   db.or_(Article.expires_at.is_(None), Article.expires_at > now))
+
+
+# Validation and snapshots
+
+def _clean(text: str | None) -> str:
+    return vntext.nfc((text or "").replace("\r\n", "\n")).strip()
+
+
+def validate(data: ArticleData) -> ArticleData:
+    """Return cleaned data; raise NewsError with every problem listed."""
+    data = ArticleData(
+        title=" ".join(_clean(data.title).split()), summary=_clean(data.summary), body=_clean(data.body),
+        author_name=" ".join(_clean(data.author_name).split()), source_line=" ".join(_clean(data.source_line).split()),
+        cover_caption=" ".join(_clean(data.cover_caption).split()), field_ids=sorted(set(data.field_ids)),
+    )
+    problems = []
+    if not data.title:
+        problems.append("Chưa nhập tiêu đề.")
+    if len(data.title) > MAX_TITLE:
+        problems.append(f"Tiêu đề dài quá {MAX_TITLE} ký tự.")
+    if len(data.summary) > MAX_SUMMARY:
+        problems.append(f"Tóm tắt dài quá {MAX_SUMMARY} ký tự.")
+    if len(data.body) > MAX_BODY:
+        problems.append("Nội dung bài quá dài.")
+    for value, label in ((data.author_name, "Tác giả"), (data.source_line, "Nguồn"), (data.cover_caption, "Chú thích ảnh")):
+        if len(value) > MAX_LINE:
+            problems.append(f"{label} dài quá {MAX_LINE} ký tự.")
+    if problems:
+        raise NewsError(" ".join(problems))
+    return data
+
+
+def snapshot(article: Article) -> dict:
+    """Return the article's content as plain JSON data (what a revision stores)."""
+    data = {name: getattr(article, name) for name in SNAPSHOT_FIELDS}
+    data["fields"] = [f.id for f in article.fields]
+    data["cover_name"] = article.cover_name
+    data["cover_thumb_name"] = article.cover_thumb_name
+    data["status"] = article.status
+    data["publish_at"] = article.publish_at.isoformat() if article.publish_at else None
+    data["expires_at"] = article.expires_at.isoformat() if article.expires_at else None
+    return data
+
+
+def _apply(article: Article, data: ArticleData) -> None:
+    for name in SNAPSHOT_FIELDS:
+        setattr(article, name, getattr(data, name))
+    article.body_html = render_markdown(article.body)
+    article.fields = list(db.session.scalars(db.select(ReformField).where(ReformField.id.in_(data.field_ids)))) \
+        if data.field_ids else []
+
+
+def _unique_slug(title: str, article_id: int | None = None) -> str:
+    base = slugify(title)
+    slug, n = base, 1
+    while True:
+        clash = db.session.scalar(db.select(Article.id).where(Article.slug == slug))
+        if clash is None or clash == article_id:
+            return slug
+        n += 1
+        slug = f"{base[: 100 - len(str(n)) - 1]}-{n}"
+
+
+def _record(article: Article, action: str, user: User | None, comment: str = "") -> ArticleRevision:
+    db.session.flush()
+    number = (db.session.scalar(db.select(func.max(ArticleRevision.number))
+                                .where(ArticleRevision.article_id == article.id)) or 0) + 1
+    revision = ArticleRevision(article_id=article.id, number=number, action=action, comment=comment,
+                               snapshot=snapshot(article), changed_by_id=user.id if user else None,
+                               changed_at=clock.utcnow())
+    db.session.add(revision)
+    return revision
+
+
+def _commit(article: Article, new_files: list[str] = ()) -> None:
+    """Note the index change, commit, then index; on failure roll back and remove new files."""
+    search.note_change("news", article.id)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        news_images.remove(*new_files)
+        raise ConcurrentEditError(_conflict_message(db.session.get(Article, article.id)))
+    except Exception:
+        db.session.rollback()
+        news_images.remove(*new_files)
+        raise
+    search.sync_after_commit()
+
+
+def _conflict_message(article: Article | None) -> str:
+    if article is None:
+        return "Bài viết không còn tồn tại."
+    who = article.updated_by.full_name if article.updated_by else "người khác"
+    when = clock.to_vietnam(article.updated_at)
+    return (f"Bài viết đã được {who} cập nhật lúc {when:%H:%M %d/%m/%Y} sau khi bạn mở trang. "
+            "Nội dung bạn nhập vẫn còn bên dưới; hãy xem bản mới rồi lưu lại.")
+
+
+def _check_version(article: Article, expected_version: int | None) -> None:
+    if expected_version is not None and article.version != expected_version:
+        raise ConcurrentEditError(_conflict_message(article))
+
+
+def _touch(article: Article, user: User) -> None:
+    article.updated_by_id = user.id
+    article.updated_at = clock.utcnow()
+
+
+def _store_cover(article: Article, cover: bytes | None) -> list[str]:
+    if not cover:
+        return []
+    full, thumb = news_images.store_cover(cover)  # raises ImageError before anything is written
+    article.cover_name, article.cover_thumb_name = full.stored_name, thumb.stored_name
+    return [full.stored_name, thumb.stored_name]
+
+
+# Writing
+
+def create_article(data: ArticleData, user: User, cover: bytes | None = None, action: str = "create",
+                   extra_images: list[news_images.StoredImage] = ()) -> Article:
+    """Create a draft written by ``user``; return it. Refuses (NotAllowed) a user who may not
+    write news, (NewsError/ImageError) invalid data or a bad cover picture; nothing is saved then."""
+    if not can_write(user):
+        raise NotAllowed("Bạn không có quyền viết tin.")
+    data = validate(data)
+    if not data.author_name:
+        data.author_name = user.full_name
+    now = clock.utcnow()
+    article = Article(slug=_unique_slug(data.title), status=DRAFT, created_by_id=user.id, updated_by_id=user.id,
+                      created_at=now, updated_at=now)
+    _apply(article, data)
+    written = [image.stored_name for image in extra_images]
+    try:
+        written += _store_cover(article, cover)
+        db.session.add(article)
+        db.session.flush()
+        for image in extra_images:
+            db.session.add(ArticleImage(article_id=article.id, stored_name=image.stored_name,
+                                        content_type=image.content_type, width=image.width, height=image.height,
+                                        size=image.size, uploaded_by_id=user.id, uploaded_at=now))
+        _record(article, action, user)
+    except Exception:
+        db.session.rollback()
+        news_images.remove(*written)
+        raise
+    _commit(article, written)
+    return article
+
+
+def update_article(article: Article, data: ArticleData, user: User, expected_version: int | None,
+                   cover: bytes | None = None, remove_cover: bool = False) -> Article:
+    """Save an edit as a new revision; return the article. Refuses NotAllowed, ConcurrentEditError
+    (someone saved since ``expected_version``; the caller keeps the input) and invalid data."""
+    if not can_edit(user, article):
+        raise NotAllowed("Bạn không được sửa bài này ở trạng thái hiện tại.")
+    _check_version(article, expected_version)
+    data = validate(data)
+    if article.first_published_at is None and article.title != data.title:
+        article.slug = _unique_slug(data.title, article.id)  # the address is kept once readers have it
+    _apply(article, data)
+    written = []
+    try:
+        if remove_cover:
+            article.cover_name = article.cover_thumb_name = None
+        written = _store_cover(article, cover)
+        _touch(article, user)
+        _record(article, "edit", user)
+    except StaleDataError:
+        db.session.rollback()
+        news_images.remove(*written)
+        raise ConcurrentEditError(_conflict_message(db.session.get(Article, article.id)))
+    except Exception:
+        db.session.rollback()
+        news_images.remove(*written)
+        raise
+    _commit(article, written)
+    return article
+
+
+def add_image(article: Article, data: bytes, user: User) -> ArticleImage:
+    """Store a picture for the article's body; return it. Refuses NotAllowed and ImageError."""
+    if not can_edit(user, article):
+        raise NotAllowed("Bạn không được sửa bài này ở trạng thái hiện tại.")
+    stored = news_images.store(data)
+    image = ArticleImage(article_id=article.id, stored_name=stored.stored_name, content_type=stored.content_type,
+                         width=stored.width, height=stored.height, size=stored.size, uploaded_by_id=user.id,
+                         uploaded_at=clock.utcnow())
+    db.session.add(image)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        news_images.remove(stored.stored_name)
+        raise
+    return image
+
+
+# Workflow
+
+def _transition(article: Article, user: User, expected_version: int | None, allowed_from: tuple[str, ...],
+                to: str, action: str, comment: str = "") -> Article:
+    _check_version(article, expected_version)
+    if article.status not in allowed_from:
+        raise NewsError(f"Bài đang ở trạng thái “{article.status_label}”, không thể {ACTION_LABELS[action].lower()}.")
+    article.status = to
+    _touch(article, user)
+    _record(article, action, user, comment)
+    _commit(article)
+    return article
+
+
+def submit(article: Article, user: User, expected_version: int | None = None) -> Article:
+    """Send a draft for review. Refuses NotAllowed (not the author or a reviewer) and an empty body."""
+    if not (can_review(user) or (can_write(user) and article.created_by_id == user.id)):
+        raise NotAllowed("Chỉ tác giả hoặc người duyệt được gửi duyệt bài này.")
+    if not article.body.strip():
+        raise NewsError("Bài chưa có nội dung; hãy viết nội dung trước khi gửi duyệt.")
+    article.review_note = ""
+    return _transition(article, user, expected_version, (DRAFT, UNPUBLISHED), SUBMITTED, "submit")
+
+
+def publish(article: Article, user: User, publish_at: datetime | None = None, expires_at: datetime | None = None,
+            expected_version: int | None = None) -> Article:
+    """Publish now or at ``publish_at`` (naive UTC), until ``expires_at`` if given. Reviewers only;
+    refuses an empty body and an expiry that is not after the publication time."""
+    if not can_review(user):
+        raise NotAllowed("Chỉ người được giao quyền duyệt mới xuất bản tin.")
+    now = clock.utcnow()
+    publish_at = publish_at or now
+    if expires_at is not None and expires_at <= publish_at:
+        raise NewsError("Thời điểm hết hạn phải sau thời điểm đăng.")
+    if not article.body.strip():
+        raise NewsError("Bài chưa có nội dung.")
+    article.publish_at = publish_at
+    article.expires_at = expires_at
+    article.published_by_id = user.id
+    article.review_note = ""
+    if article.first_published_at is None:
+        article.first_published_at = publish_at
+    return _transition(article, user, expected_version, (DRAFT, SUBMITTED, UNPUBLISHED), PUBLISHED, "publish")
+
+
+def send_back(article: Article, user: User, comment: str, expected_version: int | None = None) -> Article:
+    """Return a submitted article to its author as a draft with a comment. Reviewers only;
+    refuses an empty comment (the author must know what to fix)."""
+    if not can_review(user):
+        raise NotAllowed("Chỉ người duyệt được trả lại bài.")
+    comment = _clean(comment)
+    if not comment:
+        raise NewsError("Hãy ghi lý do trả lại để tác giả biết cần sửa gì.")
+    if len(comment) > 2000:
+        raise NewsError("Lý do trả lại dài quá 2.000 ký tự.")
+    article.review_note = comment
+    return _transition(article, user, expected_version, (SUBMITTED,), DRAFT, "send_back", comment)
+
+
+def unpublish(article: Article, user: User, comment: str = "", expected_version: int | None = None) -> Article:
+    """Take a published article down (it disappears from lists, its page and search at once). Reviewers only."""
+    if not can_review(user):
+        raise NotAllowed("Chỉ người duyệt được gỡ bài.")
+    return _transition(article, user, expected_version, (PUBLISHED,), UNPUBLISHED, "unpublish", _clean(comment)[:2000])
+
+
+def restore(article: Article, revision_number: int, user: User, expected_version: int | None = None) -> Article:
+    """Bring back the content (not the workflow state) of an earlier revision as a new revision.
+    Refuses NotAllowed and a revision that does not exist (NewsError)."""
+    if not can_edit(user, article):
+        raise NotAllowed("Bạn không được sửa bài này ở trạng thái hiện tại.")
+    _check_version(article, expected_version)
+    revision = db.session.scalar(db.select(ArticleRevision).where(
+        ArticleRevision.article_id == article.id, ArticleRevision.number == revision_number))
+    if revision is None:
+        raise NewsError("Không có phiên bản này.")
+    old = revision.snapshot
+    data = ArticleData(**{name: old.get(name) or "" for name in SNAPSHOT_FIELDS}, field_ids=old.get("fields") or [])
+    _apply(article, validate(data))
+    article.cover_name, article.cover_thumb_name = old.get("cover_name"), old.get("cover_thumb_name")
+    _touch(article, user)
+    _record(article, "restore", user, f"Khôi phục phiên bản {revision_number}")
+    _commit(article)
+    return article
+
+
+def record_view(article: Article, user) -> int:
+    """Count one view by ``user`` unless they wrote it; return the count to show.
+    The increment is a single UPDATE, so simultaneous readers are all counted."""
+    if user.is_authenticated and user.id == article.created_by_id:
+        return article.view_count
+    db.session.execute(db.update(Article).where(Article.id == article.id)
+                       .values(view_count=Article.view_count + 1).execution_options(synchronize_session=False))
+    db.session.commit()
+    return db.session.scalar(db.select(Article.view_count).where(Article.id == article.id))
+
+
+# Reading
+
+def live_statement(field_id: int | None = None, now: datetime | None = None):
+    """Published, live articles, newest first (optionally in one reform field)."""
+    stmt = db.select(Article).where(live_clause(now))
+    if field_id:
+        stmt = stmt.where(Article.fields.any(ReformField.id == field_id))
+    return stmt.order_by(Article.publish_at.desc(), Article.id.desc())
+
+
+def latest(limit: int = 5) -> list[Article]:
+    """The newest live articles (home page block, feed)."""
+    return list(db.session.scalars(live_statement().limit(limit)))
+
+
+def readable_article_or_none(user, article_id: int) -> Article | None:
+    """The article if ``user`` may open it now (live, or theirs/a reviewer's), else None."""
+    article = db.session.get(Article, article_id)
+    if article is None:
+        return None
+    if article.is_live(clock.utcnow()) or can_see_unpublished(user, article):
+        return article
+    return None
+
+
+def dashboard(user) -> dict:
+    """The editor dashboard: own drafts (incl. sent back), awaiting review, scheduled, recently published."""
+    now = clock.utcnow()
+    mine = db.select(Article).where(Article.created_by_id == user.id)
+    pending = db.select(Article).where(Article.status == SUBMITTED)
+    if not can_review(user):
+        pending = pending.where(Article.created_by_id == user.id)
+    return {
+        "drafts": list(db.session.scalars(mine.where(Article.status.in_((DRAFT, UNPUBLISHED)))
+                                          .order_by(Article.updated_at.desc()))),
+        "pending": list(db.session.scalars(pending.order_by(Article.updated_at))),
+        "scheduled": list(db.session.scalars(db.select(Article).where(Article.status == PUBLISHED,
+                                                                      Article.publish_at > now)
+                                             .order_by(Article.publish_at))),
+        "published": list(db.session.scalars(db.select(Article).where(live_clause(now))
+                                             .order_by(Article.publish_at.desc()).limit(10))),
+        "expired": list(db.session.scalars(db.select(Article).where(Article.status == PUBLISHED,
+                                                                    Article.expires_at <= now)
+                                           .order_by(Article.expires_at.desc()).limit(10))),
+    }
+
+
+def image_owner(stored_name: str) -> Article | None:
+    """The article a stored picture belongs to (cover, list copy or body picture), if any."""
+    article = db.session.scalar(db.select(Article).where(
+        db.or_(Article.cover_name == stored_name, Article.cover_thumb_name == stored_name)))
+    if article is not None:
+        return article
+    image = db.session.scalar(db.select(ArticleImage).where(ArticleImage.stored_name == stored_name))
+    return image.article if image is not None else None
+
+
+def plain_body(article: Article) -> str:
+    """The article's text without markup (search, feed summaries)."""
+    return plain_text(article.body_html)
