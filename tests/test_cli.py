@@ -1,4 +1,5 @@
 """The ``flask --app wsgi`` commands: units, users, demo."""
+from app import clock
 from app.extensions import db
 from app.models import Unit, User
 from tests.helpers import login
@@ -40,11 +41,21 @@ def test_demo_loads_once_and_prints_logins(app):
             "Ban Tiếp công dân Trung ương", "Viện Chiến lược và Khoa học Thanh tra", "Trường Cán bộ Thanh tra",
             "Báo Thanh tra", "Tạp chí Thanh tra"} <= names
     assert roles == {"reader", "editor", "publisher", "reporter", "admin"}
+    with app.app_context():
+        from app.models import Article
+
+        published = list(db.session.scalars(db.select(Article).order_by(Article.publish_at)))
+        assert [a.status for a in published] == ["published"] * 5
+        assert published[0].title == "Họp về công tác cải cách hành chính"
+        assert clock.to_vietnam(published[0].publish_at).date().isoformat() == "2017-06-20"
+        assert {a.source_line for a in published} >= {"Nguồn: Báo Cao Bằng", "Nguồn: Vietnam Business Forum"}
+        assert {a.author_name for a in published} == {"Phương Hiếu"}
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Unit.id))) == units
         assert db.session.scalar(db.select(db.func.count(User.id))) == users
+        assert db.session.scalar(db.select(db.func.count(Article.id))) == 5
     # The printed password works.
     password = first.output.split("quantri")[1].split("/")[1].strip()
     assert login(app.test_client(), "quantri", password).status_code == 302
