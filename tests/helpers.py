@@ -48,3 +48,12 @@ def files_under(folder: str) -> list[str]:
     for root, _dirs, names in _os.walk(folder):
         found += [_os.path.join(root, n) for n in names]
     return sorted(found)
+
+
+def browser_login(page, username, password=TEST_PASSWORD):
+    """Log in through the login page in Chromium and wait for the home page."""
+    page.goto("/login")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/")

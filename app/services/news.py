@@ -6,6 +6,7 @@ applies it to the search index after commit, like the document library.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -165,19 +166,27 @@ def _record(article: Article, action: str, user: User | None, comment: str = "")
     return revision
 
 
-def _commit(article: Article, new_files: list[str] = ()) -> None:
-    """Note the index change, commit, then index; on failure roll back and remove new files."""
-    search.note_change("news", article.id)
+@contextmanager
+def _undo_on_failure(article: Article, written: list[str]):
+    """On any failure inside: roll back, delete the pictures written for this save, and turn
+    a lost version race into ConcurrentEditError."""
     try:
-        db.session.commit()
+        yield
     except StaleDataError:
         db.session.rollback()
-        news_images.remove(*new_files)
-        raise ConcurrentEditError(_conflict_message(db.session.get(Article, article.id)))
+        news_images.remove(*written)
+        raise ConcurrentEditError(_conflict_message(db.session.get(Article, article.id))) from None
     except Exception:
         db.session.rollback()
-        news_images.remove(*new_files)
+        news_images.remove(*written)
         raise
+
+
+def _commit(article: Article, written: list[str] = ()) -> None:
+    """Note the index change, commit, then index; on failure roll back and remove new files."""
+    with _undo_on_failure(article, list(written)):
+        search.note_change("news", article.id)
+        db.session.commit()
     search.sync_after_commit()
 
 
@@ -224,7 +233,7 @@ def create_article(data: ArticleData, user: User, cover: bytes | None = None, ac
                       created_at=now, updated_at=now)
     _apply(article, data)
     written = [image.stored_name for image in extra_images]
-    try:
+    with _undo_on_failure(article, written):
         written += _store_cover(article, cover)
         db.session.add(article)
         db.session.flush()
@@ -233,10 +242,6 @@ def create_article(data: ArticleData, user: User, cover: bytes | None = None, ac
                                         content_type=image.content_type, width=image.width, height=image.height,
                                         size=image.size, uploaded_by_id=user.id, uploaded_at=now))
         _record(article, action, user)
-    except Exception:
-        db.session.rollback()
-        news_images.remove(*written)
-        raise
     _commit(article, written)
     return article
 
@@ -252,21 +257,13 @@ def update_article(article: Article, data: ArticleData, user: User, expected_ver
     if article.first_published_at is None and article.title != data.title:
         article.slug = _unique_slug(data.title, article.id)  # the address is kept once readers have it
     _apply(article, data)
-    written = []
-    try:
+    written: list[str] = []
+    with _undo_on_failure(article, written):
         if remove_cover:
             article.cover_name = article.cover_thumb_name = None
-        written = _store_cover(article, cover)
+        written += _store_cover(article, cover)
         _touch(article, user)
         _record(article, "edit", user)
-    except StaleDataError:
-        db.session.rollback()
-        news_images.remove(*written)
-        raise ConcurrentEditError(_conflict_message(db.session.get(Article, article.id)))
-    except Exception:
-        db.session.rollback()
-        news_images.remove(*written)
-        raise
     _commit(article, written)
     return article
 

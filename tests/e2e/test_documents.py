@@ -4,17 +4,10 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers import TEST_PASSWORD
+from tests.helpers import browser_login
 
 pytestmark = pytest.mark.e2e
 
-
-def _login(page, username):
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/")
 
 
 def _result_titles(page):
@@ -28,7 +21,7 @@ def test_filter_by_type_pushes_url_and_back_restores(page, make_user, make_docum
                   issuer="Thanh tra Chính phủ", issued_on=date(2022, 1, 5))
     make_document(number="1298/TB-TTCP", doc_type="Thông báo", title="Thông báo kết luận về phần mềm",
                   issuer="Thanh tra Chính phủ", issued_on=date(2019, 8, 2))
-    _login(page, "lan")
+    browser_login(page, "lan")
     page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Văn bản").click()
     page.wait_for_url("**/documents/")
     assert len(_result_titles(page)) == 3
@@ -58,7 +51,7 @@ def test_editor_prefills_from_word_file_and_colleague_reads_it(page, browser, li
 
     make_user("bientap", roles=["editor"], unit="VP")
     make_user("congchuc", unit="TCCB")
-    _login(page, "bientap")
+    browser_login(page, "bientap")
     page.goto("/documents/new")
     page.get_by_label("Tệp Word (.docx) để đọc thông tin").set_input_files(sample("bao-cao-cchc-quy-1-2024.docx"))
     page.get_by_role("button", name="Đọc tệp").click()
@@ -72,7 +65,7 @@ def test_editor_prefills_from_word_file_and_colleague_reads_it(page, browser, li
     page.watch.assert_clean()
 
     colleague = browser.new_context(base_url=live_server).new_page()
-    _login(colleague, "congchuc")
+    browser_login(colleague, "congchuc")
     colleague.goto("/documents/")
     colleague.get_by_role("link", name="Kết quả thực hiện công tác cải cách hành chính quý I năm 2024").click()
     expect(colleague.get_by_role("heading", name="Toàn văn")).to_be_visible()

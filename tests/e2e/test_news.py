@@ -7,17 +7,10 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.helpers import TEST_PASSWORD
+from tests.helpers import browser_login
 
 pytestmark = pytest.mark.e2e
 
-
-def log_in(page, username):
-    page.goto("/login")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/")
 
 
 def log_out(page):
@@ -32,7 +25,7 @@ def test_write_preview_submit_publish_find(page, make_user, tmp_path):
     cover = tmp_path / "bia.png"
     Image.new("RGB", (1200, 800), (10, 90, 160)).save(cover, "PNG")
 
-    log_in(page, "tacgia")
+    browser_login(page, "tacgia")
     page.get_by_role("link", name="Tin tức").first.click()
     page.get_by_role("link", name="Quản lý tin").click()
     page.get_by_role("link", name="Viết tin mới").click()
@@ -55,14 +48,14 @@ def test_write_preview_submit_publish_find(page, make_user, tmp_path):
     article_url = re.sub(r"\?.*$", "", page.url)
     log_out(page)
 
-    log_in(page, "duyet")
+    browser_login(page, "duyet")
     page.goto("/news/manage")
     page.get_by_role("link", name="Sơ kết sáu tháng chuyển đổi số tại bộ phận một cửa").click()
     page.get_by_role("button", name="Xuất bản").click()
     expect(page.locator("#flash")).to_contain_text("Đã xuất bản bài viết")
     log_out(page)
 
-    log_in(page, "doc")
+    browser_login(page, "doc")
     expect(page.locator(".home-news")).to_contain_text("Sơ kết sáu tháng chuyển đổi số")
     box = page.get_by_role("combobox", name="Tìm kiếm văn bản, tin tức, báo cáo")
     box.press_sequentially("chuyen doi so mot cua", delay=30)
