@@ -29,3 +29,19 @@ from app.models.documents import (  # noqa: F401,E402
     document_units,
 )
 from app.models.outbox import IndexChange  # noqa: F401,E402
+from app.models.plans import (  # noqa: F401,E402
+    DELAYED,
+    DONE,
+    IN_PROGRESS,
+    NOT_STARTED,
+    PERIOD_KINDS,
+    TASK_STATUSES,
+    Plan,
+    ProgressAttachment,
+    ProgressUpdate,
+    ReportPeriod,
+    ReportVersion,
+    Task,
+    UnitReport,
+    task_units,
+)
