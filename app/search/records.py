@@ -127,3 +127,6 @@ SOURCES: dict[str, Source] = {
 def register(source: Source) -> None:
     """Add a kind of content to the index (news, progress updates, reports)."""
     SOURCES[source.kind] = source
+
+
+from app.search import plan_records  # noqa: E402,F401  (registers progress updates and unit reports)
