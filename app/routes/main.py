@@ -20,15 +20,3 @@ def _section(title: str, lead: str):
 def news():
     """Return the reform news page."""
     return _section("Tin tức", "Tin tức, bài tuyên truyền cải cách hành chính.")
-
-
-@bp.route("/progress")
-def progress():
-    """Return the reform plan progress page."""
-    return _section("Tiến độ CCHC", "Kế hoạch CCHC, nhiệm vụ và tiến độ thực hiện của các đơn vị.")
-
-
-@bp.route("/reports")
-def reports():
-    """Return the periodic reports page."""
-    return _section("Báo cáo", "Báo cáo định kỳ về công tác CCHC của các đơn vị.")

@@ -198,12 +198,14 @@ def _code_order(code: str) -> tuple:
     return tuple(int(p) if p.isdigit() else 10**6 for p in code.replace("-", ".").split("."))
 
 
-def add_task(plan: Plan, data: TaskData, commit: bool = True, validated: bool = False) -> Task:
-    """Add a task to the plan; return it. Refuses invalid data or a code already in the plan."""
+def add_task(plan: Plan, data: TaskData, commit: bool = True, validated: bool = False,
+             position: int | None = None) -> Task:
+    """Add a task to the plan; return it. Refuses invalid data or a code already in the plan.
+    ``commit=False`` leaves the commit to the caller (an import saves all its rows at once)."""
     data = data if validated else validate_task(plan, data)
     task = Task(plan_id=plan.id, created_at=clock.utcnow())
     _apply_task(task, data)
-    task.position = max([t.position for t in plan.tasks] + [0]) + 1
+    task.position = position if position is not None else max([t.position for t in plan.tasks] + [0]) + 1
     db.session.add(task)
     if commit:
         db.session.commit()
