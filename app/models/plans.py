@@ -19,12 +19,12 @@ TASK_STATUSES = {
     DELAYED: "Chậm tiến độ",
 }
 
-# period kind → (label, default deadline month/day in the plan's year; "year" is due in December)
+# period kind → (label, default deadline month/day in the plan's year; the year report is due in December)
 PERIOD_KINDS = {
-    "q1": ("Quý I", (3, 15)),
-    "h1": ("6 tháng", (6, 15)),
-    "q3": ("9 tháng", (9, 15)),
-    "year": ("Năm", (12, 15)),
+    "q1": ("Quý I", (4, 15)),
+    "h1": ("6 tháng", (7, 15)),
+    "q3": ("9 tháng", (10, 15)),
+    "year": ("Năm", (12, 20)),
 }
 
 task_units = Table(

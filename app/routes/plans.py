@@ -220,7 +220,7 @@ def _task_context(task: Task, form: UpdateForm, error: str | None = None, notice
         "task": task, "plan": task.plan, "form": form, "error": error, "notice": notice,
         "state": progress.task_states([task])[task.id],
         "can_post": plan_rules.can_post_progress(current_user, task),
-        "field_row": progress.field_row(task.plan, task.field_id),
+        "field_row": progress.field_row(task.plan, task.field_id), "field_id": task.field_id,
     }
 
 

@@ -28,7 +28,7 @@ def index():
     else:
         own = [current_user.unit] if current_user.unit else []
         units_by_plan = {plan.id: own for plan in plans}
-    return render_template("reports/index.html", plans=plans, reports=found, units_by_plan=units_by_plan,
+    return render_template("plans/report_index.html", plans=plans, reports=found, units_by_plan=units_by_plan,
                            today=plan_rules.today(), late_label=report_rules.late_label)
 
 
@@ -88,7 +88,7 @@ def submit(period_id: int, unit_id: int):
                 return redirect(url_for("reports.show", report_id=report_saved.id))
     elif request.method == "POST":
         error, status = "Vui lòng sửa các trường được đánh dấu.", 400
-    return render_template("reports/submit.html", period=period, unit=unit, report=report, form=form, error=error,
+    return render_template("plans/report_submit.html", period=period, unit=unit, report=report, form=form, error=error,
                            notice=notice, today=plan_rules.today(), late_label=report_rules.late_label), status
 
 
@@ -148,7 +148,7 @@ def _version_or_404(report, version_no: int) -> ReportVersion:
 
 
 def _render_version(report, shown: ReportVersion):
-    return render_template("reports/show.html", report=report, shown=shown,
+    return render_template("plans/report_show.html", report=report, shown=shown,
                            blocks=report_rules.preview(shown.body_lines or []),
                            late_label=report_rules.late_label,
                            can_submit=plan_rules.can_submit_report(current_user, report.unit_id))

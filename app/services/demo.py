@@ -56,4 +56,7 @@ def load_demo() -> list[str]:
     from app.services.demo_documents import load_demo_documents
 
     lines += load_demo_documents()
+    from app.services.demo_plans import load_demo_plans
+
+    lines += load_demo_plans()
     return lines

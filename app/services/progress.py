@@ -72,11 +72,13 @@ def update_lacks_figures(status: str, done: str, figures: str) -> bool:
     return status != NOT_STARTED and lacks_figures(f"{done}\n{figures}")
 
 
-def post_update(task: Task, user: User, data: UpdateData, uploads: list[StoredUpload] = ()) -> ProgressUpdate:
+def post_update(task: Task, user: User, data: UpdateData, uploads: list[StoredUpload] = (),
+                posted_at=None) -> ProgressUpdate:
     """Record a progress update on ``task`` by ``user``'s unit, with its attachments; return it.
 
     Raises PermissionError unless the user is a reporter of the task's lead or a cooperating unit,
     ProgressError for invalid data; nothing is saved then and the uploaded files are removed.
+    ``posted_at`` is for the demo loader only; routes use the clock.
     """
     from app import search
 
@@ -85,11 +87,12 @@ def post_update(task: Task, user: User, data: UpdateData, uploads: list[StoredUp
         if not plan_rules.can_post_progress(user, task):
             raise PermissionError("not a reporter of this task's units")
         data = validate_update(data)
-        period = plan_rules.period_for(task.plan, plan_rules.today())
+        now = posted_at or clock.utcnow()
+        period = plan_rules.period_for(task.plan, clock.to_vietnam(now).date())
         update = ProgressUpdate(
             task_id=task.id, unit_id=user.unit_id, period_id=period.id if period else None, status=data.status,
             percent=data.percent, done=data.done, figures=data.figures, created_by_id=user.id,
-            created_at=clock.utcnow(), lacks_figures=update_lacks_figures(data.status, data.done, data.figures),
+            created_at=now, lacks_figures=update_lacks_figures(data.status, data.done, data.figures),
         )
         for upload in uploads:
             update.attachments.append(ProgressAttachment(
