@@ -209,8 +209,9 @@ def edit_task(task_id: int):
     return render_template("plans/task_form.html", form=form, plan=task.plan, task=task, error=error), status
 
 
-def _update_form(formdata=None) -> UpdateForm:
-    form = UpdateForm(formdata=formdata)
+def _update_form(submitted: bool = False) -> UpdateForm:
+    """The update form: empty, or filled from the request's fields and files when ``submitted``."""
+    form = UpdateForm() if submitted else UpdateForm(formdata=None)
     form.status.choices = [SelectChoice(k, v) for k, v in TASK_STATUSES.items()]
     return form
 
@@ -229,7 +230,7 @@ def task(task_id: int):
     """Return the task page: details, the field's progress, the update form (for the task's
     reporters) and the history of updates, newest first."""
     task = db.get_or_404(Task, task_id)
-    return render_template("plans/task.html", **_task_context(task, _update_form(formdata=None)))
+    return render_template("plans/task.html", **_task_context(task, _update_form()))
 
 
 @bp.route("/tasks/<int:task_id>/updates", methods=["POST"])
@@ -242,7 +243,7 @@ def post_update(task_id: int):
     task = db.get_or_404(Task, task_id)
     if not plan_rules.can_post_progress(current_user, task):
         abort(403)
-    form = _update_form(request.form)
+    form = _update_form(submitted=True)
     error = None
     if form.validate_on_submit():
         try:
@@ -257,7 +258,7 @@ def post_update(task_id: int):
     if error is None:
         if wants_fragment():
             response = make_response(render_template("plans/_updates.html",
-                                                     **_task_context(task, _update_form(formdata=None),
+                                                     **_task_context(task, _update_form(),
                                                                      notice="Đã ghi nhận cập nhật tiến độ.")))
             response.headers["HX-Trigger"] = "progress-posted"
             return response
