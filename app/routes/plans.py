@@ -354,7 +354,10 @@ def import_tasks(plan_id: int):
     plan = _plan_or_404(plan_id)
     form = ImportForm()
     result, error = None, None
-    if request.method == "POST" and form.validate_on_submit():
+    chosen = form.file.data if request.method == "POST" else None
+    if chosen and chosen.filename and not uploads.clean_name(chosen.filename).lower().endswith((".xlsx", ".csv")):
+        error = plan_import.WRONG_TYPE
+    elif request.method == "POST" and form.validate_on_submit():
         try:
             stored = uploads.accept_upload(form.file.data, allowed=("other",))
         except ingest.IngestError as exc:

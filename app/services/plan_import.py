@@ -28,6 +28,7 @@ COLUMNS = [
     ("Sản phẩm dự kiến", "output", "Quyết định phê duyệt phương án đơn giản hóa"),
 ]
 REQUIRED_COLUMNS = ("code", "title", "field", "lead")
+WRONG_TYPE = "Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv). Hãy tải tệp mẫu và điền theo mẫu."
 
 
 class ImportFileError(ValueError):
@@ -46,7 +47,7 @@ class ImportResult:
 
 
 def _key(text) -> str:
-    return " ".join(vntext.fold(str(text or "")).split())
+    return " ".join(vntext.fold(str(text or "")).lower().split())
 
 
 def _read_xlsx(path: str) -> list[tuple[int, list]]:
@@ -86,7 +87,7 @@ def read_rows(path: str, extension: str) -> list[tuple[int, list]]:
         return _read_xlsx(path)
     if extension == ".csv":
         return _read_csv(path)
-    raise ImportFileError("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv). Hãy tải tệp mẫu và điền theo mẫu.")
+    raise ImportFileError(WRONG_TYPE)
 
 
 def _cell(value) -> str:
@@ -266,7 +267,7 @@ def export_workbook(plan: Plan) -> io.BytesIO:
     sheet.title = "Nhiệm vụ"
     sheet.append([f"Tiến độ thực hiện Kế hoạch {plan.number}: {plan.title}"])
     sheet.append(["Lĩnh vực", "Mã", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời hạn", "Tình trạng", "Tỷ lệ (%)",
-                  "Quá hạn (ngày)", "Cập nhật gần nhất", "Thiếu số liệu"])
+                  "Quá hạn (ngày)", "Cập nhật gần nhất", "Kết quả, số liệu gần nhất", "Thiếu số liệu"])
     for task in tasks:
         state = states[task.id]
         latest = state.latest
@@ -274,13 +275,15 @@ def export_workbook(plan: Plan) -> io.BytesIO:
             task.field.name, task.code, task.title, task.lead_unit.code,
             ", ".join(u.code for u in task.cooperating_units), task.deadline, progress.STATES[state.state],
             state.percent, state.overdue_days or None,
-            clock.to_vietnam(latest.created_at).replace(tzinfo=None) if latest else None, "Có" if latest and latest.lacks_figures else "",
+            clock.to_vietnam(latest.created_at).replace(tzinfo=None) if latest else None,
+            "\n".join(p for p in (latest.done, latest.figures) if p) if latest else "",
+            "Có" if latest and latest.lacks_figures else "",
         ])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in sheet.iter_rows(min_row=3, min_col=6, max_col=6):
         row[0].number_format = "DD/MM/YYYY"
-    for column, width in zip("ABCDEFGHIJK", (40, 8, 60, 10, 16, 12, 22, 10, 14, 18, 12)):
+    for column, width in zip("ABCDEFGHIJKL", (40, 8, 60, 10, 16, 12, 22, 10, 14, 18, 60, 12)):
         sheet.column_dimensions[column].width = width
     rows_by_field = progress.by_field(plan, states)
     rows_by_unit = progress.by_unit(plan, states)
