@@ -72,6 +72,8 @@ class View:
         self.leaves = []
         for sub, offset in searcher.leaf_searchers():
             reader = sub.reader()
+            if reader.segment() is None:  # an index with no segment yet (nothing indexed): no postings
+                continue
             self.leaves.append((reader, offset, segment_arrays(reader)))
         self.size = searcher.doc_count_all()
         alive = np.ones(self.size, dtype=bool)

@@ -224,7 +224,8 @@ def update_task(task: Task, data: TaskData, expected_version: int) -> Task:
     for update in task.updates:
         search.note_change("progress", update.id)
     _commit_or_conflict()
-    search.sync_after_commit()
+    if task.updates:
+        search.sync_after_commit()
     return task
 
 
