@@ -238,8 +238,8 @@ def task(task_id: int):
 def post_update(task_id: int):
     """Post a progress update. 403 unless the user is a reporter of the task's lead or a
     cooperating unit. For htmx: the fresh form and history, with ``HX-Trigger: progress-posted``
-    so the field overview refreshes; a refused update comes back in the form (422) with its
-    message and the typed text. Without JavaScript: redirect, or the page with the message (400)."""
+    so the field overview refreshes; a refused update comes back in the form with its message
+    and the typed text (no HX-Trigger, nothing saved). Without JavaScript: redirect, or the page with the message (400)."""
     task = db.get_or_404(Task, task_id)
     if not plan_rules.can_post_progress(current_user, task):
         abort(403)
@@ -265,7 +265,8 @@ def post_update(task_id: int):
         flash("Đã ghi nhận cập nhật tiến độ.", "success")
         return redirect(url_for("plans.task", task_id=task.id) + "#cap-nhat")
     if wants_fragment():
-        return render_template("plans/_updates.html", **_task_context(task, form, error)), 422
+        # 200 so htmx swaps it in (a 4xx is not swapped and logs a console error): the message is in the form.
+        return render_template("plans/_updates.html", **_task_context(task, form, error))
     return render_template("plans/task.html", **_task_context(task, form, error)), 400
 
 

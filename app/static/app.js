@@ -38,10 +38,3 @@
   }, true);
 })();
 
-// A refused inline form (422) comes back with its message and the typed text: show it in place.
-document.addEventListener("htmx:beforeSwap", function (event) {
-  if (event.detail.xhr && event.detail.xhr.status === 422) {
-    event.detail.shouldSwap = true;
-    event.detail.isError = false;
-  }
-});
