@@ -216,6 +216,14 @@ def _update_form(submitted: bool = False) -> UpdateForm:
     return form
 
 
+def _fresh_form(task: Task) -> UpdateForm:
+    """An empty update form starting from the task's current status and percent."""
+    form = _update_form()
+    state = progress.task_states([task])[task.id]
+    form.status.data, form.percent.data = state.status, state.percent
+    return form
+
+
 def _task_context(task: Task, form: UpdateForm, error: str | None = None, notice: str | None = None) -> dict:
     return {
         "task": task, "plan": task.plan, "form": form, "error": error, "notice": notice,
@@ -230,7 +238,7 @@ def task(task_id: int):
     """Return the task page: details, the field's progress, the update form (for the task's
     reporters) and the history of updates, newest first."""
     task = db.get_or_404(Task, task_id)
-    return render_template("plans/task.html", **_task_context(task, _update_form()))
+    return render_template("plans/task.html", **_task_context(task, _fresh_form(task)))
 
 
 @bp.route("/tasks/<int:task_id>/updates", methods=["POST"])
@@ -258,7 +266,7 @@ def post_update(task_id: int):
     if error is None:
         if wants_fragment():
             response = make_response(render_template("plans/_updates.html",
-                                                     **_task_context(task, _update_form(),
+                                                     **_task_context(task, _fresh_form(task),
                                                                      notice="Đã ghi nhận cập nhật tiến độ.")))
             response.headers["HX-Trigger"] = "progress-posted"
             return response
