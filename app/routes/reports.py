@@ -9,6 +9,7 @@ from app import ingest
 from app.extensions import db
 from app.models import ReportPeriod, ReportVersion, Unit
 from app.plan_forms import ReportForm
+from app.security import role_required
 from app.services import plans as plan_rules
 from app.services import progress, uploads
 from app.services import reports as report_rules
@@ -62,6 +63,7 @@ def _fill_from_header(form: ReportForm, stored: uploads.StoredUpload) -> None:
 
 
 @bp.route("/periods/<int:period_id>/units/<int:unit_id>", methods=["GET", "POST"])
+@role_required("reporter")
 def submit(period_id: int, unit_id: int):
     """Submit (or resubmit) the unit's .docx report for the period. 403 unless the user is a
     reporter of that unit. ``action=prefill`` reads the file's official header into the form first;

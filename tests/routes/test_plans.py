@@ -145,3 +145,27 @@ def test_a_reporter_cannot_submit_for_another_unit_by_changing_the_unit_in_the_u
         from app.models import UnitReport
 
         assert db.session.scalar(db.select(db.func.count(UnitReport.id))) == 0
+
+
+@pytest.mark.parametrize("name", ["admin", "rep_vp", "reader_vpc", "editor_vpc"])
+def test_progress_and_its_evidence_are_readable_by_all_staff(app, world, name):
+    import io
+
+    reporter = as_user(app, "rep_vpc")
+    response = reporter.post(f"/plans/tasks/{world.task}/updates", data={
+        "csrf_token": page_token(reporter, "/plans/"), "status": "in_progress", "percent": "30",
+        "done": "Đã rà soát 15 văn bản", "attachments": [(io.BytesIO(b"bang so lieu"), "so-lieu.csv")]},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.app_context():
+        from app.extensions import db
+        from app.models import ProgressAttachment
+
+        attachment = db.session.scalar(db.select(ProgressAttachment))
+        update_id, file_id = attachment.update_id, attachment.id
+    client = as_user(app, name)
+    link = client.get(f"/plans/updates/{update_id}")
+    assert link.status_code == 302 and link.headers["Location"].endswith(f"/plans/tasks/{world.task}#cap-nhat-{update_id}")
+    download = client.get(f"/plans/updates/{update_id}/files/{file_id}")
+    assert download.status_code == 200 and download.data == b"bang so lieu"
+    assert client.get(f"/plans/updates/{update_id + 1}/files/{file_id}").status_code == 404
