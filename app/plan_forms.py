@@ -35,7 +35,8 @@ class PeriodsForm(VNForm):
 
 class UpdateForm(VNForm):
     status = SelectField("Tình trạng", validators=[DataRequired(REQUIRED)])
-    percent = IntegerField("Tỷ lệ hoàn thành (%)", validators=[Optional(), NumberRange(0, 100, "Tỷ lệ phải từ 0 đến 100.")])
+    percent = IntegerField("Tỷ lệ hoàn thành (%)",
+                           validators=[Optional(), NumberRange(0, 100, "Tỷ lệ phải từ 0 đến 100.")])
     done = TextAreaField("Công việc đã thực hiện", validators=[DataRequired(REQUIRED), Length(max=10000)])
     figures = TextAreaField("Số liệu kiểm chứng", validators=[Length(max=10000)],
                             description="Ví dụ: Đã rà soát 37/52 văn bản; 100% hồ sơ được số hóa.")

@@ -247,7 +247,8 @@ def post_update(task_id: int):
     """Post a progress update. 403 unless the user is a reporter of the task's lead or a
     cooperating unit. For htmx: the fresh form and history, with ``HX-Trigger: progress-posted``
     so the field overview refreshes; a refused update comes back in the form with its message
-    and the typed text (no HX-Trigger, nothing saved). Without JavaScript: redirect, or the page with the message (400)."""
+    and the typed text (no HX-Trigger, nothing saved). Without JavaScript: redirect, or the page
+    with the message (400)."""
     task = db.get_or_404(Task, task_id)
     if not plan_rules.can_post_progress(current_user, task):
         abort(403)

@@ -22,13 +22,15 @@ TASKS = {
     1: [
         ("Ban hành kế hoạch CCHC năm 2024 của đơn vị", "VPC", [], 1, "Kế hoạch CCHC năm 2024"),
         ("Tổ chức hội nghị triển khai công tác CCHC năm 2024", "KHTCTH", ["VP"], 2, "Hội nghị, thông báo kết luận"),
-        ("Kiểm tra công tác CCHC tại các đơn vị thuộc Thanh tra Chính phủ", "KHTCTH", ["TCCB"], 9, "Báo cáo kết quả kiểm tra"),
+        ("Kiểm tra công tác CCHC tại các đơn vị thuộc Thanh tra Chính phủ",
+         "KHTCTH", ["TCCB"], 9, "Báo cáo kết quả kiểm tra"),
         ("Tuyên truyền CCHC trên Báo Thanh tra và Tạp chí Thanh tra", "BAOTT", ["TCTT"], 11, "Tối thiểu 24 tin, bài"),
         ("Khảo sát mức độ hài lòng của người dân về tiếp công dân", "BTCDTW", ["VCL"], 10, "Báo cáo khảo sát"),
         ("Xác định chỉ số CCHC của Thanh tra Chính phủ năm 2023", "KHTCTH", ["VPC", "TCCB"], 5, "Báo cáo tự đánh giá"),
     ],
     2: [
-        ("Rà soát văn bản quy phạm pháp luật thuộc lĩnh vực thanh tra", "VPC", ["VCL"], 6, "Danh mục văn bản cần sửa đổi"),
+        ("Rà soát văn bản quy phạm pháp luật thuộc lĩnh vực thanh tra",
+         "VPC", ["VCL"], 6, "Danh mục văn bản cần sửa đổi"),
         ("Xây dựng Nghị định sửa đổi Nghị định 43/2023/NĐ-CP", "VPC", ["VP"], 12, "Dự thảo Nghị định"),
         ("Theo dõi thi hành pháp luật về khiếu nại, tố cáo", "VPC", ["BTCDTW"], 11, "Báo cáo theo dõi thi hành"),
         ("Kiểm tra, xử lý văn bản quy phạm pháp luật", "VPC", [], 10, "Báo cáo kiểm tra văn bản"),
@@ -36,7 +38,8 @@ TASKS = {
         ("Nghiên cứu hoàn thiện thể chế về phòng, chống tham nhũng", "VCL", ["VPC"], 12, "Báo cáo chuyên đề"),
     ],
     3: [
-        ("Cập nhật quy trình nội bộ giải quyết TTHC tiếp công dân", "BTCDTW", ["VPC"], 3, "Quy trình nội bộ được phê duyệt"),
+        ("Cập nhật quy trình nội bộ giải quyết TTHC tiếp công dân",
+         "BTCDTW", ["VPC"], 3, "Quy trình nội bộ được phê duyệt"),
         ("Rà soát, đơn giản hóa thủ tục hành chính thuộc phạm vi quản lý", "VPC", ["VP"], 6, "Phương án đơn giản hóa"),
         ("Công khai thủ tục hành chính trên Cơ sở dữ liệu quốc gia", "VP", ["VPC"], 4, "100% TTHC được công khai"),
         ("Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính", "VP", ["BTCDTW"], 9, "Tỷ lệ hồ sơ được số hóa"),

@@ -59,7 +59,8 @@ class FiguresCheck:
 
 def results_section(lines: list[str]) -> list[str]:
     """Return the lines that describe results: from a numbered heading starting with *Kết quả*
-    (``I. KẾT QUẢ THỰC HIỆN``, ``2. Kết quả``) or one in capitals (``KẾT QUẢ ĐẠT ĐƯỢC``) to the next Roman-numbered heading or *Nơi nhận*; the whole text
+    (``I. KẾT QUẢ THỰC HIỆN``, ``2. Kết quả``) or one in capitals (``KẾT QUẢ ĐẠT ĐƯỢC``) to the
+    next Roman-numbered heading or *Nơi nhận*; the whole text
     when there is no such heading."""
     start = next((i for i, line in enumerate(lines)
                   if _RESULTS_HEADING.match(line) or (line.isupper() and line.startswith("KẾT QUẢ"))), None)

@@ -56,7 +56,8 @@ def _read_xlsx(path: str) -> list[tuple[int, list]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise ImportFileError("Không đọc được tệp Excel. Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi thử lại.") from exc
+        raise ImportFileError("Không đọc được tệp Excel. Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi thử lại."
+                              ) from exc
     try:
         sheet = workbook.worksheets[0]
         rows = []
@@ -134,7 +135,8 @@ class _Lookups:
     def unit(self, text: str, role: str) -> int:
         key = _key(text)
         if key not in self.units:
-            raise plan_rules.PlanError(f"Đơn vị {role} «{text}» không có trong danh sách đơn vị (ghi mã đơn vị, ví dụ VPC).")
+            raise plan_rules.PlanError(
+                f"Đơn vị {role} «{text}» không có trong danh sách đơn vị (ghi mã đơn vị, ví dụ VPC).")
         return self.units[key]
 
 

@@ -153,7 +153,8 @@ def task_states(tasks: list[Task], on: date | None = None) -> dict[int, TaskStat
     if ids:
         newest = db.select(db.func.max(ProgressUpdate.id)).where(ProgressUpdate.task_id.in_(ids)) \
             .group_by(ProgressUpdate.task_id)
-        latest = {u.task_id: u for u in db.session.scalars(db.select(ProgressUpdate).where(ProgressUpdate.id.in_(newest)))}
+        rows = db.session.scalars(db.select(ProgressUpdate).where(ProgressUpdate.id.in_(newest)))
+        latest = {u.task_id: u for u in rows}
     return {t.id: TaskState(t, latest.get(t.id), on) for t in tasks}
 
 

@@ -165,7 +165,8 @@ def test_progress_and_its_evidence_are_readable_by_all_staff(app, world, name):
         update_id, file_id = attachment.update_id, attachment.id
     client = as_user(app, name)
     link = client.get(f"/plans/updates/{update_id}")
-    assert link.status_code == 302 and link.headers["Location"].endswith(f"/plans/tasks/{world.task}#cap-nhat-{update_id}")
+    assert link.status_code == 302
+    assert link.headers["Location"].endswith(f"/plans/tasks/{world.task}#cap-nhat-{update_id}")
     download = client.get(f"/plans/updates/{update_id}/files/{file_id}")
     assert download.status_code == 200 and download.data == b"bang so lieu"
     assert client.get(f"/plans/updates/{update_id + 1}/files/{file_id}").status_code == 404
