@@ -49,7 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     templating.init_app(app)
 
-    from app.routes import admin, api, auth, documents, errors, main, news, search
+    from app.routes import admin, api, auth, documents, errors, main, news, plans, reports, search
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
@@ -58,6 +58,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(search.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(news.bp)
+    app.register_blueprint(plans.bp)
+    app.register_blueprint(reports.bp)
     errors.init_app(app)
 
     from app import cli

@@ -40,8 +40,8 @@ NAV_ITEMS = [
     ("main.index", "Trang chủ", None),
     ("documents.index", "Văn bản", None),
     ("news.index", "Tin tức", None),
-    ("main.progress", "Tiến độ CCHC", None),
-    ("main.reports", "Báo cáo", None),
+    ("plans.index", "Tiến độ CCHC", None),
+    ("reports.index", "Báo cáo", None),
     ("admin.users", "Quản trị", "admin"),
 ]
 

@@ -37,3 +37,19 @@ from app.models.news import (  # noqa: F401,E402
     ArticleRevision,
     article_fields,
 )
+from app.models.plans import (  # noqa: F401,E402
+    DELAYED,
+    DONE,
+    IN_PROGRESS,
+    NOT_STARTED,
+    PERIOD_KINDS,
+    TASK_STATUSES,
+    Plan,
+    ProgressAttachment,
+    ProgressUpdate,
+    ReportPeriod,
+    ReportVersion,
+    Task,
+    UnitReport,
+    task_units,
+)

@@ -13,10 +13,11 @@ from app.search.engine import FACET_FIELDS
 bp = Blueprint("search", __name__)
 
 FILTER_PARAMS = {"kind": "kind", "category": "category", "type": "doc_type", "issuer": "issuer", "field": "fields",
-                 "year": "year", "status": "status", "unit": "unit"}
+                 "year": "year", "status": "status", "unit": "unit",
+                 "period": "period"}
 FACET_TITLES = {"kind": "Loại nội dung", "category": "Nhóm văn bản", "doc_type": "Loại văn bản",
                 "issuer": "Cơ quan ban hành", "fields": "Lĩnh vực CCHC", "year": "Năm", "status": "Tình trạng hiệu lực",
-                "unit": "Đơn vị"}
+                "unit": "Đơn vị", "period": "Kỳ báo cáo"}
 SORTS = {"relevance": "Phù hợp nhất", "newest": "Mới nhất"}
 
 

@@ -15,7 +15,7 @@ from app.search.arrays import segment_arrays
 from app.search.query import Alternative, ParsedQuery
 
 K1, B = 1.2, 0.75
-FACET_FIELDS = ("kind", "category", "doc_type", "issuer", "fields", "year", "status", "unit")
+FACET_FIELDS = ("kind", "category", "doc_type", "issuer", "fields", "year", "status", "unit", "period")
 WEIGHTS = {  # field → weight of a matching term
     "content_f": 1.0, "title_f": 2.5, "head": 0.8, "title_bi": 3.0,
 }
@@ -39,6 +39,7 @@ class Filters:
     year: str = ""
     status: str = ""
     unit: str = ""
+    period: str = ""
     date_from: int = 0   # yyyymmdd
     date_to: int = 0
 
@@ -72,8 +73,8 @@ class View:
         self.leaves = []
         for sub, offset in searcher.leaf_searchers():
             reader = sub.reader()
-            if reader.segment() is None:
-                continue  # an empty index has one reader without a segment
+            if reader.segment() is None:  # an index with no segment yet (nothing indexed): no postings
+                continue
             self.leaves.append((reader, offset, segment_arrays(reader)))
         self.size = searcher.doc_count_all()
         alive = np.ones(self.size, dtype=bool)

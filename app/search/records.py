@@ -210,3 +210,6 @@ register(Source(
     text=_news_text,
     readable=_news_readable,
 ))
+
+
+from app.search import plan_records  # noqa: E402,F401  (registers progress updates and unit reports)

@@ -61,4 +61,8 @@ def load_demo() -> list[str]:
     from app.services.demo_news import load_demo_news
 
     lines += load_demo_news()
+
+    from app.services.demo_plans import load_demo_plans
+
+    lines += load_demo_plans()
     return lines

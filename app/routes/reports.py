@@ -1,0 +1,165 @@
+"""Units' periodic reports: the periods and who has reported, submitting a .docx, the report
+page with its readable preview, earlier versions and downloads."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from app import ingest
+from app.extensions import db
+from app.models import ReportPeriod, ReportVersion, Unit
+from app.plan_forms import ReportForm
+from app.security import role_required
+from app.services import plans as plan_rules
+from app.services import progress, uploads
+from app.services import reports as report_rules
+
+bp = Blueprint("reports", __name__, url_prefix="/plans/reports")
+
+
+@bp.route("/")
+def index():
+    """Return every plan's report periods with deadlines and, per unit the user may see (their own;
+    every unit for admins), the report sent, its lateness and figures, or an upload link."""
+    plans = plan_rules.plans()
+    period_ids = [p.id for plan in plans for p in plan.periods]
+    found = report_rules.reports_for(period_ids, current_user)
+    if current_user.is_admin:
+        units_by_plan = {plan.id: progress.expected_units(plan) for plan in plans}
+    else:
+        own = [current_user.unit] if current_user.unit else []
+        units_by_plan = {plan.id: own for plan in plans}
+    return render_template("plans/report_index.html", plans=plans, reports=found, units_by_plan=units_by_plan,
+                           today=plan_rules.today(), late_label=report_rules.late_label)
+
+
+def _period_and_unit(period_id: int, unit_id: int) -> tuple[ReportPeriod, Unit]:
+    """The period and unit of a submission URL; 403 unless the user reports for that unit."""
+    period = db.get_or_404(ReportPeriod, period_id)
+    unit = db.get_or_404(Unit, unit_id)
+    if not plan_rules.can_submit_report(current_user, unit.id):
+        abort(403)
+    return period, unit
+
+
+def _prefill(form: ReportForm) -> str:
+    """Read the .docx, fill empty number/date/title from its official header, park the file for
+    the submission; return the message for the user. Raises IngestError."""
+    stored = uploads.accept_upload(form.file.data, allowed=("docx",))
+    _fill_from_header(form, stored)
+    form.pending_token.data = uploads.park_pending(stored, current_user.id)
+    meta = stored.extracted.metadata
+    found = [label for label, value in (("số ký hiệu", meta.number), ("ngày", meta.issued_on),
+                                        ("trích yếu", meta.summary)) if value]
+    read = ", ".join(found) if found else "không đọc được số, ngày từ phần đầu văn bản"
+    return f"Đã đọc tệp {stored.original_name}: {read}. Kiểm tra rồi bấm «Nộp báo cáo»."
+
+
+def _fill_from_header(form: ReportForm, stored: uploads.StoredUpload) -> None:
+    meta = stored.extracted.metadata
+    for field, value in ((form.number, meta.number), (form.issued_on, meta.issued_on), (form.title, meta.summary)):
+        if value and not field.data:
+            field.data = value
+
+
+@bp.route("/periods/<int:period_id>/units/<int:unit_id>", methods=["GET", "POST"])
+@role_required("reporter")
+def submit(period_id: int, unit_id: int):
+    """Submit (or resubmit) the unit's .docx report for the period. 403 unless the user is a
+    reporter of that unit. ``action=prefill`` reads the file's official header into the form first;
+    a direct submission fills empty fields from it too. Refuses broken or hostile files and a
+    resubmission someone made meanwhile (409) with a message; nothing is saved then."""
+    period, unit = _period_and_unit(period_id, unit_id)
+    report = report_rules.report_of(period, unit.id)
+    form = ReportForm()
+    if request.method == "GET":
+        form.version.data = str(report.version if report else 0)
+    error, notice, status = None, None, 200
+    if request.method == "POST" and form.validate_on_submit():
+        if request.form.get("action") == "prefill":
+            try:
+                notice = _prefill(form)
+            except ingest.IngestError as exc:
+                error, status = str(exc), 400
+        else:
+            error, status, report_saved = _submit(form, period, unit)
+            if report_saved is not None:
+                latest = report_saved.latest
+                flash(f"Đã nộp báo cáo {period.label} (bản {latest.version_no}). "
+                      f"{report_rules.late_label(latest.late_days)}.", "success")
+                return redirect(url_for("reports.show", report_id=report_saved.id))
+    elif request.method == "POST":
+        error, status = "Vui lòng sửa các trường được đánh dấu.", 400
+    return render_template("plans/report_submit.html", period=period, unit=unit, report=report, form=form, error=error,
+                           notice=notice, today=plan_rules.today(), late_label=report_rules.late_label), status
+
+
+def _submit(form: ReportForm, period: ReportPeriod, unit: Unit):
+    """Take the parked or chosen file and submit it; return (error, status, report)."""
+    try:
+        expected = int(form.version.data or 0)
+    except ValueError:
+        abort(400)
+    stored = uploads.take_pending(form.pending_token.data, current_user.id) if form.pending_token.data else None
+    try:
+        if stored is None:
+            if not (form.file.data and form.file.data.filename):
+                return "Chưa chọn tệp báo cáo (.docx) để nộp.", 400, None
+            stored = uploads.accept_upload(form.file.data, allowed=("docx",))
+        _fill_from_header(form, stored)
+        report = report_rules.submit_report(
+            period, unit.id, current_user, stored,
+            report_rules.ReportData(number=form.number.data, issued_on=form.issued_on.data, title=form.title.data),
+            expected)
+    except ingest.IngestError as exc:
+        return str(exc), 400, None
+    except report_rules.ConcurrentSubmitError as exc:
+        form.version.data = str(_current_version(period, unit))
+        return str(exc), 409, None
+    except report_rules.ReportError as exc:
+        return str(exc), 400, None
+    return None, 200, report
+
+
+def _current_version(period: ReportPeriod, unit: Unit) -> int:
+    db.session.expire_all()
+    report = report_rules.report_of(period, unit.id)
+    return report.version if report else 0
+
+
+@bp.route("/<int:report_id>")
+def show(report_id: int):
+    """Return the report page: the latest version's preview, its lateness and figures check, and
+    every version; 404 unless the user may read it (its unit, its submitters, admins)."""
+    report = report_rules.readable_report_or_404(current_user, report_id)
+    return _render_version(report, report.latest)
+
+
+@bp.route("/<int:report_id>/versions/<int:version_no>")
+def version(report_id: int, version_no: int):
+    """Return one earlier version of the report, as the report page shows the latest."""
+    report = report_rules.readable_report_or_404(current_user, report_id)
+    return _render_version(report, _version_or_404(report, version_no))
+
+
+def _version_or_404(report, version_no: int) -> ReportVersion:
+    found = next((v for v in report.versions if v.version_no == version_no), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _render_version(report, shown: ReportVersion):
+    return render_template("plans/report_show.html", report=report, shown=shown,
+                           blocks=report_rules.preview(shown.body_lines or []),
+                           late_label=report_rules.late_label,
+                           can_submit=plan_rules.can_submit_report(current_user, report.unit_id))
+
+
+@bp.route("/<int:report_id>/versions/<int:version_no>/file")
+def download(report_id: int, version_no: int):
+    """Send the original .docx of a version under its original name; 404 unless the user may read the report."""
+    report = report_rules.readable_report_or_404(current_user, report_id)
+    shown = _version_or_404(report, version_no)
+    return send_file(uploads.absolute_path(shown.stored_name), mimetype=shown.content_type, as_attachment=True,
+                     download_name=shown.original_name, max_age=0)

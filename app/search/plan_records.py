@@ -1,0 +1,129 @@
+"""Index sources for progress updates and unit reports (kinds ``progress`` and ``report``).
+
+Progress is internal but not secret: every member of staff reads it (access ``all``). A unit
+report is read by its unit, by whoever submitted it and by admins: access ``unit:N`` and
+``user:N``, the same rule as ``app.services.reports.can_read_report``.
+"""
+from __future__ import annotations
+
+from flask import url_for
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.search.records import Source, _date_number, register
+
+
+def _load_updates(ids, session=None):
+    from app.models import ProgressUpdate, Task
+
+    if not ids:
+        return []
+    return list((session or db.session).scalars(
+        db.select(ProgressUpdate).where(ProgressUpdate.id.in_(ids))
+        .options(selectinload(ProgressUpdate.task).selectinload(Task.plan),
+                 selectinload(ProgressUpdate.period))))
+
+
+def _update_text(update) -> str:
+    parts = [update.done, update.figures] + [a.text for a in update.attachments if a.text]
+    return "\n".join(p for p in parts if p)
+
+
+def _update_fields(update) -> dict:
+    task = update.task
+    title = f"{task.code} {task.title}"
+    return {
+        "uid": f"progress:{update.id}",
+        "kind": "progress",
+        "record_id": update.id,
+        "head": f"{task.title}\n{update.status_label}",
+        "title_f": title,
+        "title_bi": task.title,
+        "content_f": "\n".join([title, update.status_label, task.plan.number, _update_text(update)]),
+        "number": "",
+        "issuer": update.unit.name,
+        "fields": str(task.field_id),
+        "year": str(task.plan.year),
+        "status": update.status_label,
+        "unit": update.unit.code,
+        "period": update.period.label if update.period else "",
+        "date": _date_number(update.created_at),
+        "access": "all",
+        "version": update.version,
+    }
+
+
+def _update_versions():
+    from app.models import ProgressUpdate
+
+    for row in db.session.execute(db.select(ProgressUpdate.id, ProgressUpdate.version).order_by(ProgressUpdate.id)):
+        yield row[0], row[1]
+
+
+def _load_reports(ids, session=None):
+    from app.models import UnitReport
+
+    if not ids:
+        return []
+    return list((session or db.session).scalars(
+        db.select(UnitReport).where(UnitReport.id.in_(ids)).options(selectinload(UnitReport.versions))))
+
+
+def _report_fields(report) -> dict:
+    from app.services.reports import submitters
+
+    latest = report.latest
+    access = [f"unit:{report.unit_id}"] + [f"user:{uid}" for uid in sorted(submitters(report))]
+    from app.search.records import number_terms
+
+    return {
+        "uid": f"report:{report.id}",
+        "kind": "report",
+        "record_id": report.id,
+        "head": f"{report.title}\n{latest.title}",
+        "title_f": report.title,
+        "title_bi": report.title,
+        "content_f": "\n".join(p for p in (report.title, latest.doc_number, latest.title, latest.text) if p),
+        "number": ",".join(number_terms(latest.doc_number)),
+        "number_display": latest.doc_number or None,
+        "issuer": report.unit.name,
+        "year": str(report.period.plan.year),
+        "unit": report.unit.code,
+        "period": report.period.label,
+        "date": _date_number(latest.issued_on or latest.submitted_at),
+        "access": " ".join(access),
+        "version": report.version,
+    }
+
+
+def _report_versions():
+    from app.models import UnitReport
+
+    for row in db.session.execute(db.select(UnitReport.id, UnitReport.version).order_by(UnitReport.id)):
+        yield row[0], row[1]
+
+
+def _report_readable(user, report) -> bool:
+    from app.services.reports import can_read_report
+
+    return can_read_report(user, report)
+
+
+register(Source(
+    kind="progress",
+    load=_load_updates,
+    fields=_update_fields,
+    live_versions=_update_versions,
+    url=lambda record_id: url_for("plans.update_link", update_id=record_id),
+    text=_update_text,
+    readable=lambda user, update: bool(user.is_authenticated),
+))
+register(Source(
+    kind="report",
+    load=_load_reports,
+    fields=_report_fields,
+    live_versions=_report_versions,
+    url=lambda record_id: url_for("reports.show", report_id=record_id),
+    text=lambda report: report.latest.text,
+    readable=_report_readable,
+))

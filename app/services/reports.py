@@ -1,0 +1,180 @@
+"""Unit report rules: who reads a report, submitting a .docx for a period (versions kept),
+lateness against the period deadline, and the readable preview."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import abort
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import clock, vntext
+from app.extensions import db
+from app.models import ReportPeriod, ReportVersion, UnitReport, User
+from app.services import plans as plan_rules
+from app.services.documents import _saving
+from app.services.figures import check_report
+from app.services.uploads import StoredUpload
+
+
+_ROMAN_HEADING = re.compile(r"^[IVX]+\.\s")
+
+
+class ReportError(ValueError):
+    """A refused submission; the message is Vietnamese and shown to the user."""
+
+
+class ConcurrentSubmitError(ReportError):
+    """Someone of the unit submitted the report after this user opened the page."""
+
+
+def submitters(report: UnitReport) -> set[int]:
+    return {v.submitted_by_id for v in report.versions if v.submitted_by_id}
+
+
+def can_read_report(user: User, report: UnitReport) -> bool:
+    """A unit report is read by its own unit, by whoever submitted a version of it, and by admins
+    (the reform office). The search index carries the same rule (``unit:N``, ``user:N``)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_admin or user.unit_id == report.unit_id or user.id in submitters(report)
+
+
+def readable_report_or_404(user: User, report_id: int) -> UnitReport:
+    """Return the report, or 404 when it does not exist or ``user`` may not read it (same answer)."""
+    report = db.session.get(UnitReport, report_id)
+    if report is None or not can_read_report(user, report):
+        abort(404)
+    return report
+
+
+def late_days(deadline: date, submitted_at: datetime) -> int:
+    """Days late: the submission's day in Vietnam minus the deadline (a report sent any time on
+    the deadline day is on time); 0 when on time."""
+    return max(0, (clock.to_vietnam(submitted_at).date() - deadline).days)
+
+
+def late_label(days: int) -> str:
+    """``Nộp muộn 3 ngày`` or ``Đúng hạn``."""
+    return f"Nộp muộn {days} ngày" if days > 0 else "Đúng hạn"
+
+
+@dataclass
+class ReportData:
+    number: str = ""
+    issued_on: date | None = None
+    title: str = ""
+
+
+def preview_lines(extracted) -> list[str]:
+    """The body of an extracted .docx as lines (page header and footer left out), tables one row per line."""
+    lines = extracted.text.split("\n")
+    end = len(lines) - len(extracted.footer_lines)
+    return lines[len(extracted.header_lines):end]
+
+
+def report_of(period: ReportPeriod, unit_id: int) -> UnitReport | None:
+    return db.session.scalar(db.select(UnitReport).where(UnitReport.period_id == period.id,
+                                                         UnitReport.unit_id == unit_id))
+
+
+def submit_report(period: ReportPeriod, unit_id: int, user: User, upload: StoredUpload, data: ReportData,
+                  expected_version: int, submitted_at: datetime | None = None) -> UnitReport:
+    """Submit (or resubmit) ``unit_id``'s report for ``period`` as a new version; return the report.
+
+    ``expected_version`` is the number of versions the user saw (0 for a first submission): if
+    someone submitted meanwhile the save is refused (ConcurrentSubmitError) so nobody replaces a
+    version unseen. Raises PermissionError unless ``user`` is a reporter of that unit, ReportError
+    for a file that is not a .docx or invalid data; nothing is saved then and the file is removed.
+    ``submitted_at`` is for the demo loader only; routes use the clock.
+    """
+    from app import search
+
+    with _saving([upload]):
+        if not plan_rules.can_submit_report(user, unit_id):
+            raise PermissionError("not a reporter of this unit")
+        if upload.kind != "docx" or upload.extracted is None:
+            raise ReportError("Báo cáo phải là tệp Word (.docx).")
+        number = " ".join(vntext.nfc(data.number or "").split())
+        title = " ".join(vntext.nfc(data.title or "").split())
+        if len(number) > 100 or len(title) > 1000:
+            raise ReportError("Số ký hiệu tối đa 100 ký tự, trích yếu tối đa 1.000 ký tự.")
+        now = submitted_at or clock.utcnow()
+        report = report_of(period, unit_id)
+        seen = report.version if report is not None else 0
+        if seen != expected_version:
+            raise ConcurrentSubmitError(_conflict_message(report))
+        lines = preview_lines(upload.extracted)
+        check = check_report(lines)
+        days = late_days(period.deadline, now)
+        if report is None:
+            report = UnitReport(period_id=period.id, unit_id=unit_id, first_submitted_at=now, late_days=days,
+                                updated_at=now)
+            db.session.add(report)
+            version_no = 1
+        else:
+            report.updated_at = now
+            version_no = len(report.versions) + 1
+        report.versions.append(ReportVersion(
+            version_no=version_no, doc_number=number, issued_on=data.issued_on, title=title,
+            original_name=upload.original_name, stored_name=upload.commit_file(), content_type=upload.content_type,
+            size=upload.size, sha256=upload.sha256, text=upload.text or "", body_lines=lines,
+            lacks_figures=check.lacks_figures, items_without_figures=check.items_without,
+            submitted_by_id=user.id, submitted_at=now, late_days=days,
+        ))
+        try:
+            db.session.flush()
+        except (StaleDataError, IntegrityError):
+            db.session.rollback()
+            raise ConcurrentSubmitError(_conflict_message(report_of(period, unit_id)))
+        search.note_change("report", report.id)
+        db.session.commit()
+    search.sync_after_commit()
+    return report
+
+
+def _conflict_message(report: UnitReport | None) -> str:
+    if report is None or not report.versions:
+        return "Báo cáo đã thay đổi sau khi bạn mở trang. Hãy tải lại trang rồi nộp lại."
+    latest = report.latest
+    who = latest.submitted_by.full_name if latest.submitted_by else "người khác"
+    when = clock.to_vietnam(latest.submitted_at)
+    return (f"Báo cáo đã được {who} nộp lúc {when:%H:%M %d/%m/%Y} sau khi bạn mở trang. "
+            "Hãy xem bản mới nhất rồi nộp lại nếu cần.")
+
+
+def reports_for(period_ids: list[int], user: User) -> dict[tuple[int, int], UnitReport]:
+    """The reports of these periods that ``user`` may read, by (period id, unit id)."""
+    if not period_ids:
+        return {}
+    rows = db.session.scalars(db.select(UnitReport).where(UnitReport.period_id.in_(period_ids)))
+    return {(r.period_id, r.unit_id): r for r in rows if can_read_report(user, r)}
+
+
+@dataclass
+class Block:
+    """A piece of the preview: a paragraph, a heading or a table (rows of cells)."""
+
+    kind: str
+    text: str = ""
+    rows: list[list[str]] | None = None
+
+
+def preview(lines: list[str]) -> list[Block]:
+    """Turn a report's lines into paragraphs, headings (Roman-numbered or all capitals) and tables
+    (consecutive lines of cells separated by `` | ``), for a readable HTML page (escaped by Jinja)."""
+    blocks: list[Block] = []
+    for line in lines:
+        if " | " in line:
+            cells = [c.strip() for c in line.split(" | ")]
+            if blocks and blocks[-1].kind == "table":
+                blocks[-1].rows.append(cells)
+            else:
+                blocks.append(Block("table", rows=[cells]))
+        elif (line.isupper() and len(line) < 120) or _ROMAN_HEADING.match(line):
+            blocks.append(Block("heading", line))
+        else:
+            blocks.append(Block("p", line))
+    return blocks
