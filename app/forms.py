@@ -5,6 +5,7 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -14,7 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.models import ROLE_LABELS
@@ -270,3 +271,55 @@ class PublishForm(VNForm):
 class ReviewCommentForm(VNForm):
     comment = TextAreaField("Lý do / góp ý", validators=[Optional(), Length(max=2000)])
     version = HiddenField()
+
+
+# Plans, tasks, periods, progress updates, unit reports, import
+
+
+class PlanForm(VNForm):
+    year = IntegerField("Năm", validators=[DataRequired(REQUIRED), NumberRange(2000, 2100)])
+    number = StringField("Số ký hiệu", validators=[DataRequired(REQUIRED), Length(max=100)],
+                         description="Ví dụ: 2337/KH-TTCP")
+    title = StringField("Tên kế hoạch", validators=[DataRequired(REQUIRED), Length(max=500)])
+    version = HiddenField()
+
+
+class TaskForm(VNForm):
+    code = StringField("Mã nhiệm vụ", validators=[DataRequired(REQUIRED), Length(max=20)], description="Ví dụ: 3.2")
+    title = TextAreaField("Tên nhiệm vụ", validators=[DataRequired(REQUIRED), Length(max=1000)])
+    field_id = SelectField("Lĩnh vực CCHC", coerce=int)
+    lead_unit_id = SelectField("Đơn vị chủ trì", coerce=int)
+    unit_ids = MultiCheckboxField("Đơn vị phối hợp", coerce=int)
+    deadline = VNDateField("Thời hạn", validators=[Optional()])
+    expected_output = TextAreaField("Sản phẩm dự kiến", validators=[Length(max=5000)])
+    version = HiddenField()
+
+
+class PeriodsForm(VNForm):
+    q1 = VNDateField("Hạn báo cáo quý I", validators=[Optional()])
+    h1 = VNDateField("Hạn báo cáo 6 tháng", validators=[Optional()])
+    q3 = VNDateField("Hạn báo cáo 9 tháng", validators=[Optional()])
+    year = VNDateField("Hạn báo cáo năm", validators=[Optional()])
+
+
+class UpdateForm(VNForm):
+    status = SelectField("Tình trạng", validators=[DataRequired(REQUIRED)])
+    percent = IntegerField("Tỷ lệ hoàn thành (%)",
+                           validators=[Optional(), NumberRange(0, 100, "Tỷ lệ phải từ 0 đến 100.")])
+    done = TextAreaField("Công việc đã thực hiện", validators=[DataRequired(REQUIRED), Length(max=10000)])
+    figures = TextAreaField("Số liệu kiểm chứng", validators=[Length(max=10000)],
+                            description="Ví dụ: Đã rà soát 37/52 văn bản; 100% hồ sơ được số hóa.")
+    attachments = MultipleFileField("Tệp minh chứng")
+
+
+class ReportForm(VNForm):
+    file = FileField("Tệp báo cáo (.docx)")
+    number = StringField("Số ký hiệu", validators=[Length(max=100)])
+    issued_on = VNDateField("Ngày báo cáo", validators=[Optional()])
+    title = StringField("Trích yếu", validators=[Length(max=1000)])
+    pending_token = HiddenField()
+    version = HiddenField()
+
+
+class ImportForm(VNForm):
+    file = FileField("Tệp danh sách nhiệm vụ (.xlsx hoặc .csv)")

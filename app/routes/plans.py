@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from app import ingest
 from app.extensions import db, htmx
 from app.models import ADMIN, PERIOD_KINDS, TASK_STATUSES, Plan, ProgressAttachment, ProgressUpdate, Task
-from app.plan_forms import ImportForm, PeriodsForm, PlanForm, TaskForm, UpdateForm
+from app.forms import ImportForm, PeriodsForm, PlanForm, TaskForm, UpdateForm
 from app.security import role_required
 from app.services import plan_import, progress, uploads
 from app.services import plans as plan_rules
