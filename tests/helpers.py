@@ -23,6 +23,13 @@ def login(client, username, password=TEST_PASSWORD, remember=False):
     return client.post("/login", data=data)
 
 
+def logged_in(app, username, password=TEST_PASSWORD):
+    """Return a new test client of ``app`` logged in as ``username`` (failing if the login fails)."""
+    client = app.test_client()
+    assert login(client, username, password).status_code == 302, f"login as {username} failed"
+    return client
+
+
 def page_token(client, path="/") -> str:
     """Return the CSRF token from a page the logged-in client can see."""
     return csrf_from(client.get(path).get_data(as_text=True))

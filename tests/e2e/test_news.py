@@ -1,6 +1,5 @@
 """News in Chromium: an editor writes with a live preview and submits, a reviewer publishes,
 a reader finds the article from the header search box and opens it."""
-import io
 import re
 
 import pytest

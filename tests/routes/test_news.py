@@ -13,7 +13,7 @@ from PIL import Image
 from app import clock
 from app.extensions import db
 from app.models import Article, ArticleRevision
-from tests.helpers import files_under, login, page_token
+from tests.helpers import files_under, logged_in, page_token
 
 BODY = "Nội dung **cải cách hành chính** theo Nghị định 107/2021/NĐ-CP.\n\n- một cửa\n- dịch vụ công"
 
@@ -29,12 +29,6 @@ def people(app, make_user):
         "doc": make_user("doc", roles=("reader",), unit="TCCB"),
         "dau_moi": make_user("daumoi", roles=("reporter", "reader"), unit="TCCB"),
     }
-
-
-def client_for(app, username):
-    client = app.test_client()
-    assert login(client, username).status_code == 302
-    return client
 
 
 def post(client, path, data=None, **kwargs):
@@ -86,10 +80,10 @@ def visible_everywhere(client, article_id, title, word) -> dict:
 # Workflow and permissions
 
 def test_reader_and_reporter_cannot_write_or_review(app, people):
-    author = client_for(app, "tacgia")
+    author = logged_in(app, "tacgia")
     draft = write_draft(author)
     for username in ("doc", "daumoi"):
-        client = client_for(app, username)
+        client = logged_in(app, username)
         assert client.get("/news/new").status_code == 403
         assert post(client, "/news/new", {"title": "x", "body": "y"}).status_code == 403
         assert client.get("/news/manage").status_code == 403
@@ -102,8 +96,8 @@ def test_reader_and_reporter_cannot_write_or_review(app, people):
 
 
 def test_full_workflow_with_send_back(app, people):
-    author, other, reviewer = client_for(app, "tacgia"), client_for(app, "bientapkhac"), client_for(app, "duyet")
-    reader = client_for(app, "doc")
+    author, other, reviewer = logged_in(app, "tacgia"), logged_in(app, "bientapkhac"), logged_in(app, "duyet")
+    reader = logged_in(app, "doc")
     draft = write_draft(author, title="Hội nghị triển khai kế hoạch CCHC năm 2024")
     assert article(app, draft).slug == "hoi-nghi-trien-khai-ke-hoach-cchc-nam-2024"
     page = author.get(f"/news/{draft}").get_data(as_text=True)
@@ -147,7 +141,7 @@ def test_full_workflow_with_send_back(app, people):
 
 
 def test_admin_reviews_and_editor_cannot_submit_empty_body(app, people):
-    author, admin = client_for(app, "tacgia"), client_for(app, "quantri")
+    author, admin = logged_in(app, "tacgia"), logged_in(app, "quantri")
     draft = write_draft(author, body="")
     post(author, f"/news/{draft}/submit")
     assert article(app, draft).status == "draft"
@@ -166,7 +160,7 @@ def _revisions(app, article_id):
 # Scheduling and expiry, checked when read
 
 def test_scheduled_article_appears_on_time_and_expired_one_disappears(app, people, monkeypatch):
-    author, reviewer, reader = client_for(app, "tacgia"), client_for(app, "duyet"), client_for(app, "doc")
+    author, reviewer, reader = logged_in(app, "tacgia"), logged_in(app, "duyet"), logged_in(app, "doc")
     draft = write_draft(author, title="Thông báo lịch tiếp công dân trực tuyến")
     now = clock.utcnow()
     monkeypatch.setattr(clock, "utcnow", lambda: now)
@@ -192,7 +186,7 @@ def test_scheduled_article_appears_on_time_and_expired_one_disappears(app, peopl
 
 
 def test_expiry_before_publication_is_refused(app, people):
-    author, reviewer = client_for(app, "tacgia"), client_for(app, "duyet")
+    author, reviewer = logged_in(app, "tacgia"), logged_in(app, "duyet")
     draft = write_draft(author)
     publish(reviewer, app, draft, publish_at="2030-01-02T08:00", expires_at="2030-01-01T08:00")
     assert article(app, draft).status == "draft"
@@ -216,7 +210,7 @@ def _assert_inert(html: str):
 
 
 def test_xss_payloads_are_inert_everywhere(app, people):
-    author, reviewer, reader = client_for(app, "tacgia"), client_for(app, "duyet"), client_for(app, "doc")
+    author, reviewer, reader = logged_in(app, "tacgia"), logged_in(app, "duyet"), logged_in(app, "doc")
     payload = " ".join(PAYLOADS)
     draft = write_draft(author, title=f"Tin thử nghiệm {PAYLOADS[0]} {PAYLOADS[2]}", body=f"Đoạn đầu {payload}\n\n{payload}",
                         summary=payload, source_line=payload[:290], cover_caption=payload[:290], author_name="Tác giả")
@@ -258,7 +252,7 @@ def _picture(fmt="PNG", size=(800, 600), color=(200, 30, 30)) -> bytes:
 
 
 def test_cover_checked_by_content_and_resized(app, people):
-    author, reader, reviewer = client_for(app, "tacgia"), client_for(app, "doc"), client_for(app, "duyet")
+    author, reader, reviewer = logged_in(app, "tacgia"), logged_in(app, "doc"), logged_in(app, "duyet")
     upload_dir = app.config["UPLOAD_DIR"]
     refused = {
         "gia-anh.jpg": (b"<html><script>alert(1)</script></html>", "không phải là ảnh"),
@@ -300,7 +294,7 @@ def test_cover_checked_by_content_and_resized(app, people):
 
 
 def test_body_picture_upload_and_figure_caption(app, people):
-    author = client_for(app, "tacgia")
+    author = logged_in(app, "tacgia")
     draft = write_draft(author)
     bad = post(author, f"/news/{draft}/images", {"file": (io.BytesIO(b"GIF89a....."), "a.png")},
                content_type="multipart/form-data", follow_redirects=True)
@@ -320,7 +314,7 @@ def test_body_picture_upload_and_figure_caption(app, people):
 # Revisions, concurrency, views, list
 
 def test_compare_and_restore_revisions(app, people):
-    author, reviewer, reader = client_for(app, "tacgia"), client_for(app, "duyet"), client_for(app, "doc")
+    author, reviewer, reader = logged_in(app, "tacgia"), logged_in(app, "duyet"), logged_in(app, "doc")
     draft = write_draft(author, title="Tin bản một", body="Dòng chung\n\nCâu cũ về thủ tục")
     post(author, f"/news/{draft}/edit", {"title": "Tin bản hai", "body": "Dòng chung\n\nCâu mới về số hóa",
                                          "version": version(app, draft)})
@@ -340,7 +334,7 @@ def test_compare_and_restore_revisions(app, people):
 
 
 def test_concurrent_edit_is_refused_and_input_kept(app, people):
-    author, reviewer = client_for(app, "tacgia"), client_for(app, "duyet")
+    author, reviewer = logged_in(app, "tacgia"), logged_in(app, "duyet")
     draft = write_draft(author)
     opened = version(app, draft)
     post(reviewer, f"/news/{draft}/edit", {"title": "Sửa bởi người duyệt", "body": BODY, "version": opened})
@@ -352,7 +346,7 @@ def test_concurrent_edit_is_refused_and_input_kept(app, people):
 
 
 def test_view_counter_counts_readers_not_the_author(app, people):
-    author, reviewer, reader = client_for(app, "tacgia"), client_for(app, "duyet"), client_for(app, "doc")
+    author, reviewer, reader = logged_in(app, "tacgia"), logged_in(app, "duyet"), logged_in(app, "doc")
     draft = write_draft(author)
     author.get(f"/news/{draft}")
     reviewer.get(f"/news/{draft}")  # not published yet: a preview is not a view
@@ -367,7 +361,7 @@ def test_view_counter_counts_readers_not_the_author(app, people):
 
 
 def test_list_newest_first_filter_and_load_more(app, people, monkeypatch):
-    author, reviewer, reader = client_for(app, "tacgia"), client_for(app, "duyet"), client_for(app, "doc")
+    author, reviewer, reader = logged_in(app, "tacgia"), logged_in(app, "duyet"), logged_in(app, "doc")
     start = clock.utcnow() - timedelta(days=30)
     for n in range(12):
         draft = write_draft(author, title=f"Tin số {n:02d}", fields=["3"] if n % 2 else ["7"])
@@ -390,7 +384,7 @@ def test_list_newest_first_filter_and_load_more(app, people, monkeypatch):
 def test_article_links_document_numbers_the_reader_may_open(app, people, make_document):
     decree = make_document(number="107/2021/NĐ-CP", title="Sửa đổi cơ chế một cửa")
     make_document(number="15/BC-VPC", doc_type="Báo cáo", title="Báo cáo quý I", units=["VPC"])
-    author, reviewer, reader = client_for(app, "tacgia"), client_for(app, "duyet"), client_for(app, "doc")
+    author, reviewer, reader = logged_in(app, "tacgia"), logged_in(app, "duyet"), logged_in(app, "doc")
     draft = write_draft(author, body="Theo Nghị định 107/2021/NĐ-CP và Báo cáo 15/BC-VPC.\n\n`107/2021/NĐ-CP` trong mã.")
     publish(reviewer, app, draft)
     html = reader.get(f"/news/{draft}").get_data(as_text=True)
@@ -400,7 +394,7 @@ def test_article_links_document_numbers_the_reader_may_open(app, people, make_do
 
 
 def test_feed_is_valid_atom_with_live_entries_only(app, people):
-    author, reviewer, reader = client_for(app, "tacgia"), client_for(app, "duyet"), client_for(app, "doc")
+    author, reviewer, reader = logged_in(app, "tacgia"), logged_in(app, "duyet"), logged_in(app, "doc")
     live = write_draft(author, title="Tin đã đăng & <kiểm tra>")
     write_draft(author, title="Tin còn nháp")
     publish(reviewer, app, live)
@@ -423,7 +417,7 @@ def test_start_from_word_file_through_the_page(app, people):
     from tests.helpers import sample
     from tests.services.test_news import _docx_with_picture
 
-    author = client_for(app, "tacgia")
+    author = logged_in(app, "tacgia")
     upload_dir = app.config["UPLOAD_DIR"]
     with open(sample("bao-cao-cu.doc"), "rb") as handle:
         refused = post(author, "/news/from-docx", {"file": (io.BytesIO(handle.read()), "bao-cao-cu.doc")},
@@ -445,4 +439,4 @@ def test_start_from_word_file_through_the_page(app, people):
     assert "99,22%" in author.get(f"/news/{draft}/edit").get_data(as_text=True)
     picture = re.search(r'src="(/news/images/[^"]+)"', stored.body_html).group(1)
     assert author.get(picture).status_code == 200
-    assert client_for(app, "doc").get(picture).status_code == 404  # a draft's pictures are not public
+    assert logged_in(app, "doc").get(picture).status_code == 404  # a draft's pictures are not public

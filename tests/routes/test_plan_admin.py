@@ -4,29 +4,16 @@ import io
 import re
 from datetime import datetime
 
-import pytest
 from docx import Document as WordDocument
 
 from app import clock
-from tests.helpers import login, page_token, sample
-from tests.plan_world import build_world
-
-
-@pytest.fixture
-def world(app, make_user, make_unit):
-    return build_world(app, make_user, make_unit)
-
-
-def as_user(app, name):
-    client = app.test_client()
-    assert login(client, name).status_code == 302
-    return client
+from tests.helpers import logged_in, page_token, sample
 
 
 def test_admin_creates_a_plan_linked_to_its_document_with_four_periods(app, world, make_document):
     doc = make_document(number="99/KH-TTCP", title="Kế hoạch CCHC năm 2025", doc_type="Kế hoạch",
                         issuer="Thanh tra Chính phủ")
-    admin = as_user(app, "admin")
+    admin = logged_in(app, "admin")
     token = page_token(admin, "/plans/new")
     duplicate = admin.post("/plans/new", data={"csrf_token": token, "year": "2024", "number": "2337/kh-ttcp",
                                                "title": "Trùng số"})
@@ -47,7 +34,7 @@ def test_admin_creates_a_plan_linked_to_its_document_with_four_periods(app, worl
 
 
 def test_task_edit_refuses_a_concurrent_save_and_keeps_the_input(app, world):
-    admin = as_user(app, "admin")
+    admin = logged_in(app, "admin")
     form = admin.get(f"/plans/tasks/{world.task}/edit").get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', form).group(1)
     token = page_token(admin, "/plans/")
@@ -69,11 +56,11 @@ def test_task_edit_refuses_a_concurrent_save_and_keeps_the_input(app, world):
 
 def test_overview_by_field_and_unit_with_an_accessible_chart(app, world, monkeypatch):
     monkeypatch.setattr(clock, "utcnow", lambda: datetime(2024, 5, 2, 3))
-    reporter = as_user(app, "rep_vpc")
+    reporter = logged_in(app, "rep_vpc")
     reporter.post(f"/plans/tasks/{world.task}/updates", data={
         "csrf_token": page_token(reporter, "/plans/"), "status": "done", "percent": "100", "done": "Xong",
         "figures": "52/52 văn bản"})
-    html = as_user(app, "admin").get(f"/plans/{world.plan}/overview").get_data(as_text=True)
+    html = logged_in(app, "admin").get(f"/plans/{world.plan}/overview").get_data(as_text=True)
     chart = html.split("<svg")[1].split("</svg>")[0]
     assert 'role="img"' in chart and "<title" in chart and "<desc" in chart
     assert "Xây dựng, hoàn thiện thể chế: 50,0% (1/2 nhiệm vụ hoàn thành)" in chart
@@ -102,13 +89,13 @@ def report_without_figures() -> io.BytesIO:
 def test_follow_up_shows_who_is_late_and_whose_report_lacks_figures(app, world, monkeypatch):
     # VPC reports quý I on time with figures; TCCB reports 5 days late without figures; VP never reports.
     monkeypatch.setattr(clock, "utcnow", lambda: datetime(2024, 4, 12, 3))
-    vpc = as_user(app, "rep_vpc")
+    vpc = logged_in(app, "rep_vpc")
     with open(sample("bao-cao-cchc-quy-1-2024.docx"), "rb") as fh:
         assert vpc.post(f"/plans/reports/periods/{world.periods['q1']}/units/{world.units['VPC']}", data={
             "csrf_token": page_token(vpc, "/plans/"), "action": "submit", "version": "0",
             "file": (fh, "bc-quy-1.docx")}, content_type="multipart/form-data").status_code == 302
     monkeypatch.setattr(clock, "utcnow", lambda: datetime(2024, 4, 20, 3))
-    tccb = as_user(app, "rep_tccb")
+    tccb = logged_in(app, "rep_tccb")
     assert tccb.post(f"/plans/reports/periods/{world.periods['q1']}/units/{world.units['TCCB']}", data={
         "csrf_token": page_token(tccb, "/plans/"), "action": "submit", "version": "0",
         "file": (report_without_figures(), "bc-tccb.docx")}, content_type="multipart/form-data").status_code == 302
@@ -117,7 +104,7 @@ def test_follow_up_shows_who_is_late_and_whose_report_lacks_figures(app, world, 
         "done": "Đang chờ ý kiến các vụ", "figures": ""})
 
     monkeypatch.setattr(clock, "utcnow", lambda: datetime(2024, 7, 5, 3))  # current period: 6 tháng, due 15/07
-    admin = as_user(app, "admin")
+    admin = logged_in(app, "admin")
     html = admin.get(f"/plans/{world.plan}/follow-up?period={world.periods['q1']}").get_data(as_text=True)
     missing = html.split('id="chua-nop"')[1].split('id="nop-muon"')[0]
     assert "<strong>VP</strong>" in missing and "VPC" not in missing and "TCCB" not in missing

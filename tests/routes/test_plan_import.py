@@ -6,23 +6,15 @@ from datetime import datetime
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from tests.helpers import files_under, login, page_token
-from tests.plan_world import build_world
+from tests.helpers import files_under, logged_in, page_token
 
 HEADER = ["Mã nhiệm vụ", "Tên nhiệm vụ", "Lĩnh vực", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn",
           "Sản phẩm dự kiến"]
 
 
 @pytest.fixture
-def world(app, make_user, make_unit):
-    return build_world(app, make_user, make_unit)
-
-
-@pytest.fixture
 def admin(app, world):
-    client = app.test_client()
-    login(client, "admin")
-    return client
+    return logged_in(app, "admin")
 
 
 def xlsx(rows) -> io.BytesIO:
@@ -126,8 +118,7 @@ def test_the_xlsx_template_opens_with_the_header_and_the_lists(app, world, admin
 
 
 def test_the_export_opens_and_holds_the_progress_table(app, world, admin):
-    reporter = app.test_client()
-    login(reporter, "rep_vpc")
+    reporter = logged_in(app, "rep_vpc")
     reporter.post(f"/plans/tasks/{world.task}/updates", data={
         "csrf_token": page_token(reporter, f"/plans/tasks/{world.task}"), "status": "done", "percent": "100",
         "done": "=HYPERLINK(\"http://evil\")", "figures": "52/52 văn bản"})

@@ -1,19 +1,7 @@
 """Who may do what in the plan area: every route, each role, own unit and other unit."""
 import pytest
 
-from tests.helpers import login, page_token
-from tests.plan_world import build_world
-
-
-@pytest.fixture
-def world(app, make_user, make_unit):
-    return build_world(app, make_user, make_unit)
-
-
-def as_user(app, name):
-    client = app.test_client()
-    assert login(client, name).status_code == 302
-    return client
+from tests.helpers import logged_in, page_token
 
 
 def view_routes(w):
@@ -30,7 +18,7 @@ def admin_routes(w):
 
 @pytest.mark.parametrize("name", ["admin", "rep_vpc", "rep_tccb", "rep_vp", "reader_vpc", "editor_vpc"])
 def test_every_logged_in_user_reads_plans_tasks_and_progress(app, world, name):
-    client = as_user(app, name)
+    client = logged_in(app, name)
     for url in view_routes(world):
         assert client.get(url).status_code == 200, url
 
@@ -38,14 +26,14 @@ def test_every_logged_in_user_reads_plans_tasks_and_progress(app, world, name):
 @pytest.mark.parametrize("name,status", [("admin", 200), ("rep_vpc", 403), ("rep_tccb", 403), ("rep_vp", 403),
                                          ("reader_vpc", 403), ("editor_vpc", 403)])
 def test_only_admins_manage_plans_and_see_overview_follow_up_import_export(app, world, name, status):
-    client = as_user(app, name)
+    client = logged_in(app, name)
     for url in admin_routes(world):
         assert client.get(url).status_code == status, url
 
 
 @pytest.mark.parametrize("name", ["rep_vpc", "reader_vpc", "editor_vpc"])
 def test_admin_writes_are_refused_to_others_even_by_post(app, world, name):
-    client = as_user(app, name)
+    client = logged_in(app, name)
     token = page_token(client, "/plans/")
     for url in [f"/plans/{world.plan}/edit", f"/plans/{world.plan}/tasks/new", f"/plans/tasks/{world.task}/edit",
                 f"/plans/{world.plan}/periods", f"/plans/{world.plan}/import", "/plans/new"]:
@@ -91,7 +79,7 @@ def update_count(app):
     ("admin", False),       # admin of a unit that has nothing to do with the task
 ])
 def test_posting_progress_needs_a_reporter_of_the_lead_or_a_cooperating_unit(app, world, name, allowed):
-    client = as_user(app, name)
+    client = logged_in(app, name)
     response = post_update(client, world.task)
     assert response.status_code == (302 if allowed else 403)
     assert update_count(app) == (1 if allowed else 0)
@@ -100,7 +88,7 @@ def test_posting_progress_needs_a_reporter_of_the_lead_or_a_cooperating_unit(app
 
 
 def test_a_reporter_cannot_post_on_another_units_task_by_changing_the_id(app, world):
-    client = as_user(app, "rep_vpc")
+    client = logged_in(app, "rep_vpc")
     assert post_update(client, world.task).status_code == 302
     # same form, the id of a task led by VP in the URL
     assert post_update(client, world.other_task).status_code == 403
@@ -109,7 +97,7 @@ def test_a_reporter_cannot_post_on_another_units_task_by_changing_the_id(app, wo
 
 
 def test_posting_without_csrf_token_is_refused(app, world):
-    client = as_user(app, "rep_vpc")
+    client = logged_in(app, "rep_vpc")
     response = client.post(f"/plans/tasks/{world.task}/updates",
                            data={"status": "done", "percent": "100", "done": "x"})
     assert response.status_code == 400
@@ -123,7 +111,7 @@ def submit_url(world, unit="VPC", kind="q1"):
 @pytest.mark.parametrize("name,status", [("rep_vpc", 200), ("rep_tccb", 403), ("reader_vpc", 403),
                                          ("editor_vpc", 403), ("admin", 403)])
 def test_only_the_units_reporters_open_its_report_submission(app, world, name, status):
-    client = as_user(app, name)
+    client = logged_in(app, name)
     assert client.get(submit_url(world)).status_code == status
     token = page_token(client, "/plans/")
     assert client.post(submit_url(world), data={"csrf_token": token, "action": "submit"}).status_code in (
@@ -133,7 +121,7 @@ def test_only_the_units_reporters_open_its_report_submission(app, world, name, s
 def test_a_reporter_cannot_submit_for_another_unit_by_changing_the_unit_in_the_url(app, world):
     from tests.helpers import sample
 
-    client = as_user(app, "rep_tccb")
+    client = logged_in(app, "rep_tccb")
     token = page_token(client, "/plans/")
     with open(sample("bao-cao-cchc-quy-1-2024.docx"), "rb") as fh:
         response = client.post(submit_url(world, unit="VPC"), data={
@@ -151,7 +139,7 @@ def test_a_reporter_cannot_submit_for_another_unit_by_changing_the_unit_in_the_u
 def test_progress_and_its_evidence_are_readable_by_all_staff(app, world, name):
     import io
 
-    reporter = as_user(app, "rep_vpc")
+    reporter = logged_in(app, "rep_vpc")
     response = reporter.post(f"/plans/tasks/{world.task}/updates", data={
         "csrf_token": page_token(reporter, "/plans/"), "status": "in_progress", "percent": "30",
         "done": "Đã rà soát 15 văn bản", "attachments": [(io.BytesIO(b"bang so lieu"), "so-lieu.csv")]},
@@ -163,7 +151,7 @@ def test_progress_and_its_evidence_are_readable_by_all_staff(app, world, name):
 
         attachment = db.session.scalar(db.select(ProgressAttachment))
         update_id, file_id = attachment.update_id, attachment.id
-    client = as_user(app, name)
+    client = logged_in(app, name)
     link = client.get(f"/plans/updates/{update_id}")
     assert link.status_code == 302
     assert link.headers["Location"].endswith(f"/plans/tasks/{world.task}#cap-nhat-{update_id}")

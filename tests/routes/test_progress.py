@@ -4,19 +4,7 @@ import io
 
 import pytest
 
-from tests.helpers import files_under, login, page_token
-from tests.plan_world import build_world
-
-
-@pytest.fixture
-def world(app, make_user, make_unit):
-    return build_world(app, make_user, make_unit)
-
-
-def as_user(app, name):
-    client = app.test_client()
-    assert login(client, name).status_code == 302
-    return client
+from tests.helpers import files_under, logged_in, page_token
 
 
 def post(client, task_id, htmx=True, files=None, **fields):
@@ -39,7 +27,7 @@ def test_htmx_post_returns_the_history_and_triggers_the_field_overview_refresh(a
     from app import clock
 
     monkeypatch.setattr(clock, "utcnow", lambda: datetime(2024, 5, 2, 3))  # before the tasks' deadlines
-    client = as_user(app, "rep_vpc")
+    client = logged_in(app, "rep_vpc")
     summary_url = f"/plans/{world.plan}/fields/2/summary"
     before = client.get(summary_url).get_data(as_text=True)
     assert stat(before, "total") == "2" and stat(before, "in_progress") == "0" and stat(before, "percent") == "0,0%"
@@ -73,7 +61,7 @@ def test_htmx_post_returns_the_history_and_triggers_the_field_overview_refresh(a
     ({"status": "bogus"}, "Giá trị đã chọn không hợp lệ."),
 ])
 def test_a_refused_update_keeps_the_typed_text_and_saves_nothing(app, world, fields, message):
-    client = as_user(app, "rep_vpc")
+    client = logged_in(app, "rep_vpc")
     response = post(client, world.task, figures="Số liệu đã gõ 12 văn bản", **fields)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "HX-Trigger" not in response.headers
@@ -88,7 +76,7 @@ def test_a_refused_update_keeps_the_typed_text_and_saves_nothing(app, world, fie
 
 
 def test_attachments_are_kept_and_a_hostile_one_refuses_the_whole_update(app, world):
-    client = as_user(app, "rep_vpc")
+    client = logged_in(app, "rep_vpc")
     bad = post(client, world.task, files=[(io.BytesIO(b"evidence"), "bang-so-lieu.txt"),
                                           (io.BytesIO(b"MZ\x90\x00"), "virus.exe")])
     assert "HX-Trigger" not in bad.headers and "virus.exe" in bad.get_data(as_text=True)
@@ -97,22 +85,22 @@ def test_attachments_are_kept_and_a_hostile_one_refuses_the_whole_update(app, wo
     assert good.status_code == 200
     html = good.get_data(as_text=True)
     link = html.split('href="/plans/updates/')[1].split('"')[0]
-    download = as_user(app, "reader_vpc").get("/plans/updates/" + link)
+    download = logged_in(app, "reader_vpc").get("/plans/updates/" + link)
     assert download.status_code == 200 and download.data == "số liệu".encode()
     assert client.get("/plans/updates/" + link.split("/")[0] + "/files/999").status_code == 404
 
 
 def test_updates_without_figures_are_flagged_and_listed_for_follow_up(app, world):
-    client = as_user(app, "rep_vpc")
+    client = logged_in(app, "rep_vpc")
     post(client, world.task, done="Đang triển khai theo Kế hoạch 12/KH-VPC ngày 15/01/2024", figures="")
     page = client.get(f"/plans/tasks/{world.task}").get_data(as_text=True)
     assert "Thiếu số liệu" in page
-    follow_up = as_user(app, "admin").get(f"/plans/{world.plan}/follow-up").get_data(as_text=True)
+    follow_up = logged_in(app, "admin").get(f"/plans/{world.plan}/follow-up").get_data(as_text=True)
     section = follow_up.split('id="thieu-so-lieu"')[1].split('id="cham"')[0]
     assert "Rà soát văn bản quy phạm pháp luật" in section
     # A later update with figures clears the flag (only the latest update counts).
-    post(as_user(app, "rep_tccb"), world.task, done="Đã rà soát", figures="40/52 văn bản")
-    follow_up = as_user(app, "admin").get(f"/plans/{world.plan}/follow-up").get_data(as_text=True)
+    post(logged_in(app, "rep_tccb"), world.task, done="Đã rà soát", figures="40/52 văn bản")
+    follow_up = logged_in(app, "admin").get(f"/plans/{world.plan}/follow-up").get_data(as_text=True)
     assert "Rà soát văn bản quy phạm pháp luật" not in follow_up.split('id="thieu-so-lieu"')[1].split('id="cham"')[0]
 
 
@@ -122,12 +110,12 @@ def test_progress_updates_are_searchable_by_everyone_with_unit_and_period_facets
     from app import clock
 
     monkeypatch.setattr(clock, "utcnow", lambda: datetime(2024, 5, 2, 3))  # in the 6 tháng period
-    post(as_user(app, "rep_vpc"), world.task, done="Hoàn thiện danh mục văn bản cần sửa đổi")
-    body = as_user(app, "rep_vp").get("/api/search?q=danh mục văn bản cần sửa đổi&kind=progress").get_json()
+    post(logged_in(app, "rep_vpc"), world.task, done="Hoàn thiện danh mục văn bản cần sửa đổi")
+    body = logged_in(app, "rep_vp").get("/api/search?q=danh mục văn bản cần sửa đổi&kind=progress").get_json()
     assert body["total"] == 1 and body["results"][0]["kind"] == "progress"
     assert {f["value"] for f in body["facets"]["unit"]} == {"VPC"}
     assert {f["value"] for f in body["facets"]["period"]} == {"6 tháng/2024"}
-    filtered = as_user(app, "rep_vp").get("/api/search?q=danh mục&period=Quý I/2024").get_json()
+    filtered = logged_in(app, "rep_vp").get("/api/search?q=danh mục&period=Quý I/2024").get_json()
     assert filtered["total"] == 0
-    target = as_user(app, "rep_vp").get(body["results"][0]["url"])
+    target = logged_in(app, "rep_vp").get(body["results"][0]["url"])
     assert target.status_code == 302 and f"/plans/tasks/{world.task}#cap-nhat-" in target.headers["Location"]

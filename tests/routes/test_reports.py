@@ -5,19 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from app import clock
-from tests.helpers import files_under, login, page_token, sample
-from tests.plan_world import build_world
-
-
-@pytest.fixture
-def world(app, make_user, make_unit):
-    return build_world(app, make_user, make_unit)
-
-
-def as_user(app, name):
-    client = app.test_client()
-    assert login(client, name).status_code == 302
-    return client
+from tests.helpers import files_under, logged_in, page_token, sample
 
 
 def submit(client, world, name, unit="VPC", kind="q1", action="submit", version="0", **fields):
@@ -49,7 +37,7 @@ def at_vietnam_time(monkeypatch, year, month, day, hour, minute=0):
     ("quy-trinh-tiep-cong-dan.docx", "05/QT-BTCD", "Công dân đăng ký lịch tiếp trên cổng thông tin điện tử"),
 ])
 def test_good_samples_are_submitted_with_number_prefilled_and_a_readable_preview(app, world, name, number, expected):
-    client = as_user(app, "rep_vpc")
+    client = logged_in(app, "rep_vpc")
     response = submit(client, world, name)
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -63,7 +51,7 @@ def test_good_samples_are_submitted_with_number_prefilled_and_a_readable_preview
 
 
 def test_reading_the_file_first_prefills_number_date_and_title(app, world):
-    client = as_user(app, "rep_vpc")
+    client = logged_in(app, "rep_vpc")
     response = submit(client, world, "bao-cao-cchc-quy-1-2024.docx", action="prefill")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -85,7 +73,7 @@ def test_reading_the_file_first_prefills_number_date_and_title(app, world):
     ("hong-cat-cut.docx", "Tệp bị hỏng hoặc không đầy đủ"),
 ])
 def test_bad_samples_are_refused_with_their_message_and_nothing_is_saved(app, world, name, message):
-    client = as_user(app, "rep_vpc")
+    client = logged_in(app, "rep_vpc")
     for action in ("submit", "prefill"):
         response = submit(client, world, name, action=action)
         assert response.status_code == 400
@@ -95,7 +83,7 @@ def test_bad_samples_are_refused_with_their_message_and_nothing_is_saved(app, wo
 
 
 def test_resubmission_keeps_earlier_versions_and_a_stale_page_is_refused(app, world):
-    client = as_user(app, "rep_vpc")
+    client = logged_in(app, "rep_vpc")
     first = submit(client, world, "bao-cao-cchc-quy-1-2024.docx")
     second = submit(client, world, "bao-cao-cchc-6-thang-2024-tcvn3.docx", version="1")
     assert first.status_code == second.status_code == 302
@@ -105,14 +93,14 @@ def test_resubmission_keeps_earlier_versions_and_a_stale_page_is_refused(app, wo
     assert "27/BC-VPC" in page and "Bản 1" in page
     assert "15/BC-VPC" in client.get(report_url + "/versions/1").get_data(as_text=True)
     # A colleague's page, opened before the second submission, still says 1 version.
-    stale = submit(as_user(app, "rep_vpc"), world, "bao-cao-cchc-quy-1-2024.docx", version="1")
+    stale = submit(logged_in(app, "rep_vpc"), world, "bao-cao-cchc-quy-1-2024.docx", version="1")
     assert stale.status_code == 409 and "sau khi bạn mở trang" in stale.get_data(as_text=True)
     assert reports(app) == (1, 2)
 
 
 def test_lateness_is_counted_in_vietnam_days_against_the_deadline(app, world, monkeypatch):
     # quý I is due 15/04/2024 (the default deadline)
-    client = as_user(app, "rep_vpc")
+    client = logged_in(app, "rep_vpc")
     at_vietnam_time(monkeypatch, 2024, 4, 15, 23, 50)  # 16:50 UTC, still the deadline day in Vietnam
     response = submit(client, world, "bao-cao-cchc-quy-1-2024.docx")
     assert "Đúng hạn" in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -131,7 +119,7 @@ def test_lateness_is_counted_in_vietnam_days_against_the_deadline(app, world, mo
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Đúng hạn" in page and "Nộp muộn 17 ngày" in page  # the report on time, version 2 itself late
 
-    follow_up = as_user(app, "admin").get(f"/plans/{world.plan}/follow-up?period={world.periods['q3']}")
+    follow_up = logged_in(app, "admin").get(f"/plans/{world.plan}/follow-up?period={world.periods['q3']}")
     html = follow_up.get_data(as_text=True)
     assert "Nộp muộn 1 ngày" in html and "Nộp muộn 3 ngày" in html and "Nộp muộn 17 ngày" not in html
 
@@ -139,9 +127,9 @@ def test_lateness_is_counted_in_vietnam_days_against_the_deadline(app, world, mo
 @pytest.mark.parametrize("name,status", [("rep_vpc", 200), ("reader_vpc", 200), ("editor_vpc", 200),
                                          ("admin", 200), ("rep_tccb", 404), ("rep_vp", 404)])
 def test_a_report_is_read_by_its_unit_and_admins_only(app, world, name, status):
-    response = submit(as_user(app, "rep_vpc"), world, "bao-cao-cchc-quy-1-2024.docx")
+    response = submit(logged_in(app, "rep_vpc"), world, "bao-cao-cchc-quy-1-2024.docx")
     report_url = response.headers["Location"]
-    client = as_user(app, name)
+    client = logged_in(app, name)
     for url in (report_url, report_url + "/versions/1", report_url + "/versions/1/file"):
         assert client.get(url).status_code == status, url
     listing = client.get("/plans/reports/").get_data(as_text=True)
@@ -150,8 +138,8 @@ def test_a_report_is_read_by_its_unit_and_admins_only(app, world, name, status):
 
 @pytest.mark.parametrize("name,visible", [("reader_vpc", True), ("admin", True), ("rep_tccb", False)])
 def test_search_follows_the_report_visibility(app, world, name, visible):
-    submit(as_user(app, "rep_vpc"), world, "bao-cao-cchc-quy-1-2024.docx")
-    client = as_user(app, name)
+    submit(logged_in(app, "rep_vpc"), world, "bao-cao-cchc-quy-1-2024.docx")
+    client = logged_in(app, name)
     body = client.get("/api/search?q=rà soát vị trí việc làm&kind=report").get_json()
     assert (body["total"] == 1) == visible
     facets = {f["value"] for f in body["facets"].get("period", [])}
