@@ -18,7 +18,8 @@ import uuid
 
 from whoosh import index as whoosh_index
 from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import SegmentWriter
+from whoosh.util import fib
+from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from app.search.schema import INDEX_FORMAT, make_schema
 
@@ -127,6 +128,16 @@ def writer(ix) -> SegmentWriter:
     return TermGroupingWriter(ix, timeout=30.0, delay=0.05)
 
 
+def _small_merge_wanted(segments) -> bool:
+    """Whether Whoosh's MERGE_SMALL policy would merge some of these segments."""
+    total = 0
+    for i, segment in enumerate(sorted(segments, key=lambda s: s.doc_count_all())):
+        total += max(segment.doc_count_all(), 0)
+        if i > 3 and total < fib(i + 5):
+            return True
+    return False
+
+
 class _TermPool:
     """A writer's postings grouped by field and term as documents are added, in place of
     Whoosh's list of posting tuples that is sorted at commit and then fed to the codec one
@@ -164,6 +175,7 @@ class TermGroupingWriter(SegmentWriter):
 
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
+        self._ix = ix
         self.pool = _TermPool()
         self._lengths: dict[str, dict[int, int]] = {}  # field → docnum → stored length (when not 0)
         self._own_docs: set[int] = set()  # added here, not merged from another segment
@@ -222,6 +234,18 @@ class TermGroupingWriter(SegmentWriter):
         self._own_docs.add(docnum)
         self._added = True
         self.docnum += 1
+
+    def commit(self, merge: bool = True):
+        """Write the new segment; then, when Whoosh's MERGE_SMALL policy would, merge small
+        segments with Whoosh's own writer, whose postings pool spills to disk (bounded memory)."""
+        super().commit(merge=False)
+        if merge and _small_merge_wanted(self._ix._segments()):
+            merger = self._ix.writer(timeout=30.0, delay=0.05, limitmb=256)
+            try:
+                merger.commit(mergetype=MERGE_SMALL)
+            except BaseException:
+                merger.cancel()
+                raise
 
     def _flush_segment(self):
         self.perdocwriter.close()
