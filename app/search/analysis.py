@@ -189,6 +189,15 @@ class SyllableField(TEXT):
             return [(word.encode("utf-8"), freq, float(freq), pack_uint(freq)) for word, freq in counts.items()]
         where: dict[str, list[int]] = {}
         for position, word in enumerate(words):
-            where.setdefault(word, []).append(position)
-        return [(word.encode("utf-8"), len(spots), float(len(spots)), encode_positions(spots))
-                for word, spots in where.items()]
+            spots = where.get(word)
+            if spots is None:
+                where[word] = [position]
+            else:
+                spots.append(position)
+        one = _ONE_POSITION
+        terms = []
+        for word, spots in where.items():
+            count = len(spots)
+            encoded = one.get(spots[0]) if count == 1 else None
+            terms.append((word.encode("utf-8"), count, float(count), encoded or encode_positions(spots)))
+        return terms

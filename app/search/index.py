@@ -146,6 +146,7 @@ class _TermPool:
     def __init__(self):
         self.terms: dict[str, dict[bytes, tuple[list, list, list]]] = {}
         self.ordered = True
+        self.merged = False  # postings added through ``add`` (a merged segment)
 
     def add(self, item) -> None:
         """Whoosh's pool interface, used for the postings of merged segments."""
@@ -153,6 +154,7 @@ class _TermPool:
         docs, weights, values = self.terms.setdefault(fieldname, {}).setdefault(tbytes, ([], [], []))
         if docs and docnum <= docs[-1]:
             self.ordered = False
+        self.merged = True
         docs.append(docnum)
         weights.append(weight)
         values.append(vbytes if vbytes is not None else b"")
@@ -283,7 +285,10 @@ class TermGroupingWriter(SegmentWriter):
                     postwriter._weights.extend(block_weights)
                     postwriter._maxweight = max(0, max(block_weights))
                     postwriter._values.extend(v for v in values[start:start + limit] if v)
-                    lengths = [n for n in map(length_of, block_docs) if n]
+                    if pool.merged:
+                        lengths = [n for n in map(length_of, block_docs) if n]
+                    else:  # every document was added by this writer
+                        lengths = [n for n in map(known.get, block_docs) if n]
                     if lengths:
                         postwriter._minlength = min(lengths)
                         postwriter._maxlength = max(lengths)

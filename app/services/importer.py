@@ -124,7 +124,13 @@ def _follow_outbox(app, stop) -> None:
 
     from app.search import outbox
 
+    import gc
+
     db.engine.dispose(close=False)  # never share the parent's connections
+    # Indexing allocates millions of short-lived objects: collect less often, and never rescan
+    # what the parent built before the fork.
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
     with app.app_context():
         while True:
             finished = stop.is_set()
