@@ -103,13 +103,73 @@ def abbreviations() -> dict[str, list[str]]:
 # Fast indexing: the fields below count their terms with one C-level Counter pass instead of
 # Whoosh's token-object loop, which dominated indexing time for long Vietnamese texts.
 
+import unicodedata  # noqa: E402
 from collections import Counter  # noqa: E402
+from pickle import dumps  # noqa: E402
 
 from whoosh.fields import TEXT  # noqa: E402
 from whoosh.system import pack_uint  # noqa: E402
 
-_TERMS = {"exact": syllables, "folded": folded_syllables,
-          "bigram": lambda text: bigrams(folded_syllables(text))}
+# ``vntext.nfc`` decomposes the text to move old-style tone marks (``hoà`` → ``hòa``). Text already
+# in NFC can only need that where a bare o/u is followed by a toned a/e/y ending the syllable, so
+# other text skips the round trip; the result is the same (tests/search/test_analysis.py).
+
+
+def _toned(bases: str) -> str:
+    return "".join(sorted({unicodedata.normalize("NFC", base + mark) for base in bases for mark in vntext.TONE_MARKS}))
+
+
+_MAYBE_OLD_TONE = re.compile(rf"(?<![qQ])(?:[oO][{_toned('aeAE')}]|[uU][{_toned('yY')}])(?!\w)")
+
+
+def fast_nfc(text: str | None) -> str:
+    """``vntext.nfc(text)``, computed faster for the usual text."""
+    composed = unicodedata.normalize("NFC", text or "")
+    if _MAYBE_OLD_TONE.search(composed):
+        return vntext.nfc(text)
+    return composed.replace("Ð", "Đ")
+
+
+# Folding and splitting are the same whether applied to the whole text or to each run between
+# whitespace (nothing composes, changes case or forms a syllable across whitespace), and those
+# runs repeat a lot, so their folded syllables are remembered.
+_FOLDED_RUNS: dict[str, list[str]] = {}
+_FOLDED_RUNS_MAX = 300_000
+
+
+def fast_folded_syllables(text: str | None) -> list[str]:
+    """``folded_syllables(text)``, computed faster."""
+    words: list[str] = []
+    runs = _FOLDED_RUNS
+    for run in fast_nfc(text).split():
+        found = runs.get(run)
+        if found is None:
+            found = SYLLABLE.findall(vntext.fold(run).lower())
+            if len(runs) >= _FOLDED_RUNS_MAX:
+                runs.clear()
+            runs[run] = found
+        words += found
+    return words
+
+
+_ONE_POSITION: dict[int, bytes] = {}
+
+
+def encode_positions(spots: list[int]) -> bytes:
+    """``formats.Positions.encode(spots)`` (the bytes Whoosh stores), computed faster."""
+    if len(spots) == 1:
+        position = spots[0]
+        encoded = _ONE_POSITION.get(position)
+        if encoded is None:
+            encoded = pack_uint(1) + dumps([position], 2)
+            if position < 100_000:
+                _ONE_POSITION[position] = encoded
+        return encoded
+    return pack_uint(len(spots)) + dumps([b - a for a, b in zip([0] + spots, spots)], 2)
+
+
+_TERMS = {"exact": lambda text: SYLLABLE.findall(fast_nfc(text).lower()), "folded": fast_folded_syllables,
+          "bigram": lambda text: bigrams(fast_folded_syllables(text))}
 
 
 class SyllableField(TEXT):
@@ -129,6 +189,15 @@ class SyllableField(TEXT):
             return [(word.encode("utf-8"), freq, float(freq), pack_uint(freq)) for word, freq in counts.items()]
         where: dict[str, list[int]] = {}
         for position, word in enumerate(words):
-            where.setdefault(word, []).append(position)
-        encode = self.format.encode
-        return [(word.encode("utf-8"), len(spots), float(len(spots)), encode(spots)) for word, spots in where.items()]
+            spots = where.get(word)
+            if spots is None:
+                where[word] = [position]
+            else:
+                spots.append(position)
+        one = _ONE_POSITION
+        terms = []
+        for word, spots in where.items():
+            count = len(spots)
+            encoded = one.get(spots[0]) if count == 1 else None
+            terms.append((word.encode("utf-8"), count, float(count), encoded or encode_positions(spots)))
+        return terms

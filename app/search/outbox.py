@@ -29,10 +29,10 @@ from app.search.records import SOURCES
 
 log = logging.getLogger(__name__)
 APPLIED_FILE = "applied"
-# Changes applied per index commit. Whoosh sorts a commit's postings in memory up to its limit
-# and spills to pickled runs beyond it (which made 5,000 documents take 46 s instead of 18 s),
-# so many small commits beat one big one.
-SYNC_BATCH = 1000
+# Changes applied per index commit, at most. The index writer keeps a commit's postings in memory
+# (about 50 MB per 1,000 corpus documents), and every commit is a segment: fewer, larger segments
+# mean fewer merges (each merge re-reads and rewrites every posting of the merged segments).
+SYNC_BATCH = 5000
 
 
 def note_change(kind: str, record_id: int) -> None:

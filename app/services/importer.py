@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 
 from app import ingest, vntext
 from app.extensions import db
-from app.models import DOCUMENT_TYPES, ReformField, Unit
+from app.models import DOCUMENT_TYPES, Document, ReformField, Unit
 from app.services import documents as library
 from app.services import uploads
 
@@ -124,7 +124,13 @@ def _follow_outbox(app, stop) -> None:
 
     from app.search import outbox
 
+    import gc
+
     db.engine.dispose(close=False)  # never share the parent's connections
+    # Indexing allocates millions of short-lived objects: collect less often, and never rescan
+    # what the parent built before the fork.
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
     with app.app_context():
         while True:
             finished = stop.is_set()
@@ -176,19 +182,19 @@ def import_jsonl(lines: Iterable[str], progress: Callable[[int], None] | None = 
 def _import_lines(lines, progress) -> ImportReport:
     report = ImportReport()
     lookups = _Lookups()
-    batch: list[tuple[int, dict]] = []
-    counts = (0, 0, 0)
+    batch: list[tuple[int, dict, library.DocumentData]] = []
 
     def flush():
-        nonlocal counts
         if not batch:
             return
+        counts = (report.created, report.updated, report.unchanged)
         try:
+            _write_batch(batch, report)
             db.session.commit()
         except Exception:  # a database-level failure: isolate the line that causes it
             db.session.rollback()
             report.created, report.updated, report.unchanged = counts
-            for line_no, record in batch:
+            for line_no, record, _data in batch:
                 try:
                     _upsert(data_from_record(record, lookups), report)
                     db.session.commit()
@@ -197,7 +203,6 @@ def _import_lines(lines, progress) -> ImportReport:
                     report.failures.append((f"dòng {line_no}", str(exc)))
         batch.clear()
         db.session.expunge_all()
-        counts = (report.created, report.updated, report.unchanged)
 
     for line_no, line in enumerate(lines, start=1):
         if progress:
@@ -206,18 +211,62 @@ def _import_lines(lines, progress) -> ImportReport:
             continue
         try:
             record = json.loads(line)
-            _upsert(data_from_record(record, lookups), report)
+            data = library.validate_for_import(data_from_record(record, lookups))
         except json.JSONDecodeError as exc:
             report.failures.append((f"dòng {line_no}", f"JSON không hợp lệ ({exc.msg}, cột {exc.colno})"))
             continue
         except library.DocumentError as exc:
             report.failures.append((f"dòng {line_no}", str(exc)))
             continue
-        batch.append((line_no, record))
+        batch.append((line_no, record, data))
         if len(batch) >= BATCH_SIZE:
             flush()
     flush()
     return report
+
+
+def _write_batch(batch, report: ImportReport) -> None:
+    """Write one batch of validated lines: documents new to the library in one bulk insert,
+    existing ones (same number and issuer) updated one by one, in line order."""
+    keys = {vntext.number_key(data.number) for _, _, data in batch} - {None}
+    existing: dict[tuple, int] = {}
+    if keys:
+        for doc_id, key, issuer in db.session.execute(
+                db.select(Document.id, Document.number_key, Document.issuer)
+                .where(Document.number_key.in_(keys), Document.deleted_at.is_(None)).order_by(Document.id)):
+            existing.setdefault((key, issuer), doc_id)  # the oldest, as find_by_number
+    new: list[library.DocumentData] = []
+    new_keys: list[tuple] = []
+    pending: set[tuple] = set()
+
+    def create_new():
+        for key, doc_id in zip(new_keys, library.create_documents_bulk(new)):
+            if key is not None:
+                existing.setdefault(key, doc_id)
+        report.created += len(new)
+        new.clear()
+        new_keys.clear()
+        pending.clear()
+
+    for _line_no, _record, data in batch:
+        number_key = vntext.number_key(data.number)
+        key = (number_key, data.issuer) if number_key else None
+        if key is not None and key in pending:
+            create_new()  # the same number twice in a batch: the second line updates the first
+        doc_id = existing.get(key) if key is not None else None
+        if doc_id is None:
+            new.append(data)
+            new_keys.append(key)
+            pending.add(key)
+            continue
+        create_new()
+        document = db.session.get(Document, doc_id)
+        if library.differs(document, data):
+            report.updated += 1
+            library.update_document(document, data, None, document.version, commit=False, validated=True)
+        else:
+            report.unchanged += 1
+    create_new()
 
 
 def data_from_docx(stored: uploads.StoredUpload) -> library.DocumentData:

@@ -103,3 +103,47 @@ def test_import_docx_folder_reports_bad_files_by_name(app, tmp_path):
         texts = {d.number: d.body for d in db.session.scalars(db.select(Document))}
     assert len(numbers) == 3
     assert any("Kết quả thực hiện công tác cải cách hành chính" in t and "BÁO CÁO" in t for t in texts.values())
+
+
+def test_imported_document_has_the_same_history_citations_and_links_as_one_created_by_hand(app, make_unit):
+    """The bulk path of the import writes what creating the document in the library writes."""
+    from app.models import Citation, IndexChange, ReformField
+    from app.services import documents as library
+
+    with app.app_context():
+        unit_id = make_unit("VPC")
+        fields = db.session.scalars(db.select(ReformField).order_by(ReformField.id)).all()
+        body = "Căn cứ Nghị định 107/2021/NĐ-CP và Kế hoạch 2337/KH-TTCP; thực hiện 9/2024/NĐ-CP."
+        data = library.DocumentData(
+            category="legal", doc_type="Nghị định", number="9/2024/NĐ-CP", title="Về  một cửa",
+            summary="Tóm tắt 16-NQ/TU", issuer="Chính phủ", signer="Lê Sỹ Bảy", body=body,
+            field_ids=[fields[3].id, fields[0].id], visibility="units", unit_ids=[unit_id])
+        by_hand = library.create_document(data, None)
+        by_hand_id = by_hand.id
+    path = os.path.join(app.instance_path, "one.jsonl")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(_record("9/2024/NĐ-CP", issuer="Bộ Nội vụ", title="Về  một cửa", summary="Tóm tắt 16-NQ/TU",
+                         body=body, fields=[fields[3].name, fields[0].name], visibility="unit:VPC",
+                         issued_on=None, effective_on=None, status=None) + "\n")
+    result = app.test_cli_runner().invoke(args=["documents", "import", path])
+    assert "Tạo mới: 1" in result.output, result.output
+    with app.app_context():
+        a = db.session.get(Document, by_hand_id)
+        b = db.session.scalars(db.select(Document).where(Document.issuer == "Bộ Nội vụ")).one()
+        for column in ("category", "doc_type", "number", "number_key", "number_sort", "title", "title_sort",
+                       "summary", "signer", "issued_on", "effective_on", "status", "body", "visibility",
+                       "created_by_id", "version", "deleted_at"):
+            assert getattr(a, column) == getattr(b, column), column
+        assert [f.name for f in a.fields] == [f.name for f in b.fields]
+        assert [u.code for u in a.units] == [u.code for u in b.units] == ["VPC"]
+        rev_a, rev_b = a.revisions[0], b.revisions[0]
+        assert (rev_a.version, rev_a.action, rev_a.changed_fields) == (rev_b.version, rev_b.action, rev_b.changed_fields)
+        assert rev_a.snapshot == {**rev_b.snapshot, "issuer": "Chính phủ"}
+        assert rev_b.snapshot["units"] == ["VPC"] and rev_b.snapshot["fields"] == [fields[0].name, fields[3].name]
+
+        def cited(doc_id):
+            return db.session.scalars(db.select(Citation.number_key).where(Citation.source_id == doc_id)
+                                      .order_by(Citation.number_key)).all()
+
+        assert cited(a.id) == cited(b.id) == ["107/2021/nd-cp", "16-nq/tu", "2337/kh-ttcp"]
+        assert db.session.scalar(db.select(db.func.count(IndexChange.id)).where(IndexChange.record_id == b.id)) == 1

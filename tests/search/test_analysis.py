@@ -1,0 +1,41 @@
+"""Index-time analysis: the fast paths give exactly the terms and positions of the reference functions."""
+import random
+import unicodedata
+
+from whoosh.formats import Positions
+
+from app import vntext
+from app.search import analysis
+
+TRICKY = [
+    "Hoà bình, thuỷ lợi, khoẻ mạnh, quý, Quỷ, HOÀ.", "toàn bộ đoàn hoàn thành loại khoản", "hoà\u0300",
+    unicodedata.normalize("NFD", "Cải cách hành chính hoà nhập thuỷ sản"), "a \u0301b c\u0301 \u0301", "ΟΔΟΣ ΟΔΟΣ. σΣ",
+    "İstanbul İ", "x\u2000y\u00a0z\u3000w\u205fv", "Ðà Nẵng ĐÀ NẴNG đà", "hoà😀 emoji😀", "oà", "uỳ", "Oà!", "ủy ỦY Uỷ",
+    "107/2021/NĐ-CP; 16-NQ/TU", "", "   ", "\x1c\x1d\x1e\x1f", "ǅ ǆ ﬁ", "ọ\u0302 ộ ô\u0323",
+]
+ALPHABET = list("aeouyqdAEOUYQĐđÐ ,.\n\t-_/0") + list(vntext.TONE_MARKS) + ["\u0302", "\u0306", "\u031b", "\u1dc0"] \
+    + list("àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÝỲơưăâêôƠƯĂÂÊÔΣσİ\u2000\u00a0😀")
+
+
+def _samples():
+    rng = random.Random(4)
+    yield from TRICKY
+    for _ in range(3000):
+        yield "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 30)))
+
+
+def test_fast_nfc_equals_nfc():
+    for text in _samples():
+        assert analysis.fast_nfc(text) == vntext.nfc(text), repr(text)
+
+
+def test_fast_folded_syllables_equal_folded_syllables():
+    for text in _samples():
+        assert analysis.fast_folded_syllables(text) == analysis.folded_syllables(text), repr(text)
+    assert analysis.fast_folded_syllables("Hoà bình THUỶ lợi") == ["hoa", "binh", "thuy", "loi"]
+
+
+def test_encoded_positions_are_what_whoosh_stores():
+    reference = Positions()
+    for spots in ([0], [7], [3, 4, 90], list(range(0, 5000, 7)), [150_000], [1, 150_000]):
+        assert analysis.encode_positions(spots) == reference.encode(spots)
