@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -24,10 +25,27 @@ def _move_tone(match: re.Match) -> str:
     return match.group(4) + match.group(6) + match.group(5)
 
 
+def _toned(bases: str) -> str:
+    return "".join(sorted({unicodedata.normalize("NFC", base + mark) for base in bases for mark in TONE_MARKS}))
+
+
+# Text in NFC can need a tone moved only where a bare o/u is followed by a toned a/e/y ending the
+# syllable; other text skips the decomposition round trip (same result: tests/search/test_analysis.py).
+_MAYBE_OLD_TONE = re.compile(rf"(?<![qQ])(?:[oO][{_toned('aeAE')}]|[uU][{_toned('yY')}])(?!\w)")
+
+
 def nfc(text: str | None) -> str:
     """Return ``text`` in NFC with tone marks placed the new way (``hòa``, ``thủy``, ``khỏe``)."""
     if not text:
         return ""
+    composed = unicodedata.normalize("NFC", text)
+    if _MAYBE_OLD_TONE.search(composed):
+        return _nfc_reference(text)
+    return composed.replace("Ð", "Đ")
+
+
+def _nfc_reference(text: str) -> str:
+    """``nfc`` the straightforward way: decompose, move old-style tones, recompose."""
     decomposed = unicodedata.normalize("NFD", text)
     if any(mark in decomposed for mark in TONE_MARKS):
         decomposed = _OLD_TONE.sub(_move_tone, decomposed)
@@ -99,6 +117,7 @@ _TONE_RANK = {"": 0, "\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323
 _BASE_OF = {"ă": "ă", "â": "â", "ê": "ê", "ô": "ô", "ơ": "ơ", "ư": "ư", "đ": "đ"}
 
 
+@functools.lru_cache(maxsize=4096)
 def _letter_and_tone(ch: str) -> tuple[str, str]:
     decomposed = unicodedata.normalize("NFD", ch)
     tone = "".join(c for c in decomposed if c in _TONE_RANK and c)

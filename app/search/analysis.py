@@ -103,32 +103,11 @@ def abbreviations() -> dict[str, list[str]]:
 # Fast indexing: the fields below count their terms with one C-level Counter pass instead of
 # Whoosh's token-object loop, which dominated indexing time for long Vietnamese texts.
 
-import unicodedata  # noqa: E402
 from collections import Counter  # noqa: E402
 from pickle import dumps  # noqa: E402
 
 from whoosh.fields import TEXT  # noqa: E402
 from whoosh.system import pack_uint  # noqa: E402
-
-# ``vntext.nfc`` decomposes the text to move old-style tone marks (``hoà`` → ``hòa``). Text already
-# in NFC can only need that where a bare o/u is followed by a toned a/e/y ending the syllable, so
-# other text skips the round trip; the result is the same (tests/search/test_analysis.py).
-
-
-def _toned(bases: str) -> str:
-    return "".join(sorted({unicodedata.normalize("NFC", base + mark) for base in bases for mark in vntext.TONE_MARKS}))
-
-
-_MAYBE_OLD_TONE = re.compile(rf"(?<![qQ])(?:[oO][{_toned('aeAE')}]|[uU][{_toned('yY')}])(?!\w)")
-
-
-def fast_nfc(text: str | None) -> str:
-    """``vntext.nfc(text)``, computed faster for the usual text."""
-    composed = unicodedata.normalize("NFC", text or "")
-    if _MAYBE_OLD_TONE.search(composed):
-        return vntext.nfc(text)
-    return composed.replace("Ð", "Đ")
-
 
 # Folding and splitting are the same whether applied to the whole text or to each run between
 # whitespace (nothing composes, changes case or forms a syllable across whitespace), and those
@@ -141,7 +120,7 @@ def fast_folded_syllables(text: str | None) -> list[str]:
     """``folded_syllables(text)``, computed faster."""
     words: list[str] = []
     runs = _FOLDED_RUNS
-    for run in fast_nfc(text).split():
+    for run in vntext.nfc(text).split():
         found = runs.get(run)
         if found is None:
             found = SYLLABLE.findall(vntext.fold(run).lower())
@@ -168,7 +147,7 @@ def encode_positions(spots: list[int]) -> bytes:
     return pack_uint(len(spots)) + dumps([b - a for a, b in zip([0] + spots, spots)], 2)
 
 
-_TERMS = {"exact": lambda text: SYLLABLE.findall(fast_nfc(text).lower()), "folded": fast_folded_syllables,
+_TERMS = {"exact": lambda text: SYLLABLE.findall(vntext.nfc(text).lower()), "folded": fast_folded_syllables,
           "bigram": lambda text: bigrams(fast_folded_syllables(text))}
 
 
