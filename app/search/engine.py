@@ -23,7 +23,7 @@ WEIGHTS = {  # field → weight of a matching term
 LENGTH_FIELD = {"title_bi": "title_f"}
 PROXIMITY = 4.0  # at most, for syllables side by side but not in the typed order
 RERANK_DEPTH = 60
-PHRASE_IN_TITLE, PHRASE_IN_CONTENT = 12.0, 6.0
+PHRASE_IN_TITLE, PHRASE_IN_CONTENT = 12.0, 10.0
 NUMBER_EXACT, NUMBER_PREFIX, TYPE_MATCH = 1000.0, 400.0, 50.0
 
 

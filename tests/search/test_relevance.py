@@ -68,6 +68,17 @@ def test_phrase_beats_scattered_words(app, make_user, make_document):
     assert quoted == [phrase] and quoted_page.total == 1
 
 
+def test_a_name_as_a_phrase_in_the_body_beats_its_syllables_in_a_title(app, make_user, make_document):
+    """``Cao Bằng`` (a province) in the text ranks above a title with "Đề cao" and "bằng" apart."""
+    make_user("lan")
+    title_words = make_document(title="Đề cao trách nhiệm người đứng đầu bằng kết quả cụ thể",
+                                body="Nâng cao chất lượng phục vụ; đánh giá bằng sự hài lòng của người dân.")
+    province = make_document(title="Ban Chỉ đạo kiểm tra công tác CCHC tại tỉnh",
+                             body="Đoàn kiểm tra làm việc tại tỉnh Cao Bằng về kết quả cải cách hành chính.")
+    assert top_ids(app, "lan", "Cao Bằng")[0][:2] == [province, title_words]
+    assert top_ids(app, "lan", "cao bang")[0][:2] == [province, title_words]
+
+
 def test_exact_accents_rank_above_folded_only(app, make_user, make_document):
     make_user("lan")
     folded_only = make_document(title="Tổ chức hoa giải trí dịp lễ", body="Trang trí hoa.")
