@@ -149,13 +149,10 @@ class DocumentRevision(db.Model):
     changed_by: Mapped[User | None] = relationship()
 
 
-class Attachment(db.Model):
-    """A file stored under ``UPLOAD_DIR`` with a generated name; ``text`` is what was extracted."""
+class StoredFileColumns:
+    """The columns of an accepted upload kept under ``UPLOAD_DIR`` (see ``app.services.uploads``):
+    the user's file name, the generated stored name, type, size, checksum, kind and extracted text."""
 
-    __tablename__ = "attachments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     original_name: Mapped[str] = mapped_column(String(255))
     stored_name: Mapped[str] = mapped_column(String(80), unique=True)
     content_type: Mapped[str] = mapped_column(String(120))
@@ -163,6 +160,15 @@ class Attachment(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(10))
     text: Mapped[str | None] = mapped_column(Text)
+
+
+class Attachment(StoredFileColumns, db.Model):
+    """A file stored under ``UPLOAD_DIR`` with a generated name; ``text`` is what was extracted."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.clock import utcnow
 from app.extensions import db
 from app.models.accounts import Unit, User
+from app.models.documents import StoredFileColumns
 from app.models.reference import ReformField
 
 NOT_STARTED, IN_PROGRESS, DONE, DELAYED = "not_started", "in_progress", "done", "delayed"
@@ -154,20 +155,13 @@ class ProgressUpdate(db.Model):
         return f"{self.status_label}, {self.percent}%"
 
 
-class ProgressAttachment(db.Model):
+class ProgressAttachment(StoredFileColumns, db.Model):
     """A file attached to a progress update (evidence), stored like library attachments."""
 
     __tablename__ = "progress_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     update_id: Mapped[int] = mapped_column(ForeignKey("progress_updates.id", ondelete="CASCADE"), index=True)
-    original_name: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
-    content_type: Mapped[str] = mapped_column(String(120))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    kind: Mapped[str] = mapped_column(String(10))
-    text: Mapped[str | None] = mapped_column(Text)
 
     update: Mapped[ProgressUpdate] = relationship(back_populates="attachments")
 

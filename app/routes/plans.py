@@ -54,24 +54,34 @@ def _plan_data(form: PlanForm) -> plan_rules.PlanData:
     return plan_rules.PlanData(year=form.year.data, number=form.number.data, title=form.title.data)
 
 
+def _save_form(form, save, saved_message, target):
+    """Run ``save()`` for a valid POST of ``form``; return ``(response, error, status)``: a redirect to
+    ``target(result)`` with ``saved_message(result)`` flashed when saved, else the message to show
+    (400 for invalid data, 409 for a concurrent edit) and no response."""
+    if request.method != "POST":
+        return None, None, 200
+    if not form.validate_on_submit():
+        return None, "Vui lòng sửa các trường được đánh dấu.", 400
+    try:
+        result = save()
+    except plan_rules.ConcurrentEditError as exc:
+        return None, str(exc), 409
+    except plan_rules.PlanError as exc:
+        return None, str(exc), 400
+    flash(saved_message(result), "success")
+    return redirect(target(result)), None, 200
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(ADMIN)
 def create():
     """Create a plan (with its four report periods); refuses invalid data with a message, input kept."""
     form = _plan_form()
-    error = None
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                plan = plan_rules.create_plan(_plan_data(form), current_user)
-            except plan_rules.PlanError as exc:
-                error = str(exc)
-            else:
-                flash("Đã tạo kế hoạch. Hãy kiểm tra hạn nộp các kỳ báo cáo.", "success")
-                return redirect(url_for("plans.periods", plan_id=plan.id))
-        else:
-            error = "Vui lòng sửa các trường được đánh dấu."
-    return render_template("plans/plan_form.html", form=form, plan=None, error=error), 400 if error else 200
+    response, error, status = _save_form(
+        form, lambda: plan_rules.create_plan(_plan_data(form), current_user),
+        lambda plan: "Đã tạo kế hoạch. Hãy kiểm tra hạn nộp các kỳ báo cáo.",
+        lambda plan: url_for("plans.periods", plan_id=plan.id))
+    return response or (render_template("plans/plan_form.html", form=form, plan=None, error=error), status)
 
 
 @bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
@@ -80,21 +90,10 @@ def edit(plan_id: int):
     """Edit a plan's year, number and title; refuses a concurrent edit (409) without losing input."""
     plan = _plan_or_404(plan_id)
     form = _plan_form(plan)
-    error, status = None, 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                plan_rules.update_plan(plan, _plan_data(form), _int(form.version.data))
-            except plan_rules.ConcurrentEditError as exc:
-                error, status = str(exc), 409
-            except plan_rules.PlanError as exc:
-                error, status = str(exc), 400
-            else:
-                flash("Đã lưu kế hoạch.", "success")
-                return redirect(url_for("plans.show", plan_id=plan.id))
-        else:
-            error, status = "Vui lòng sửa các trường được đánh dấu.", 400
-    return render_template("plans/plan_form.html", form=form, plan=plan, error=error), status
+    response, error, status = _save_form(
+        form, lambda: plan_rules.update_plan(plan, _plan_data(form), _int(form.version.data)),
+        lambda _: "Đã lưu kế hoạch.", lambda _: url_for("plans.show", plan_id=plan.id))
+    return response or (render_template("plans/plan_form.html", form=form, plan=plan, error=error), status)
 
 
 def _int(value) -> int:
@@ -170,20 +169,11 @@ def new_task(plan_id: int):
     """Add a task to the plan; refuses invalid data (duplicate code, unknown unit) with a message."""
     plan = _plan_or_404(plan_id)
     form = _task_form()
-    error = None
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                task = plan_rules.add_task(plan, _task_data(form))
-            except plan_rules.PlanError as exc:
-                error = str(exc)
-            else:
-                flash(f"Đã thêm nhiệm vụ {task.code}.", "success")
-                return redirect(url_for("plans.task", task_id=task.id))
-        else:
-            error = "Vui lòng sửa các trường được đánh dấu."
-    return render_template("plans/task_form.html", form=form, plan=plan, task=None, error=error), \
-        400 if error else 200
+    response, error, status = _save_form(
+        form, lambda: plan_rules.add_task(plan, _task_data(form)),
+        lambda task: f"Đã thêm nhiệm vụ {task.code}.", lambda task: url_for("plans.task", task_id=task.id))
+    return response or (render_template("plans/task_form.html", form=form, plan=plan, task=None, error=error),
+                        status)
 
 
 @bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
@@ -192,21 +182,11 @@ def edit_task(task_id: int):
     """Edit a task; refuses invalid data (400) and a concurrent edit (409), input kept."""
     task = db.get_or_404(Task, task_id)
     form = _task_form(task)
-    error, status = None, 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                plan_rules.update_task(task, _task_data(form), _int(form.version.data))
-            except plan_rules.ConcurrentEditError as exc:
-                error, status = str(exc), 409
-            except plan_rules.PlanError as exc:
-                error, status = str(exc), 400
-            else:
-                flash("Đã lưu nhiệm vụ.", "success")
-                return redirect(url_for("plans.task", task_id=task.id))
-        else:
-            error, status = "Vui lòng sửa các trường được đánh dấu.", 400
-    return render_template("plans/task_form.html", form=form, plan=task.plan, task=task, error=error), status
+    response, error, status = _save_form(
+        form, lambda: plan_rules.update_task(task, _task_data(form), _int(form.version.data)),
+        lambda _: "Đã lưu nhiệm vụ.", lambda _: url_for("plans.task", task_id=task.id))
+    return response or (render_template("plans/task_form.html", form=form, plan=task.plan, task=task,
+                                        error=error), status)
 
 
 def _update_form(submitted: bool = False) -> UpdateForm:
