@@ -3,9 +3,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.extensions import db, htmx
+from app.extensions import db
 from app.forms import ResetPasswordForm, UnitForm, UserCreateForm, UserEditForm
 from app.models import Unit, User
+from app.routes import wants_fragment
 from app.security import role_required
 from app.services import accounts
 
@@ -37,7 +38,7 @@ def users():
         like = f"%{q.lower()}%"
         stmt = stmt.where(db.or_(db.func.lower(User.username).like(like), db.func.lower(User.full_name).like(like)))
     page = db.paginate(stmt, per_page=50, error_out=False)
-    template = "admin/_user_rows.html" if htmx and not htmx.history_restore_request else "admin/users.html"
+    template = "admin/_user_rows.html" if wants_fragment() else "admin/users.html"
     return render_template(template, page=page, q=q)
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app import ingest, search
-from app.extensions import db, htmx
+from app.extensions import db
 from app.forms import AttachmentForm, ConfirmForm, DocumentForm, RelationForm
 from app.models import (
     CATEGORIES,
@@ -19,6 +19,7 @@ from app.models import (
     ReformField,
     Unit,
 )
+from app.routes import wants_fragment
 from app.security import role_required
 from app.services import documents as library
 from app.services import uploads, visibility
@@ -28,10 +29,6 @@ bp = Blueprint("documents", __name__, url_prefix="/documents")
 
 EDIT_ROLES = ("editor", "admin")
 
-
-def wants_fragment() -> bool:
-    """True for an htmx request that is not a history restore (those need the full page)."""
-    return bool(htmx) and not htmx.history_restore_request
 
 
 @bp.route("/")

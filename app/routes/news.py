@@ -11,9 +11,10 @@ from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from app import clock, ingest, search
-from app.extensions import db, htmx
+from app.extensions import db
 from app.forms import ArticleDocxForm, ArticleForm, ArticleImageForm, PublishForm, ReviewCommentForm
 from app.models import Article, ArticleRevision, ReformField
+from app.routes import wants_fragment
 from app.security import role_required
 from app.services import news, news_docx, news_feed, news_images
 from app.services.linking import link_numbers
@@ -25,19 +26,9 @@ WRITE_ROLES = ("editor", "publisher")
 PER_PAGE = 10
 
 
-def wants_fragment() -> bool:
-    """True for an htmx request that is not a history restore (those need the full page)."""
-    return bool(htmx) and not htmx.history_restore_request
-
 
 def _field_choices():
     return list(db.session.scalars(db.select(ReformField).order_by(ReformField.position)))
-
-
-@bp.after_request
-def vary_on_htmx(response):
-    response.vary.add("HX-Request")
-    return response
 
 
 @bp.route("/")

@@ -7,19 +7,16 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app import ingest
-from app.extensions import db, htmx
+from app.extensions import db
 from app.models import ADMIN, PERIOD_KINDS, TASK_STATUSES, Plan, ProgressAttachment, ProgressUpdate, Task
 from app.forms import ImportForm, PeriodsForm, PlanForm, TaskForm, UpdateForm
+from app.routes import wants_fragment
 from app.security import role_required
 from app.services import plan_import, progress, uploads
 from app.services import plans as plan_rules
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
-
-def wants_fragment() -> bool:
-    """True for an htmx request that is not a history restore (those need the full page)."""
-    return bool(htmx) and not htmx.history_restore_request
 
 
 def _plan_or_404(plan_id: int) -> Plan:

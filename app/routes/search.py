@@ -7,7 +7,7 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_login import current_user
 
 from app import search
-from app.extensions import htmx
+from app.routes import wants_fragment
 from app.search.engine import FACET_FIELDS
 
 bp = Blueprint("search", __name__)
@@ -100,7 +100,7 @@ def results():
     context = {"page": page, "facet_titles": FACET_TITLES, "facet_fields": FACET_FIELDS, "sorts": SORTS,
                "facet_url": _facet_url, "args": _current_args(), "filter_params": FILTER_PARAMS,
                "field_params": {field: param for param, field in FILTER_PARAMS.items()}}
-    if htmx and not htmx.history_restore_request:
+    if wants_fragment():
         return render_template("search/_panel.html", **context)
     return render_template("search/index.html", **context)
 

@@ -1,6 +1,7 @@
-"""Fixtures for the route tests of the plan area."""
+"""Fixtures shared by the route tests."""
 import pytest
 
+from tests.helpers import logged_in
 from tests.plan_world import build_world
 
 
@@ -8,3 +9,10 @@ from tests.plan_world import build_world
 def world(app, make_user, make_unit):
     """Units, users of every role and a plan with tasks (see ``tests/plan_world.py``)."""
     return build_world(app, make_user, make_unit)
+
+
+@pytest.fixture
+def editor(app, make_user):
+    """A logged-in client of the library editor ``bientap`` (unit VP)."""
+    make_user("bientap", roles=["editor"], unit="VP")
+    return logged_in(app, "bientap")

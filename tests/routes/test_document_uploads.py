@@ -11,14 +11,6 @@ from app.models import Attachment, Document
 from tests.helpers import files_under, login, page_token, sample
 
 
-@pytest.fixture
-def editor(app, make_user):
-    make_user("bientap", roles=["editor"], unit="VP")
-    client = app.test_client()
-    login(client, "bientap")
-    return client
-
-
 def _upload(client, path, name=None, action="prefill", extra=None):
     with open(path, "rb") as fh:
         data = {"csrf_token": page_token(client, "/documents/new"), "action": action,

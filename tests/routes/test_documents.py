@@ -16,14 +16,6 @@ def reader(client, make_user):
     return client
 
 
-@pytest.fixture
-def editor(app, make_user):
-    make_user("bientap", roles=["editor"], unit="VP")
-    client = app.test_client()
-    login(client, "bientap")
-    return client
-
-
 def _titles(html):
     return re.findall(r'<a href="/documents/\d+">([^<]+)</a>', html)
 
