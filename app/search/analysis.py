@@ -13,9 +13,16 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+from array import array
+from collections import Counter
 from functools import lru_cache
+from itertools import accumulate
 
 from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import TEXT
+from whoosh.formats import Positions
+from whoosh.system import pack_uint
 
 from app import vntext
 
@@ -28,9 +35,15 @@ def syllables(text: str | None) -> list[str]:
     return SYLLABLE.findall(vntext.nfc(text or "").lower())
 
 
+def fold_syllable(word: str) -> list[str]:
+    """Return the folded syllables of one syllable of ``syllables()`` (almost always one:
+    ``hòa`` → ``["hoa"]``; folding can in principle split or empty an odd one)."""
+    return SYLLABLE.findall(vntext.fold(word).lower())
+
+
 def folded_syllables(text: str | None) -> list[str]:
-    """Return the syllables of ``text`` without diacritics."""
-    return SYLLABLE.findall(vntext.fold(vntext.nfc(text or "")).lower())
+    """Return the syllables of ``text`` without diacritics: each syllable of ``syllables(text)``, folded."""
+    return [folded for word in syllables(text) for folded in fold_syllable(word)]
 
 
 def bigrams(folded: list[str]) -> list[str]:
@@ -78,7 +91,7 @@ def bigram_analyzer():
 
 
 # Bumped whenever the analysis above changes: the index must then be rebuilt.
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 
 
 @lru_cache(maxsize=1)
@@ -100,52 +113,121 @@ def abbreviations() -> dict[str, list[str]]:
     return table
 
 
-# Fast indexing: the fields below count their terms with one C-level Counter pass instead of
-# Whoosh's token-object loop, which dominated indexing time for long Vietnamese texts.
+# Fast indexing: the fields below count their terms with C-level passes (``Counter``, ``map``)
+# instead of Whoosh's token-object loop, which dominated indexing time for long Vietnamese texts.
 
-from collections import Counter  # noqa: E402
-from pickle import dumps  # noqa: E402
 
-from whoosh.fields import TEXT  # noqa: E402
-from whoosh.system import pack_uint  # noqa: E402
+class SyllableVocabulary:
+    """Numbers for folded syllables, so a text becomes a list of term ids in C-level passes.
 
-# Folding and splitting are the same whether applied to the whole text or to each run between
-# whitespace (nothing composes, changes case or forms a syllable across whitespace), and those
-# runs repeat a lot, so their folded syllables are remembered.
-_FOLDED_RUNS: dict[str, list[str]] = {}
-_FOLDED_RUNS_MAX = 300_000
+    ``ids(text)`` equals ``[term_id(f) for f in folded_syllables(text)]``. Each distinct exact
+    syllable is folded once and remembered; the numbers stay valid while the vocabulary lives
+    (callers start a new one when ``len()`` grows past what they want to keep)."""
+
+    def __init__(self):
+        self.id_of_exact: dict[str, int] = {}          # exact syllable → id of its one folded syllable
+        self.ids_of_odd: dict[str, tuple[int, ...]] = {}  # exact syllables folding to 0 or 2+ syllables
+        self.id_of_term: dict[str, int] = {}
+        self.terms: list[str] = []                     # id → folded syllable
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def term_id(self, term: str) -> int:
+        found = self.id_of_term.get(term)
+        if found is None:
+            found = self.id_of_term[term] = len(self.terms)
+            self.terms.append(term)
+        return found
+
+    def _learn(self, words) -> bool:
+        """Add unknown exact syllables; return whether any of ``words`` folds oddly."""
+        known, odd = self.id_of_exact, self.ids_of_odd
+        for word in set(words).difference(known):
+            if word in odd:
+                continue
+            folded = fold_syllable(word)
+            if len(folded) == 1:
+                known[word] = self.term_id(folded[0])
+            else:
+                odd[word] = tuple(self.term_id(f) for f in folded)
+        return bool(odd) and not odd.keys().isdisjoint(words)
+
+    def ids(self, text: str | None) -> list[int]:
+        """The folded term ids of ``text``, in order."""
+        words = syllables(text)
+        known = self.id_of_exact
+        try:
+            return list(map(known.__getitem__, words))
+        except KeyError:
+            pass
+        if not self._learn(words):
+            return list(map(known.__getitem__, words))
+        odd = self.ids_of_odd
+        return [i for word in words for i in (odd[word] if word in odd else (known[word],))]
+
+
+_VOCABULARY = SyllableVocabulary()
+_VOCABULARY_MAX = 500_000
+
+
+def vocabulary() -> SyllableVocabulary:
+    """The process's shared vocabulary (replaced by a new one when it has grown too large:
+    call this once per batch and keep the object for the whole batch)."""
+    global _VOCABULARY
+    if len(_VOCABULARY) > _VOCABULARY_MAX:
+        _VOCABULARY = SyllableVocabulary()
+    return _VOCABULARY
 
 
 def fast_folded_syllables(text: str | None) -> list[str]:
     """``folded_syllables(text)``, computed faster."""
-    words: list[str] = []
-    runs = _FOLDED_RUNS
-    for run in vntext.nfc(text).split():
-        found = runs.get(run)
-        if found is None:
-            found = SYLLABLE.findall(vntext.fold(run).lower())
-            if len(runs) >= _FOLDED_RUNS_MAX:
-                runs.clear()
-            runs[run] = found
-        words += found
-    return words
+    words = vocabulary()
+    return list(map(words.terms.__getitem__, words.ids(text)))
 
 
-_ONE_POSITION: dict[int, bytes] = {}
+_LITTLE_ENDIAN = sys.byteorder == "little"
+assert array("I").itemsize == 4 and array("H").itemsize == 2
 
 
-def encode_positions(spots: list[int]) -> bytes:
-    """``formats.Positions.encode(spots)`` (the bytes Whoosh stores), computed faster."""
-    if len(spots) == 1:
-        position = spots[0]
-        encoded = _ONE_POSITION.get(position)
-        if encoded is None:
-            encoded = pack_uint(1) + dumps([position], 2)
-            if position < 100_000:
-                _ONE_POSITION[position] = encoded
-        return encoded
-    return pack_uint(len(spots)) + dumps([b - a for a, b in zip([0] + spots, spots)], 2)
+WIDE = b"\x00"  # first byte of a position list that needs 32-bit deltas
+NARROW_LIMIT = 1 << 16
 
+
+class PackedPositions(Positions):
+    """Positions as little-endian deltas and nothing else: 16 bits each when every position is
+    below 65,536 (an even number of bytes), else a zero byte and 32 bits each (an odd number).
+    The frequency is the number of deltas. Whoosh's ``Positions`` pickles each list; these
+    bytes are written for a whole batch of documents at once with numpy
+    (``app.search.postings``), need no compression, and are read back without unpickling."""
+
+    def encode(self, poslist) -> bytes:
+        poslist = list(poslist)
+        wide = bool(poslist) and poslist[-1] >= NARROW_LIMIT
+        deltas = array("I" if wide else "H", [b - a for a, b in zip([0] + poslist, poslist)])
+        if not _LITTLE_ENDIAN:
+            deltas.byteswap()
+        return WIDE + deltas.tobytes() if wide else deltas.tobytes()
+
+    def decode_positions(self, valuestring) -> list[int]:
+        if len(valuestring) & 1:
+            deltas = array("I")
+            deltas.frombytes(valuestring[1:])
+        else:
+            deltas = array("H")
+            deltas.frombytes(valuestring)
+        if not _LITTLE_ENDIAN:
+            deltas.byteswap()
+        return list(accumulate(deltas))
+
+    def decode_frequency(self, valuestring) -> int:
+        return (len(valuestring) - 1) // 4 if len(valuestring) & 1 else len(valuestring) // 2
+
+    def decode_weight(self, valuestring) -> float:
+        return self.decode_frequency(valuestring) * self.field_boost
+
+
+encode_positions = PackedPositions().encode
 
 _TERMS = {"exact": lambda text: SYLLABLE.findall(vntext.nfc(text).lower()), "folded": fast_folded_syllables,
           "bigram": lambda text: bigrams(fast_folded_syllables(text))}
@@ -153,13 +235,18 @@ _TERMS = {"exact": lambda text: SYLLABLE.findall(vntext.nfc(text).lower()), "fol
 
 class SyllableField(TEXT):
     """A TEXT field whose terms come from one of the functions above: frequencies only, or
-    with ``positions=True`` also where each syllable stands (for phrases and proximity)."""
+    with ``positions=True`` also where each syllable stands (for phrases and proximity).
+
+    ``TermGroupingWriter`` indexes a positional field a batch of documents at a time
+    (``app.search.postings``); ``index()`` gives the same terms one document at a time."""
 
     def __init__(self, kind: str, positions: bool = False):
         analyzer = {"exact": exact_analyzer, "folded": folded_analyzer, "bigram": bigram_analyzer}[kind]()
         super().__init__(analyzer=analyzer, phrase=positions)
         self.kind = kind
         self.positions = positions
+        if positions:
+            self.format = PackedPositions(field_boost=self.format.field_boost)
 
     def index(self, value, **kwargs):
         words = _TERMS[self.kind](value)
@@ -173,10 +260,5 @@ class SyllableField(TEXT):
                 where[word] = [position]
             else:
                 spots.append(position)
-        one = _ONE_POSITION
-        terms = []
-        for word, spots in where.items():
-            count = len(spots)
-            encoded = one.get(spots[0]) if count == 1 else None
-            terms.append((word.encode("utf-8"), count, float(count), encoded or encode_positions(spots)))
-        return terms
+        return [(word.encode("utf-8"), len(spots), float(len(spots)), encode_positions(spots))
+                for word, spots in where.items()]

@@ -16,11 +16,16 @@ import threading
 import time
 import uuid
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.util import fib
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
+from app.search import analysis
+from app.search.postings import COMPRESSION, GroupedPostings, PositionalBatch
+
+POSITIONS_COMPRESSION = 0  # packed positions are compact already and read faster uncompressed
 from app.search.schema import INDEX_FORMAT, make_schema
 
 POINTER = "CURRENT"
@@ -169,6 +174,14 @@ class _TermPool:
         self.terms = {}
 
 
+# How a field is indexed by TermGroupingWriter.add_document.
+_POSITIONAL = "positional"    # a SyllableField with positions: a PositionalBatch, built at commit
+_INDEXED = "indexed"          # terms from field.index(value)
+_REPEATING = "repeating"      # the same, remembered per value (kind, category, year, issuer, access…)
+_STORED_ONLY = "stored"
+TERM_CACHE_SIZE = 20_000
+
+
 class TermGroupingWriter(SegmentWriter):
     """A Whoosh ``SegmentWriter`` that writes the same segment faster: postings are grouped by
     term while documents are added (``_TermPool``), field lengths are remembered instead of
@@ -181,36 +194,47 @@ class TermGroupingWriter(SegmentWriter):
         self.pool = _TermPool()
         self._lengths: dict[str, dict[int, int]] = {}  # field → docnum → stored length (when not 0)
         self._own_docs: set[int] = set()  # added here, not merged from another segment
+        self._positional: dict[str, PositionalBatch] = {}  # positional fields: built at commit
+        self._plans: dict[tuple, list] = {}
+        self._term_cache: dict[tuple, tuple] = {}  # (field, value) → (postings, length) of short values
 
     def add_document(self, **fields):
         """``SegmentWriter.add_document`` with the postings added per term list (no spelling
         fields, vectors or boosts in this schema: those are refused)."""
         self._check_state()
-        schema = self.schema
         docnum = self.docnum
         perdocwriter = self.perdocwriter
         terms = self.pool.terms
-        fieldnames = sorted(name for name in fields if not name.startswith("_"))
-        if any(name.startswith("_") and not name.startswith("_stored_") for name in fields):
+        overrides = any(name.startswith("_") for name in fields)
+        if overrides and any(name.startswith("_") and not name.startswith("_stored_") for name in fields):
             raise ValueError("boosts are not supported by TermGroupingWriter")
-        self._check_fields(schema, fieldnames)
         perdocwriter.start_doc(docnum)
         try:
-            for fieldname in fieldnames:
-                value = fields.get(fieldname)
+            for fieldname, field, how, column in self._plan(fields):
+                value = fields[fieldname]
                 if value is None:
                     continue
-                field = schema[fieldname]
-                if field.separate_spelling() or field.vector:
-                    raise ValueError(f"{fieldname}: not supported by TermGroupingWriter")
                 length = 0
-                if field.indexed:
+                if how is _POSITIONAL:
+                    batch = self._positional.get(fieldname)
+                    if batch is None:
+                        batch = self._positional[fieldname] = PositionalBatch(analysis.vocabulary())
+                    length = batch.add(docnum, value)
+                elif how is not _STORED_ONLY:
+                    cacheable = how is _REPEATING and isinstance(value, (str, int)) and len(str(value)) <= 100
+                    found = self._term_cache.get((fieldname, value)) if cacheable else None
+                    if found is None:
+                        found = ([(tbytes, freq, float(weight), vbytes)
+                                  for tbytes, freq, weight, vbytes in field.index(value)], 0)
+                        if field.scorable:
+                            found = (found[0], sum(freq for _t, freq, _w, _v in found[0]))
+                        if cacheable and len(self._term_cache) < TERM_CACHE_SIZE:
+                            self._term_cache[fieldname, value] = found
+                    postings, length = found
                     by_term = terms.get(fieldname)
                     if by_term is None:
                         by_term = terms[fieldname] = {}
-                    for tbytes, freq, weight, vbytes in field.index(value):
-                        weight *= 1.0  # the field boost, as Whoosh does (weights become floats)
-                        length += freq
+                    for tbytes, _freq, weight, vbytes in postings:
                         entry = by_term.get(tbytes)
                         if entry is None:
                             by_term[tbytes] = ([docnum], [weight], [vbytes])
@@ -218,17 +242,15 @@ class TermGroupingWriter(SegmentWriter):
                             entry[0].append(docnum)
                             entry[1].append(weight)
                             entry[2].append(vbytes)
-                    if not field.scorable:
-                        length = 0
-                    elif length:
-                        quantized = length_to_byte(length)
-                        if quantized:
-                            self._lengths.setdefault(fieldname, {})[docnum] = byte_to_length(quantized)
-                customval = fields.get("_stored_%s" % fieldname, value)
-                perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
-                column = field.column_type
-                if column and customval is not None:
-                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+                if length:
+                    quantized = length_to_byte(length)
+                    if quantized:
+                        self._lengths.setdefault(fieldname, {})[docnum] = byte_to_length(quantized)
+                if overrides:
+                    value = fields.get("_stored_" + fieldname, value)
+                perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
+                if column and value is not None:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(value))
         except Exception:
             perdocwriter.cancel_doc()
             raise
@@ -236,6 +258,31 @@ class TermGroupingWriter(SegmentWriter):
         self._own_docs.add(docnum)
         self._added = True
         self.docnum += 1
+
+    def _plan(self, fields) -> list:
+        """For the given field names (sorted, as Whoosh adds them): (name, field object, how
+        it is indexed, column type). Unknown names raise Whoosh's ``UnknownFieldError``."""
+        key = tuple(sorted(name for name in fields if not name.startswith("_")))
+        plan = self._plans.get(key)
+        if plan is None:
+            schema = self.schema
+            self._check_fields(schema, key)
+            plan = []
+            for name in key:
+                field = schema[name]
+                if field.separate_spelling() or field.vector:
+                    raise ValueError(f"{name}: not supported by TermGroupingWriter")
+                if isinstance(field, analysis.SyllableField) and field.positions:
+                    how = _POSITIONAL
+                elif not field.indexed:
+                    how = _STORED_ONLY
+                elif isinstance(field, analysis.SyllableField) or field.unique:
+                    how = _INDEXED
+                else:
+                    how = _REPEATING
+                plan.append((name, field, how, field.column_type))
+            self._plans[key] = plan
+        return plan
 
     def commit(self, merge: bool = True):
         """Write the new segment; then, when Whoosh's MERGE_SMALL policy would, merge small
@@ -258,42 +305,44 @@ class TermGroupingWriter(SegmentWriter):
             pdr.close()
 
     def _write_terms(self, pdr) -> None:
-        """What ``FieldWriter.add_postings`` does, a term's postings a block at a time."""
+        """What ``FieldWriter.add_postings`` does, for all of a field's postings at once
+        (``GroupedPostings``); a positional field's postings are first built from its batch."""
         pool, fieldwriter = self.pool, self.fieldwriter
-        for fieldname in sorted(name for name, by_term in pool.terms.items() if by_term):
+        batches = {name: batch for name, batch in self._positional.items() if len(batch)}
+        self._positional = {}
+        for fieldname in sorted({name for name, by_term in pool.terms.items() if by_term} | set(batches)):
             fieldobj = self.schema[fieldname]
-            known = self._lengths.get(fieldname, {})
-
-            def length_of(docnum, fieldname=fieldname, known=known, own=self._own_docs):
-                if docnum in own:
-                    return known.get(docnum, 0)
-                return (pdr.doc_field_length(docnum, fieldname) or 0) if pdr else 0  # a merged document
-
+            length_byte = self._length_bytes(fieldname, pdr)
+            batch = batches.pop(fieldname, None)
+            by_term = pool.terms.get(fieldname)
+            if batch is not None:
+                grouped = GroupedPostings.from_batch(batch, length_byte)
+                del batch
+                if by_term:  # postings merged from another segment too: all of them the general way
+                    grouped.into_pool(by_term)
+                    pool.ordered = False
+            if by_term:
+                grouped = GroupedPostings.from_pool(by_term, pool.ordered, length_byte.__getitem__)
+                pool.terms[fieldname] = {}
             fieldwriter.start_field(fieldname, fieldobj)
-            postwriter = fieldwriter._postwriter
-            limit = postwriter._blocklimit
-            for tbytes, (docs, weights, values) in sorted(pool.terms[fieldname].items()):
-                if not pool.ordered:
-                    docs, weights, values = (list(column) for column in zip(*sorted(zip(docs, weights, values))))
-                fieldwriter.start_term(tbytes)
-                for start in range(0, len(docs), limit):
-                    if start:
-                        postwriter._write_block()  # the block is full and another posting follows
-                    block_docs = docs[start:start + limit]
-                    block_weights = weights[start:start + limit]
-                    postwriter._ids.extend(block_docs)
-                    postwriter._weights.extend(block_weights)
-                    postwriter._maxweight = max(0, max(block_weights))
-                    postwriter._values.extend(v for v in values[start:start + limit] if v)
-                    if pool.merged:
-                        lengths = [n for n in map(length_of, block_docs) if n]
-                    else:  # every document was added by this writer
-                        lengths = [n for n in map(known.get, block_docs) if n]
-                    if lengths:
-                        postwriter._minlength = min(lengths)
-                        postwriter._maxlength = max(lengths)
-                fieldwriter.finish_term()
+            grouped.write(fieldwriter, fieldobj.format,
+                          POSITIONS_COMPRESSION if isinstance(fieldobj.format, analysis.PackedPositions) else COMPRESSION)
+            del grouped
             fieldwriter.finish_field()
+
+    def _length_bytes(self, fieldname: str, pdr) -> np.ndarray:
+        """docnum → the field's stored length byte in the new segment (0: none)."""
+        table = np.zeros(self.docnum + 1, dtype=np.int64)
+        known = self._lengths.get(fieldname, {})
+        if known:
+            table[np.fromiter(known.keys(), dtype=np.int64, count=len(known))] = [
+                length_to_byte(n) for n in known.values()]
+        if self.pool.merged and pdr:
+            own = self._own_docs
+            for docnum in range(self.docnum):
+                if docnum not in own:  # a document merged from another segment
+                    table[docnum] = length_to_byte(pdr.doc_field_length(docnum, fieldname) or 0)
+        return table
 
 
 class SearcherCache:

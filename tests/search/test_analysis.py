@@ -2,8 +2,6 @@
 import random
 import unicodedata
 
-from whoosh.formats import Positions
-
 from app import vntext
 from app.search import analysis
 
@@ -29,13 +27,32 @@ def test_nfc_fast_path_equals_the_reference():
         assert vntext.nfc(text) == vntext._nfc_reference(text), repr(text)
 
 
+def test_folded_syllables_fold_each_exact_syllable():
+    for text in _samples():
+        expected = [f for word in analysis.syllables(text) for f in analysis.SYLLABLE.findall(vntext.fold(word).lower())]
+        assert analysis.folded_syllables(text) == expected, repr(text)
+    assert analysis.folded_syllables("Hoà bình THUỶ lợi, Đà Nẵng") == ["hoa", "binh", "thuy", "loi", "da", "nang"]
+
+
 def test_fast_folded_syllables_equal_folded_syllables():
     for text in _samples():
         assert analysis.fast_folded_syllables(text) == analysis.folded_syllables(text), repr(text)
     assert analysis.fast_folded_syllables("Hoà bình THUỶ lợi") == ["hoa", "binh", "thuy", "loi"]
 
 
-def test_encoded_positions_are_what_whoosh_stores():
-    reference = Positions()
-    for spots in ([0], [7], [3, 4, 90], list(range(0, 5000, 7)), [150_000], [1, 150_000]):
-        assert analysis.encode_positions(spots) == reference.encode(spots)
+def test_vocabulary_ids_are_the_folded_syllables_in_order():
+    vocabulary = analysis.SyllableVocabulary()
+    for text in _samples():
+        ids = vocabulary.ids(text)
+        assert [vocabulary.terms[i] for i in ids] == analysis.folded_syllables(text), repr(text)
+    # the same folded syllable has one id, whatever its accents were
+    ids = vocabulary.ids("hoà hòa HOÀ hoa hóa")
+    assert len(set(ids[:3])) == 1 and len(set(ids)) == 1
+
+
+def test_packed_positions_read_back_what_was_written():
+    packed = analysis.PackedPositions()
+    for spots in ([0], [7], [3, 4, 90], list(range(0, 5000, 7)), [150_000], [1, 150_000], [2**31 + 5]):
+        encoded = packed.encode(spots)
+        assert packed.decode_positions(encoded) == spots
+        assert packed.decode_frequency(encoded) == len(spots) == packed.decode_weight(encoded)

@@ -117,8 +117,9 @@ def test_fast_writer_indexes_exactly_what_whooshs_writer_indexes(tmp_path):
                 "category": "legal", "issuer": "Chính phủ", "fields": "1,3", "year": "2021", "status": "",
                 "date": 20210101 + i, "access": "all unit:2", "version": i % 3}
 
-    records = [record(i) for i in range(120)]
-    batches = [(0, 40), (40, 50), (10, 30)] + [(i, i + 2) for i in range(50, 80, 2)] + [(70, 120)]
+    records = [record(i) for i in range(420)]
+    # the last batch gives terms more postings than one block holds (128)
+    batches = [(0, 40), (40, 50), (10, 30)] + [(i, i + 2) for i in range(50, 80, 2)] + [(70, 120), (120, 420)]
 
     def build(folder, make_writer):
         folder.mkdir()
@@ -152,4 +153,4 @@ def test_fast_writer_indexes_exactly_what_whooshs_writer_indexes(tmp_path):
     fast_ix = build(tmp_path / "fast", search_index.writer)
     expected, got = contents(whoosh_ix), contents(fast_ix)
     assert got[0] == expected[0] and got[1] == expected[1]
-    assert len(got[1]) == 120 and got[2] < len(batches)  # small segments were merged
+    assert len(got[1]) == 420 and got[2] < len(batches)  # small segments were merged
