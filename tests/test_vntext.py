@@ -44,3 +44,26 @@ def test_vietnamese_sort_order():
     # Tones are a secondary level: same letters sort by tone after the letters are compared.
     assert sorted(["má", "ma", "mà", "mạ"], key=vntext.sort_key) == ["ma", "mà", "má", "mạ"]
     assert vntext.sort_key("x").isdigit()
+
+
+def _random_texts(alphabet, count, longest, seed):
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(count):
+        yield "".join(rng.choice(alphabet) for _ in range(rng.randint(0, longest)))
+
+
+def test_sort_key_equals_the_character_by_character_reference():
+    alphabet = list("aăâbcdđeêghiklmnoôơpqrstuưvxyĐÐð AÁÀẢÃẠáàảãạéèẻẽẹ0123456789 .,-/()“”\t\n") + [
+        "ǅ", "ß", "İ", "Σ", "😀", "\u0301", "\u0300", "x\u0323", "ﬁ", "日", "Ω", "ⅷ", "²", "٣"]
+    for text in _random_texts(alphabet, 20_000, 40, seed=9):
+        assert vntext.sort_key(text) == vntext._sort_key_reference(text), repr(text)
+        assert vntext.sort_key(text, 5) == vntext._sort_key_reference(text, 5), repr(text)
+
+
+def test_number_pattern_finds_what_the_reference_pattern_finds():
+    alphabet = list("0123456789/-NĐCPQTUKHTTCPndcp aA.,;\nđÐ_") + ["Đ"]
+    for text in _random_texts(alphabet, 50_000, 30, seed=11):
+        expected = [m.span(1) for m in vntext.NUMBER_PATTERN_REFERENCE.finditer(text)]
+        assert [m.span(1) for m in vntext.NUMBER_PATTERN.finditer(text)] == expected, repr(text)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterable
 
+from sqlalchemy.orm import selectinload
+
 from app import ingest, vntext
 from app.extensions import db
 from app.models import DOCUMENT_TYPES, Document, ReformField, Unit
@@ -139,6 +141,8 @@ def _follow_outbox(app, stop) -> None:
             except Exception:  # noqa: BLE001 - whatever is left stays queued for the final sync
                 applied = 0
             db.session.remove()
+            if applied:
+                gc.collect()  # what the batch left in reference cycles (thresholds are high, see above)
             if finished:
                 return
             if not applied:
@@ -235,6 +239,12 @@ def _write_batch(batch, report: ImportReport) -> None:
                 db.select(Document.id, Document.number_key, Document.issuer)
                 .where(Document.number_key.in_(keys), Document.deleted_at.is_(None)).order_by(Document.id)):
             existing.setdefault((key, issuer), doc_id)  # the oldest, as find_by_number
+    # The documents this batch updates, loaded in one go (with their links and attachments)
+    # instead of one query per relationship per line; kept referenced so the session's
+    # identity map (weak references) answers db.session.get() below.
+    preloaded = list(db.session.scalars(
+        db.select(Document).where(Document.id.in_(set(existing.values())))
+        .options(selectinload(Document.attachments)))) if existing else []
     new: list[library.DocumentData] = []
     new_keys: list[tuple] = []
     pending: set[tuple] = set()
@@ -267,6 +277,7 @@ def _write_batch(batch, report: ImportReport) -> None:
         else:
             report.unchanged += 1
     create_new()
+    del preloaded
 
 
 def data_from_docx(stored: uploads.StoredUpload) -> library.DocumentData:
