@@ -14,7 +14,8 @@ from array import array
 from pickle import dumps
 
 import numpy as np
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from app.search.analysis import NARROW_LIMIT, WIDE, SyllableVocabulary
@@ -195,9 +196,14 @@ class GroupedPostings:
         blocks_l, starts_l = blocks_of_term.tolist(), starts.tolist()
         sums = np.add.reduceat(self.weight.astype(np.float32).astype(np.float64), starts[:-1]).tolist()
         byte_of_length = _BYTE_OF_LENGTH
+        # Terms go straight into the field writer's term table, as ``start_term`` / ``finish_term``
+        # would put them (a W3TermInfo row: statistics, then where the postings are).
+        field_key = pack_ushort(fieldwriter._fieldid)
+        add_term = fieldwriter._tindex.add
+        term_row = W3TermInfo._struct.pack
+        tell = postfile.tell
         for t in range(term_count):
-            fieldwriter.start_term(self.term_bytes[t])
-            postwriter = fieldwriter._postwriter
+            offset = tell()
             postfile.write(WHOOSH3_HEADER_MAGIC)
             first_block, end_block = blocks_l[t], blocks_l[t + 1]
             term_min_length, term_max_length, term_max_weight = 256, 0, 0.0
@@ -229,13 +235,7 @@ class GroupedPostings:
                 postfile.write(info)
                 postfile.write(data)
                 term_max_weight = max(term_max_weight, top)
-            postwriter._blockcount = end_block - first_block
-            info = postwriter._terminfo
-            info._weight = sums[t]
-            info._df = starts_l[t + 1] - starts_l[t]
-            info._minlength = _LENGTH_OF_BYTE[term_min_length] if term_max_length else None
-            info._maxlength = _LENGTH_OF_BYTE[term_max_length]
-            info._maxweight = term_max_weight
-            info._minid = doc_list[starts_l[t]]
-            info._maxid = doc_list[starts_l[t + 1] - 1]
-            fieldwriter.finish_term()
+            a, b = starts_l[t], starts_l[t + 1]
+            row = term_row(False, sums[t], b - a, byte_of_length[term_min_length] if term_max_length else 0,
+                           byte_of_length[term_max_length], term_max_weight, doc_list[a], doc_list[b - 1])
+            add_term(field_key + self.term_bytes[t], row + pack_long(offset) + pack_int(tell() - offset))
