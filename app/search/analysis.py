@@ -128,11 +128,13 @@ _NO_SYLLABLE = -1
 class SyllableVocabulary:
     """Numbers for folded syllables, so a text becomes a list of term ids in C-level passes.
 
-    ``ids(text)`` equals ``[term_id(f) for f in folded_syllables(text)]``. Each distinct run is
+    ``ids(text)`` equals ``[term_id(f) for f in folded_syllables(text)]`` (with ``folded=False``,
+    ``syllables(text)``). Each distinct run is
     split and folded once and remembered; the numbers stay valid while the vocabulary lives
     (callers start a new one when ``len()`` grows past what they want to keep)."""
 
-    def __init__(self):
+    def __init__(self, folded: bool = True):
+        self.folded = folded  # False: exact syllables (``syllables(text)``), accents kept
         self.id_of_run: dict[bytes, int] = {}            # a run that is one syllable → its folded id
         self.ids_of_odd: dict[bytes, tuple[int, ...]] = {}  # runs of 0 or 2+ folded syllables
         self.id_of_term: dict[str, int] = {}
@@ -154,7 +156,8 @@ class SyllableVocabulary:
         for run in set(runs).difference(known):
             if run in odd:
                 continue
-            folded = [f for word in SYLLABLE.findall(run.decode("utf-8")) for f in fold_syllable(word)]
+            words = SYLLABLE.findall(run.decode("utf-8"))
+            folded = [f for word in words for f in fold_syllable(word)] if self.folded else words
             if len(folded) == 1:
                 known[run] = self.term_id(folded[0])
             elif not folded:
@@ -180,17 +183,16 @@ class SyllableVocabulary:
         return ids
 
 
-_VOCABULARY = SyllableVocabulary()
+_VOCABULARIES = {True: SyllableVocabulary(True), False: SyllableVocabulary(False)}
 _VOCABULARY_MAX = 500_000
 
 
-def vocabulary() -> SyllableVocabulary:
-    """The process's shared vocabulary (replaced by a new one when it has grown too large:
-    call this once per batch and keep the object for the whole batch)."""
-    global _VOCABULARY
-    if len(_VOCABULARY) > _VOCABULARY_MAX:
-        _VOCABULARY = SyllableVocabulary()
-    return _VOCABULARY
+def vocabulary(folded: bool = True) -> SyllableVocabulary:
+    """The process's shared vocabulary of folded (or exact) syllables, replaced by a new one
+    when it has grown too large: call this once per batch and keep the object for the batch."""
+    if len(_VOCABULARIES[folded]) > _VOCABULARY_MAX:
+        _VOCABULARIES[folded] = SyllableVocabulary(folded)
+    return _VOCABULARIES[folded]
 
 
 def fast_folded_syllables(text: str | None) -> list[str]:

@@ -23,7 +23,7 @@ from whoosh.util import fib
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from app.search import analysis
-from app.search.postings import COMPRESSION, GroupedPostings, PositionalBatch
+from app.search.postings import COMPRESSION, GroupedPostings, SyllableBatch
 
 POSITIONS_COMPRESSION = 0  # packed positions are compact already and read faster uncompressed
 from app.search.schema import INDEX_FORMAT, make_schema
@@ -175,7 +175,7 @@ class _TermPool:
 
 
 # How a field is indexed by TermGroupingWriter.add_document.
-_POSITIONAL = "positional"    # a SyllableField with positions: a PositionalBatch, built at commit
+_BATCHED = "batched"          # a SyllableField: a SyllableBatch, postings built at commit
 _INDEXED = "indexed"          # terms from field.index(value)
 _REPEATING = "repeating"      # the same, remembered per value (kind, category, year, issuer, access…)
 _STORED_ONLY = "stored"
@@ -194,7 +194,7 @@ class TermGroupingWriter(SegmentWriter):
         self.pool = _TermPool()
         self._lengths: dict[str, dict[int, int]] = {}  # field → docnum → stored length (when not 0)
         self._own_docs: set[int] = set()  # added here, not merged from another segment
-        self._positional: dict[str, PositionalBatch] = {}  # positional fields: built at commit
+        self._batches: dict[str, SyllableBatch] = {}  # syllable fields: postings built at commit
         self._plans: dict[tuple, list] = {}
         self._term_cache: dict[tuple, tuple] = {}  # (field, value) → (postings, length) of short values
 
@@ -215,10 +215,11 @@ class TermGroupingWriter(SegmentWriter):
                 if value is None:
                     continue
                 length = 0
-                if how is _POSITIONAL:
-                    batch = self._positional.get(fieldname)
+                if how is _BATCHED:
+                    batch = self._batches.get(fieldname)
                     if batch is None:
-                        batch = self._positional[fieldname] = PositionalBatch(analysis.vocabulary())
+                        batch = self._batches[fieldname] = SyllableBatch(
+                            field.kind, field.positions, analysis.vocabulary(folded=field.kind != "exact"))
                     length = batch.add(docnum, value)
                 elif how is not _STORED_ONLY:
                     cacheable = how is _REPEATING and isinstance(value, (str, int)) and len(str(value)) <= 100
@@ -272,11 +273,11 @@ class TermGroupingWriter(SegmentWriter):
                 field = schema[name]
                 if field.separate_spelling() or field.vector:
                     raise ValueError(f"{name}: not supported by TermGroupingWriter")
-                if isinstance(field, analysis.SyllableField) and field.positions:
-                    how = _POSITIONAL
+                if isinstance(field, analysis.SyllableField):
+                    how = _BATCHED
                 elif not field.indexed:
                     how = _STORED_ONLY
-                elif isinstance(field, analysis.SyllableField) or field.unique:
+                elif field.unique:
                     how = _INDEXED
                 else:
                     how = _REPEATING
@@ -310,7 +311,7 @@ class TermGroupingWriter(SegmentWriter):
         few allocations between collections its memory would otherwise wait for the cycle
         collector (an indexing process grew by ~100 MB per commit)."""
         self.pool = _TermPool()
-        self._positional = {}
+        self._batches = {}
         self._lengths = {}
         self._term_cache = {}
         self._own_docs = set()
@@ -325,17 +326,17 @@ class TermGroupingWriter(SegmentWriter):
 
     def _write_terms(self, pdr) -> None:
         """What ``FieldWriter.add_postings`` does, for all of a field's postings at once
-        (``GroupedPostings``); a positional field's postings are first built from its batch."""
+        (``GroupedPostings``); a syllable field's postings are first built from its batch."""
         pool, fieldwriter = self.pool, self.fieldwriter
-        batches = {name: batch for name, batch in self._positional.items() if len(batch)}
-        self._positional = {}
+        batches = {name: batch for name, batch in self._batches.items() if len(batch)}
+        self._batches = {}
         for fieldname in sorted({name for name, by_term in pool.terms.items() if by_term} | set(batches)):
             fieldobj = self.schema[fieldname]
             length_byte = self._length_bytes(fieldname, pdr)
             batch = batches.pop(fieldname, None)
             by_term = pool.terms.get(fieldname)
             if batch is not None:
-                grouped = GroupedPostings.from_batch(batch, length_byte)
+                grouped = batch.grouped(length_byte)
                 del batch
                 if by_term:  # postings merged from another segment too: all of them the general way
                     grouped.into_pool(by_term)

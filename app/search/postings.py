@@ -18,7 +18,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from app.search.analysis import NARROW_LIMIT, WIDE, SyllableVocabulary
+from app.search.analysis import BIGRAM_JOINER, NARROW_LIMIT, WIDE, SyllableVocabulary
 
 COMPRESSION = 1          # zlib level of posting blocks (level 3, Whoosh's, took 15% longer for 3% less)
 SMALL_BLOCK = 64         # bytes under which compressing a block only makes it longer
@@ -29,10 +29,14 @@ _LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 _BYTE_OF_LENGTH = [length_to_byte(n) for n in _LENGTH_OF_BYTE]
 
 
-class PositionalBatch:
-    """The term ids of one positional field's texts, per document, for one segment writer."""
+class SyllableBatch:
+    """The syllable ids of one ``SyllableField``'s texts, per document, for one segment writer:
+    exact or folded syllables, or folded bigrams (pairs of adjacent ids, made at commit); with
+    positions (``PackedPositions``) or frequencies only."""
 
-    def __init__(self, vocabulary: SyllableVocabulary):
+    def __init__(self, kind: str, positions: bool, vocabulary: SyllableVocabulary):
+        self.kind = kind
+        self.positions = positions
         self.vocabulary = vocabulary
         self.tokens = array("i")
         self.docnums = array("q")
@@ -42,14 +46,36 @@ class PositionalBatch:
         return len(self.docnums)
 
     def add(self, docnum: int, text) -> int:
-        """Remember the text of document ``docnum``; return its length in tokens."""
+        """Remember the text of document ``docnum``; return the field length (its number of
+        syllables, or of bigrams)."""
         ids = self.vocabulary.ids(text)
+        if self.kind == "bigram" and len(ids) < 2:
+            return 0
         if ids:
             self.tokens.extend(ids)
             self.docnums.append(docnum)
             self.counts.append(len(ids))
-        return len(ids)
+        return len(ids) - 1 if self.kind == "bigram" else len(ids)
 
+    def grouped(self, length_byte: np.ndarray) -> "GroupedPostings":
+        """Every term's postings; ``length_byte``: docnum → the document's stored length byte."""
+        tokens = np.frombuffer(self.tokens, dtype=np.int32)
+        counts = np.frombuffer(self.counts, dtype=np.int64)
+        docnums = np.frombuffer(self.docnums, dtype=np.int64)
+        terms = self.vocabulary.terms
+        if self.kind != "bigram":
+            return GroupedPostings.from_tokens(tokens, counts, docnums, terms, self.positions, length_byte)
+        # Bigrams: each id with the next one of the same document.
+        pair_doc_end = np.cumsum(counts) - 1  # the last token of a document starts no pair
+        starts_pair = np.ones(len(tokens), dtype=bool)
+        starts_pair[pair_doc_end] = False
+        first = np.flatnonzero(starts_pair)
+        pairs = tokens[first].astype(np.int64) * (len(terms) + 1) + tokens[first + 1]
+        unique, bigram_of = np.unique(pairs, return_inverse=True)
+        width = len(terms) + 1
+        names = [terms[k // width] + BIGRAM_JOINER + terms[k % width] for k in unique.tolist()]
+        return GroupedPostings.from_tokens(bigram_of.astype(np.int32), counts - 1, docnums, names, False,
+                                           length_byte)
 
 
 class GroupedPostings:
@@ -70,12 +96,10 @@ class GroupedPostings:
         return len(self.term_bytes)
 
     @classmethod
-    def from_batch(cls, batch: PositionalBatch, length_byte: np.ndarray) -> "GroupedPostings":
-        """The postings of a ``PositionalBatch``; ``length_byte``: docnum → stored length byte."""
-        tokens = np.frombuffer(batch.tokens, dtype=np.int32)
-        counts = np.frombuffer(batch.counts, dtype=np.int64)
-        docnums = np.frombuffer(batch.docnums, dtype=np.int64)
-        terms = batch.vocabulary.terms
+    def from_tokens(cls, tokens, counts, docnums, terms, positions: bool, length_byte) -> "GroupedPostings":
+        """The postings of documents ``docnums`` whose texts are ``counts[i]`` consecutive term
+        indices each in ``tokens`` (indices into ``terms``): with positions (``PackedPositions``
+        values) or frequencies (``Frequency`` values)."""
         present = np.flatnonzero(np.bincount(tokens))
         encoded = [terms[i].encode("utf-8") for i in present.tolist()]
         order = sorted(range(len(encoded)), key=encoded.__getitem__)
@@ -96,34 +120,36 @@ class GroupedPostings:
         token_at = keys.astype(np.int32)
         del keys
         doc_index = np.repeat(np.arange(len(docnums), dtype=np.int32), counts)[token_at]
-        first_token = (np.cumsum(counts) - counts).astype(np.int32)
-        position = token_at - first_token[doc_index]
-        del token_at
 
         new_posting = np.ones(len(term_of), dtype=bool)
         new_posting[1:] = (term_of[1:] != term_of[:-1]) | (doc_index[1:] != doc_index[:-1])
         posting_start = np.flatnonzero(new_posting)
         del new_posting
         posting_end = np.append(posting_start[1:], len(term_of))
-        deltas = position.copy()
-        deltas[1:] -= position[:-1]
-        deltas[posting_start] = position[posting_start]
-        narrow = deltas.astype("<u2").tobytes()
-        values = [narrow[a:b] for a, b in zip((posting_start * 2).tolist(), (posting_end * 2).tolist())]
-        del narrow
-        wide = np.flatnonzero(position[posting_end - 1] >= NARROW_LIMIT)  # see PackedPositions
-        if len(wide):
+        frequency = posting_end - posting_start
+        if positions:
+            first_token = (np.cumsum(counts) - counts).astype(np.int32)
+            position = token_at - first_token[doc_index]
+            deltas = position.copy()
+            deltas[1:] -= position[:-1]
+            deltas[posting_start] = position[posting_start]
+            narrow = deltas.astype("<u2").tobytes()
+            values = [narrow[a:b] for a, b in zip((posting_start * 2).tolist(), (posting_end * 2).tolist())]
+            del narrow
+            wide = np.flatnonzero(position[posting_end - 1] >= NARROW_LIMIT)  # see PackedPositions
             for p in wide.tolist():
                 a, b = int(posting_start[p]), int(posting_end[p])
                 values[p] = WIDE + deltas[a:b].astype("<u4").tobytes()
-        del position, deltas
+            del position, deltas
+        else:
+            values = frequency.astype(">u4").tobytes()  # Frequency: pack_uint(freq) per posting, side by side
+        del token_at
         doc = docnums[doc_index[posting_start]]
         posting_term = term_of[posting_start]
         del term_of, doc_index
         boundaries = np.flatnonzero(posting_term[1:] != posting_term[:-1]) + 1
         starts = np.concatenate(([0], boundaries, [len(posting_term)])).astype(np.int64)
-        weight = (posting_end - posting_start).astype(np.float64)
-        return cls(term_bytes, starts, doc, weight, values, length_byte[doc])
+        return cls(term_bytes, starts, doc, frequency.astype(np.float64), values, length_byte[doc])
 
     @classmethod
     def from_pool(cls, by_term: dict, ordered: bool, length_byte) -> "GroupedPostings":
@@ -151,12 +177,16 @@ class GroupedPostings:
         """Add these postings to a ``_TermPool`` field's ``{term: (docs, weights, values)}``."""
         docs, weights = self.doc.tolist(), self.weight.tolist()
         starts = self.starts.tolist()
+        values = self.values
+        if isinstance(values, bytes):  # fixed-size values side by side
+            size = len(values) // max(len(docs), 1)
+            values = [values[i:i + size] for i in range(0, len(values), size)]
         for t, tbytes in enumerate(self.term_bytes):
             a, b = starts[t], starts[t + 1]
             entry = by_term.setdefault(tbytes, ([], [], []))
             entry[0].extend(docs[a:b])
             entry[1].extend(weights[a:b])
-            entry[2].extend(self.values[a:b])
+            entry[2].extend(values[a:b])
 
     def write(self, fieldwriter, format_, compression: int = COMPRESSION) -> None:
         """Write every term's postings through a Whoosh ``FieldWriter`` whose field is started:
@@ -186,6 +216,7 @@ class GroupedPostings:
         deltas[block_start] = self.doc[block_start]
 
         fixed_size = format_.fixed_value_size()
+        packed = isinstance(self.values, bytes)  # fixed-size values side by side (``from_tokens``)
         values = self.values
         delta_list = deltas.tolist()
         weight_list = self.weight.astype(np.float32).tolist()  # Whoosh keeps weights as 32-bit floats
@@ -218,6 +249,8 @@ class GroupedPostings:
                     block_values = tuple(filter(None, values[a:b]))  # Whoosh keeps only non-empty values
                 elif fixed_size == 0:
                     block_values = None
+                elif packed:
+                    block_values = values[a * fixed_size:b * fixed_size]
                 else:
                     block_values = b"".join(values[a:b])
                 data = dumps((tuple(delta_list[a:b]), weights, block_values), PROTOCOL)

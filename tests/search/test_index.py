@@ -97,6 +97,36 @@ def test_import_leaves_the_index_exact(app, noise_file, make_unit):
     assert result.exit_code == 0, result.output
 
 
+def _writer_record(rng, i):
+    syllables = "cải cách hành chính thủ tục một cửa hoà thuỷ Đà Nẵng số 107/2021/NĐ-CP dịch vụ công".split()
+    text = " ".join(rng.choice(syllables) for _ in range(rng.randint(0, 300)))
+    title = text[:60] if i % 7 else rng.choice(syllables)  # one syllable: no bigram
+    return {"uid": f"document:{i}", "kind": "document", "record_id": i, "head": text[:80], "title_f": title,
+            "title_bi": title, "content_f": text, "number": "107,107/2021", "number_display": "107",
+            "category": "legal", "issuer": "Chính phủ", "fields": "1,3", "year": "2021", "status": "",
+            "date": 20210101 + i, "access": "all unit:2", "version": i % 3}
+
+
+def _index_contents(ix):
+    """Every posting (by record uid) and field length of an index, and its segment count."""
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        uid = {docnum: stored["uid"] for docnum, stored in reader.iter_docs()}
+        postings = {}
+        for field in sorted(reader.indexed_field_names()):
+            for term in reader.lexicon(field):
+                matcher, items = reader.postings(field, term), []
+                while matcher.is_active():
+                    if matcher.id() in uid:
+                        items.append((uid[matcher.id()], matcher.weight(), matcher.value()))
+                    matcher.next()
+                if items:
+                    postings[field, term] = sorted(items)
+        lengths = sorted((uid[d], [reader.doc_field_length(d, f) for f in ("head", "title_f", "title_bi", "content_f")])
+                         for d in uid)
+    return postings, lengths, len(ix._segments())
+
+
 def test_fast_writer_indexes_exactly_what_whooshs_writer_indexes(tmp_path):
     """Same postings (term, weight, positions) and field lengths per record, through updates
     (deletions) and merges of small segments, as Whoosh's own SegmentWriter."""
@@ -108,16 +138,7 @@ def test_fast_writer_indexes_exactly_what_whooshs_writer_indexes(tmp_path):
     from app.search.schema import make_schema
 
     rng = random.Random(3)
-    syllables = "cải cách hành chính thủ tục một cửa hoà thuỷ Đà Nẵng số 107/2021/NĐ-CP dịch vụ công".split()
-
-    def record(i):
-        text = " ".join(rng.choice(syllables) for _ in range(rng.randint(0, 300)))
-        return {"uid": f"document:{i}", "kind": "document", "record_id": i, "head": text[:80], "title_f": text[:60],
-                "title_bi": text[:60], "content_f": text, "number": "107,107/2021", "number_display": "107",
-                "category": "legal", "issuer": "Chính phủ", "fields": "1,3", "year": "2021", "status": "",
-                "date": 20210101 + i, "access": "all unit:2", "version": i % 3}
-
-    records = [record(i) for i in range(420)]
+    records = [_writer_record(rng, i) for i in range(420)]
     # the last batch gives terms more postings than one block holds (128)
     batches = [(0, 40), (40, 50), (10, 30)] + [(i, i + 2) for i in range(50, 80, 2)] + [(70, 120), (120, 420)]
 
@@ -131,26 +152,43 @@ def test_fast_writer_indexes_exactly_what_whooshs_writer_indexes(tmp_path):
             writer.commit()
         return ix
 
-    def contents(ix):
-        with ix.searcher() as searcher:
-            reader = searcher.reader()
-            uid = {docnum: stored["uid"] for docnum, stored in reader.iter_docs()}
-            postings = {}
-            for field in sorted(reader.indexed_field_names()):
-                for term in reader.lexicon(field):
-                    matcher, items = reader.postings(field, term), []
-                    while matcher.is_active():
-                        if matcher.id() in uid:
-                            items.append((uid[matcher.id()], matcher.weight(), matcher.value()))
-                        matcher.next()
-                    if items:
-                        postings[field, term] = sorted(items)
-            lengths = sorted((uid[d], [reader.doc_field_length(d, f) for f in ("head", "title_f", "content_f")])
-                             for d in uid)
-        return postings, lengths, len(ix._segments())
-
     whoosh_ix = build(tmp_path / "whoosh", lambda ix: SegmentWriter(ix, limitmb=64))
     fast_ix = build(tmp_path / "fast", search_index.writer)
-    expected, got = contents(whoosh_ix), contents(fast_ix)
+    expected, got = _index_contents(whoosh_ix), _index_contents(fast_ix)
     assert got[0] == expected[0] and got[1] == expected[1]
     assert len(got[1]) == 420 and got[2] < len(batches)  # small segments were merged
+
+
+def test_fast_writer_merging_another_segment_indexes_what_whoosh_does(tmp_path):
+    """A fast writer that also takes in another index's documents (``add_reader``, how a
+    merge feeds a writer) writes the same postings and lengths as Whoosh's writer."""
+    import random
+
+    from whoosh import index as whoosh_index
+    from whoosh.writing import SegmentWriter
+
+    from app.search.schema import make_schema
+
+    rng = random.Random(5)
+    records = [_writer_record(rng, i) for i in range(300)]
+    source = whoosh_index.create_in(str(tmp_path), make_schema(), indexname="SOURCE")
+    writer = search_index.writer(source)
+    for fields in records[:200]:
+        writer.add_document(**fields)
+    writer.commit()
+
+    def build(name, make_writer):
+        ix = whoosh_index.create_in(str(tmp_path), make_schema(), indexname=name)
+        writer = make_writer(ix)
+        for fields in records[200:250]:
+            writer.add_document(**fields)
+        with source.reader() as reader:
+            writer.add_reader(reader)
+        for fields in records[250:]:
+            writer.add_document(**fields)
+        writer.commit()
+        return ix
+
+    expected = _index_contents(build("WHOOSH", lambda ix: SegmentWriter(ix, limitmb=64)))
+    got = _index_contents(build("FAST", search_index.writer))
+    assert got[0] == expected[0] and got[1] == expected[1] and len(got[1]) == 300
