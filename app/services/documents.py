@@ -221,8 +221,9 @@ def refresh_citations(source_kind: str, source_id: int, *texts: str, own_number:
     if not new:
         db.session.execute(db.delete(Citation).where(Citation.source_kind == source_kind,
                                                      Citation.source_id == source_id))
-    for key in keys:
-        db.session.add(Citation(source_kind=source_kind, source_id=source_id, number_key=key))
+    if keys:
+        db.session.execute(Citation.__table__.insert(), [
+            {"source_kind": source_kind, "source_id": source_id, "number_key": key} for key in keys])
 
 
 def _attach(document: Document, upload: StoredUpload, user: User | None) -> Attachment:
@@ -389,7 +390,13 @@ def update_document(document: Document, data: DocumentData, user: User | None, e
 
 def differs(document: Document, data: DocumentData) -> bool:
     """True when saving ``data`` (already validated) would change ``document``."""
-    current = snapshot(document)
+    current = {  # what snapshot() gives for these keys, without reading relations and attachments
+        "category": document.category, "doc_type": document.doc_type, "number": document.number,
+        "title": document.title, "summary": document.summary, "issuer": document.issuer, "signer": document.signer,
+        "issued_on": document.issued_on.isoformat() if document.issued_on else None,
+        "effective_on": document.effective_on.isoformat() if document.effective_on else None,
+        "status": document.status, "visibility": document.visibility, "body": document.body,
+    }
     return any(current[key] != value for key, value in {
         "category": data.category, "doc_type": data.doc_type, "number": data.number, "title": data.title,
         "summary": data.summary, "issuer": data.issuer, "signer": data.signer,
