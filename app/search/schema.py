@@ -4,7 +4,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
 from app.search.analysis import ANALYZER_VERSION, SyllableField
 
 # Bumped whenever fields change; with the analyzer version it decides whether the index is current.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: content positions packed (PackedPositions)
 INDEX_FORMAT = f"schema-{SCHEMA_VERSION}/analysis-{ANALYZER_VERSION}"
 
 KINDS = {

@@ -21,7 +21,7 @@ from app.search.snippets import highlight_all, snippets
 
 log = logging.getLogger(__name__)
 MAX_PER_PAGE = 100
-REBUILD_BATCH = 2500  # documents per rebuild commit: fewer segments, memory bounded by limitmb
+REBUILD_BATCH = 5000  # records per rebuild commit (one segment each); a commit's postings are built in memory
 
 
 @dataclass
@@ -285,8 +285,8 @@ def rebuild(progress=None) -> dict:
                 ids = [record_id for record_id, _version in source.live_versions()]
                 count = 0
                 for start in range(0, len(ids), REBUILD_BATCH):
-                    # One commit per batch keeps Whoosh's postings sort in memory (see outbox).
-                    writer = ix.writer(timeout=30.0, limitmb=384)
+                    # One commit per batch bounds the writer's memory (see outbox.SYNC_BATCH).
+                    writer = index.writer(ix)
                     try:
                         count += _write_batch(writer, source, ids[start:start + REBUILD_BATCH], session)
                         writer.commit()
