@@ -113,9 +113,8 @@ def abbreviations() -> dict[str, list[str]]:
     return table
 
 
-# Fast indexing: the fields below count their terms with C-level passes (``Counter``, ``map``)
-# instead of Whoosh's token-object loop, which dominated indexing time for long Vietnamese texts.
-
+# Fast indexing: texts become syllable ids in C-level passes instead of Whoosh's token-object
+# loop, which dominated indexing time for long Vietnamese texts.
 
 # Runs of ASCII letters and digits and non-ASCII characters, in UTF-8: splitting there is
 # several times faster than SYLLABLE on str, and every place it splits (an ASCII character that is
@@ -252,7 +251,7 @@ class SyllableField(TEXT):
     """A TEXT field whose terms come from one of the functions above: frequencies only, or
     with ``positions=True`` also where each syllable stands (for phrases and proximity).
 
-    ``TermGroupingWriter`` indexes a positional field a batch of documents at a time
+    ``TermGroupingWriter`` indexes these fields a batch of documents at a time
     (``app.search.postings``); ``index()`` gives the same terms one document at a time."""
 
     def __init__(self, kind: str, positions: bool = False):

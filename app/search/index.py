@@ -23,9 +23,7 @@ from whoosh.util import fib
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from app.search import analysis
-from app.search.postings import COMPRESSION, GroupedPostings, SyllableBatch
-
-POSITIONS_COMPRESSION = 0  # packed positions are compact already and read faster uncompressed
+from app.search.postings import GroupedPostings, SyllableBatch
 from app.search.schema import INDEX_FORMAT, make_schema
 
 POINTER = "CURRENT"
@@ -225,10 +223,9 @@ class TermGroupingWriter(SegmentWriter):
                     cacheable = how is _REPEATING and isinstance(value, (str, int)) and len(str(value)) <= 100
                     found = self._term_cache.get((fieldname, value)) if cacheable else None
                     if found is None:
-                        found = ([(tbytes, freq, float(weight), vbytes)
-                                  for tbytes, freq, weight, vbytes in field.index(value)], 0)
-                        if field.scorable:
-                            found = (found[0], sum(freq for _t, freq, _w, _v in found[0]))
+                        postings = [(tbytes, freq, float(weight), vbytes)
+                                    for tbytes, freq, weight, vbytes in field.index(value)]
+                        found = (postings, sum(p[1] for p in postings) if field.scorable else 0)
                         if cacheable and len(self._term_cache) < TERM_CACHE_SIZE:
                             self._term_cache[fieldname, value] = found
                     postings, length = found
@@ -345,8 +342,7 @@ class TermGroupingWriter(SegmentWriter):
                 grouped = GroupedPostings.from_pool(by_term, pool.ordered, length_byte.__getitem__)
                 pool.terms[fieldname] = {}
             fieldwriter.start_field(fieldname, fieldobj)
-            grouped.write(fieldwriter, fieldobj.format,
-                          POSITIONS_COMPRESSION if isinstance(fieldobj.format, analysis.PackedPositions) else COMPRESSION)
+            grouped.write(fieldwriter, fieldobj.format)
             del grouped
             fieldwriter.finish_field()
 

@@ -1,11 +1,11 @@
-"""Postings of a positional field built for a whole batch of documents at once, with numpy.
+"""Postings of the syllable fields built for a whole batch of documents at once, with numpy.
 
 Indexing one document at a time costs several Python operations per posting (a dictionary
 look-up, list appends, a position list to encode), and a long Vietnamese text has a few hundred
-distinct syllables. Here a writer only turns each text into term ids (``SyllableVocabulary``);
+distinct syllables. Here a writer only turns each text into syllable ids (``SyllableVocabulary``);
 at commit one sort of all the batch's (term, token) pairs gives every term's documents,
 frequencies and position deltas (``PackedPositions``), and the posting blocks are written
-straight to Whoosh's postings file, the same block layout Whoosh's own writer produces.
+straight to Whoosh's postings file and term table, the layout Whoosh's own writer produces.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from app.search.analysis import BIGRAM_JOINER, NARROW_LIMIT, WIDE, SyllableVocabulary
+from app.search.analysis import BIGRAM_JOINER, NARROW_LIMIT, WIDE, PackedPositions, SyllableVocabulary
 
 COMPRESSION = 1          # zlib level of posting blocks (level 3, Whoosh's, took 15% longer for 3% less)
 SMALL_BLOCK = 64         # bytes under which compressing a block only makes it longer
@@ -70,9 +70,9 @@ class SyllableBatch:
         starts_pair = np.ones(len(tokens), dtype=bool)
         starts_pair[pair_doc_end] = False
         first = np.flatnonzero(starts_pair)
-        pairs = tokens[first].astype(np.int64) * (len(terms) + 1) + tokens[first + 1]
-        unique, bigram_of = np.unique(pairs, return_inverse=True)
         width = len(terms) + 1
+        pairs = tokens[first].astype(np.int64) * width + tokens[first + 1]
+        unique, bigram_of = np.unique(pairs, return_inverse=True)
         names = [terms[k // width] + BIGRAM_JOINER + terms[k % width] for k in unique.tolist()]
         return GroupedPostings.from_tokens(bigram_of.astype(np.int32), counts - 1, docnums, names, False,
                                            length_byte)
@@ -91,9 +91,6 @@ class GroupedPostings:
         self.weight = weight
         self.values = values
         self.length_byte = length_byte
-
-    def __len__(self) -> int:
-        return len(self.term_bytes)
 
     @classmethod
     def from_tokens(cls, tokens, counts, docnums, terms, positions: bool, length_byte) -> "GroupedPostings":
@@ -188,10 +185,12 @@ class GroupedPostings:
             entry[1].extend(weights[a:b])
             entry[2].extend(values[a:b])
 
-    def write(self, fieldwriter, format_, compression: int = COMPRESSION) -> None:
+    def write(self, fieldwriter, format_) -> None:
         """Write every term's postings through a Whoosh ``FieldWriter`` whose field is started:
         the blocks ``W3PostingsWriter`` writes (ids, weights and values pickled, zlib), with
-        their statistics, but computed for all blocks at once; tiny blocks are not compressed."""
+        their statistics, but computed for all blocks at once. Tiny blocks are not compressed,
+        nor are packed positions (compact already, and read faster uncompressed)."""
+        compression = 0 if isinstance(format_, PackedPositions) else COMPRESSION
         limit = fieldwriter._postwriter._blocklimit
         postfile = fieldwriter._postfile
         starts = self.starts
