@@ -13,6 +13,7 @@ from app.search.service import (  # noqa: F401
     SearchPage,
     SearchRequest,
     VerifyReport,
+    index_health,
     index_records,
     rebuild,
     related,

@@ -361,40 +361,131 @@ class TermGroupingWriter(SegmentWriter):
         return table
 
 
+class Snapshot:
+    """One point-in-time view of the index, shared by the threads of a process. It is closed
+    only once a newer one has replaced it *and* no request still uses it."""
+
+    def __init__(self, index_dir: str, name: str, ix, searcher, view):
+        self.index_dir, self.name, self.ix, self.searcher, self.view = index_dir, name, ix, searcher, view
+        self.users = 0
+        self.retired = False
+        self.closed = False
+
+    def segment_ids(self) -> set[str]:
+        return {reader.segment().segment_id() for reader, _offset, _arrays in self.view.leaves}
+
+    def close(self) -> None:
+        self.closed = True
+        with contextlib.suppress(Exception):
+            self.searcher.close()
+
+
 class SearcherCache:
-    """One Whoosh searcher per process, reused across requests and refreshed when the index
-    changes (a commit, or a rebuild that switched the active folder)."""
+    """The process's current snapshot per index folder, reused across requests and replaced when
+    the index changes (a commit, or a rebuild that switched the active folder).
+
+    ``with searchers.snapshot(index_dir) as view:`` holds a reference for the block. A snapshot
+    that has been replaced is closed by the last thread that releases it, never under a running
+    request; the arrays cached for its segments are dropped when no open snapshot uses them."""
 
     def __init__(self):
-        self._lock = threading.Lock()
-        self._entries: dict[str, tuple] = {}
+        self._lock = threading.Lock()          # guards the tables and the reference counts
+        self._open_lock = threading.Lock()     # one thread opens a new snapshot, the others wait for it
+        self._current: dict[str, Snapshot] = {}
+        self._open: set[Snapshot] = set()      # current and retired snapshots not yet closed
 
-    def get(self, index_dir: str):
+    @contextlib.contextmanager
+    def snapshot(self, index_dir: str):
+        snap = self.acquire(index_dir)
+        try:
+            yield snap.view
+        finally:
+            self.release(snap)
+
+    def acquire(self, index_dir: str) -> Snapshot:
+        """Return the current snapshot with one more user (call ``release`` after use);
+        IndexUnavailable when there is no usable index."""
+        snap = self._reuse(index_dir)
+        if snap is not None:
+            return snap
+        with self._open_lock:
+            snap = self._reuse(index_dir)
+            if snap is not None:
+                return snap
+            fresh = self._open_snapshot(index_dir)
+            with self._lock:
+                old = self._current.get(index_dir)
+                self._current[index_dir] = fresh
+                self._open.add(fresh)
+                fresh.users += 1
+                closing = []
+                if old is not None:
+                    old.retired = True
+                    if old.users == 0:
+                        closing.append(old)
+                        self._open.discard(old)
+            self._close(closing)
+            return fresh
+
+    def release(self, snap: Snapshot) -> None:
+        with self._lock:
+            snap.users -= 1
+            closing = []
+            if snap.retired and snap.users == 0 and snap in self._open:
+                self._open.discard(snap)
+                closing.append(snap)
+        self._close(closing)
+
+    def _reuse(self, index_dir: str) -> Snapshot | None:
         name = current_name(index_dir)
         with self._lock:
-            entry = self._entries.get(index_dir)
-            if entry is not None and entry[0] == name and name is not None:
-                searcher = entry[2]
-                try:
-                    if searcher.up_to_date():
-                        return searcher
-                except Exception:  # noqa: BLE001 - files vanished under us: reopen below
-                    pass
-                # Not Searcher.refresh(): it reuses segment readers whose deletions are cached,
-                # so a replaced document would still be found. A fresh searcher is exact.
-                with contextlib.suppress(Exception):
-                    searcher.close()
-            ix = open_current(index_dir)
-            try:
-                searcher = ix.searcher()
-            except Exception as exc:  # noqa: BLE001
-                raise IndexUnavailable(f"corrupt: {exc.__class__.__name__}")
-            self._entries[index_dir] = (name, ix, searcher)
-            return searcher
+            snap = self._current.get(index_dir)
+            if snap is None or snap.name != name or name is None:
+                return None
+            snap.users += 1  # held while checking freshness, so nobody closes it meanwhile
+        try:
+            fresh = snap.searcher.up_to_date()
+        except Exception:  # noqa: BLE001 - files vanished under us: reopen
+            fresh = False
+        if fresh:
+            return snap
+        self.release(snap)
+        return None
+
+    def _open_snapshot(self, index_dir: str) -> Snapshot:
+        from app.search.engine import View
+
+        name = current_name(index_dir)
+        ix = open_current(index_dir)
+        try:
+            searcher = ix.searcher()
+            view = View(searcher)
+        except Exception as exc:  # noqa: BLE001 - any failure to read the segments means corrupt
+            raise IndexUnavailable(f"corrupt: {exc.__class__.__name__}")
+        return Snapshot(index_dir, name, ix, searcher, view)
+
+    def _close(self, snapshots: list[Snapshot]) -> None:
+        if not snapshots:
+            return
+        for snap in snapshots:
+            snap.close()
+        from app.search import arrays
+
+        with self._lock:
+            keep = set().union(*(s.segment_ids() for s in self._open)) if self._open else set()
+        arrays.forget_segments(keep)
 
     def clear(self):
+        """Forget every snapshot (each is closed when its last user releases it)."""
         with self._lock:
-            self._entries.clear()
+            closing = []
+            for snap in self._current.values():
+                snap.retired = True
+                if snap.users == 0 and snap in self._open:
+                    self._open.discard(snap)
+                    closing.append(snap)
+            self._current.clear()
+        self._close(closing)
 
 
 searchers = SearcherCache()

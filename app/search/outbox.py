@@ -265,6 +265,25 @@ def _loop(app, event: threading.Event) -> None:
 REBUILD_LOCK = "rebuild.lock"
 
 
+def rebuild_running(index_dir: str) -> bool:
+    """Whether some process holds the rebuild lock of ``index_dir`` right now."""
+    import fcntl
+
+    path = os.path.join(index_dir, REBUILD_LOCK)
+    if not os.path.exists(path):
+        return False
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
 def rebuild_in_background(app) -> bool:
     """Rebuild the index unless another process already is (non-blocking lock). Returns True
     when this call did the rebuild."""

@@ -87,13 +87,9 @@ def access_for(user) -> engine.Access:
     return engine.Access(terms=tuple(terms), now=now)
 
 
-def _view():
-    searcher = index.searchers.get(_index_dir())
-    view = getattr(searcher, "_cchc_view", None)
-    if view is None:
-        view = engine.View(searcher)
-        searcher._cchc_view = view
-    return view
+def _snapshot():
+    """``with _snapshot() as view``: the current index, held for the block (IndexUnavailable if none)."""
+    return index.searchers.snapshot(_index_dir())
 
 
 # Searching
@@ -108,10 +104,16 @@ def search(user, request: SearchRequest) -> SearchPage:
     parsed = parse(request.q)
     page = SearchPage(request=request, parsed=parsed)
     try:
-        view = _view()
+        with _snapshot() as view:
+            _answer(view, user, request, parsed, page)
     except index.IndexUnavailable as exc:
         page.unavailable = exc.reason
         return page
+    page.elapsed_ms = (time.perf_counter() - started) * 1000
+    return page
+
+
+def _answer(view, user, request: SearchRequest, parsed: ParsedQuery, page: SearchPage) -> None:
     access = access_for(user)
     offset = (request.page - 1) * request.per_page
     result = engine.evaluate(view, parsed, access, request.filters, request.sort, offset, request.per_page)
@@ -126,8 +128,6 @@ def search(user, request: SearchRequest) -> SearchPage:
     page.any_word = result.any_word
     page.facets = _label_facets(result.facets)
     page.hits = _hits(view, user, parsed, result)
-    page.elapsed_ms = (time.perf_counter() - started) * 1000
-    return page
 
 
 def _hits(view, user, parsed: ParsedQuery, result: engine.Evaluation) -> list[Hit]:
@@ -209,22 +209,59 @@ def related(user, kind: str, record_id: int, limit: int = 5) -> list[Hit]:
     parsed = parse(seed[:600])
     parsed.number_keys, parsed.number_prefixes = [], []
     try:
-        view = _view()
+        with _snapshot() as view:
+            result = engine.evaluate(view, parsed, access_for(user), engine.Filters(), "relevance", 0, limit + 1,
+                                     any_word=True, with_facets=False)
+            hits = _hits(view, user, parsed, result)
     except index.IndexUnavailable:
         return []
-    result = engine.evaluate(view, parsed, access_for(user), engine.Filters(), "relevance", 0, limit + 1,
-                             any_word=True, with_facets=False)
-    hits = [h for h in _hits(view, user, parsed, result) if not (h.kind == kind and h.id == record_id)]
-    return hits[:limit]
+    return [h for h in hits if not (h.kind == kind and h.id == record_id)][:limit]
+
+
+def index_health() -> dict:
+    """Return what an operator needs to know about the index of this node, never raising:
+    ``state`` (``ok``, ``missing``, ``schema``, ``corrupt``, ``rebuilding``), ``reason``,
+    ``folder``, ``segments``, ``records``, ``applied_change``, ``pending_changes`` (changes
+    committed in the database and not yet searchable; None when unknown),
+    ``last_commit_age_seconds``, ``rebuilding`` and ``merging`` (bools)."""
+    import os
+
+    from app.search import outbox
+
+    index_dir = _index_dir()
+    report = {"state": "ok", "reason": None, "folder": index.current_name(index_dir), "segments": 0,
+              "records": 0, "applied_change": 0, "pending_changes": None, "last_commit_age_seconds": None,
+              "rebuilding": outbox.rebuild_running(index_dir), "merging": False}
+    try:
+        with index.searchers.snapshot(index_dir) as view:
+            report["segments"] = len(view.leaves)
+            report["records"] = int(view.alive.sum())
+    except index.IndexUnavailable as exc:
+        report["state"], report["reason"] = exc.reason.split(":")[0], exc.reason
+    if report["folder"]:
+        path = os.path.join(index_dir, report["folder"])
+        report["applied_change"] = outbox.applied_id(path)
+        try:
+            report["last_commit_age_seconds"] = max(0.0, time.time() - os.path.getmtime(
+                os.path.join(path, outbox.APPLIED_FILE)))
+        except OSError:
+            pass
+    try:
+        report["pending_changes"] = outbox.pending()
+    except Exception:  # noqa: BLE001 - the database may be down: the health check says so elsewhere
+        db.session.rollback()
+    if report["rebuilding"] and report["state"] != "ok":
+        report["state"] = "rebuilding"
+    return report
 
 
 def status() -> str | None:
     """Return None when the index can answer, else why not (``missing``, ``schema``, ``corrupt: …``)."""
     try:
-        _view()
+        with _snapshot():
+            return None
     except index.IndexUnavailable as exc:
         return exc.reason
-    return None
 
 
 # Writing
