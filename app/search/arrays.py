@@ -1,10 +1,19 @@
-"""Postings as numpy arrays, cached per immutable index segment.
+"""Postings as numpy arrays, read once per immutable segment and kept in one bounded cache.
 
-Whoosh stores postings in blocks of (ids, weights). Reading a whole term's block list into
-arrays once, and keeping it while the segment lives, lets a query combine thousands of
-matching documents with vector operations instead of a Python loop per document. That is
-what keeps common Vietnamese syllables (``hành``, ``chính``), which occur in most documents,
-fast. Only the index format stays Whoosh's; this module is the one place that reads it this way.
+Whoosh stores postings in blocks of (ids, weights, values). Reading a whole term's blocks into
+arrays once lets a query combine thousands of matching documents with vector operations
+instead of a Python loop per document: that is what keeps common Vietnamese syllables
+(``hành``, ``chính``), which occur in most documents, fast. This module is the one place that
+reads Whoosh's postings this way (its block layout is checked against Whoosh's own matchers
+in ``tests/search/test_arrays.py``).
+
+The syllable fields hold syllables as written (accents kept). A syllable typed without accents
+matches every accented form: ``variants("content", "cua")`` lists the forms a segment holds
+(``cua``, ``của``, ``cửa``…) and the ``*_any`` readers return their union.
+
+Everything read is kept in ``CACHE``: one least-recently-used store per process, bounded in
+bytes (``SEARCH_CACHE_MB``), keyed by segment. Entries of a segment are dropped as soon as no
+open snapshot uses the segment (``forget_segments``), so memory follows the live index.
 """
 from __future__ import annotations
 
@@ -17,184 +26,287 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from app import vntext
+
 _LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
-MAX_CACHED_TERMS = 4000
-MAX_CACHED_POSITIONS = 2_000_000  # encoded position lists kept per segment (~100 MB), LRU by term
+# A position is kept in the low bits of a key: (docnum << POSITION_BITS) | position.
+POSITION_BITS = 24
+MAX_POSITION = (1 << POSITION_BITS) - 1
+DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
 
 
-def _read_matcher(matcher) -> tuple[np.ndarray, np.ndarray]:
-    if isinstance(matcher, FilterMatcher):  # deletions are applied by the caller's mask
-        matcher = matcher.child
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        id_parts, weight_parts = [], []
-        while not matcher._atend:
-            matcher._read_data()
-            data = matcher._data
-            id_parts.append(np.cumsum(np.asarray(data[0], dtype=np.int64)))
-            weights = data[1]
-            count = matcher._blocklength
-            if weights is None:
-                weight_parts.append(np.ones(count, dtype=np.float32))
-            elif isinstance(weights, float):
-                weight_parts.append(np.full(count, weights, dtype=np.float32))
-            else:
-                weight_parts.append(np.asarray(weights, dtype=np.float32))
-            if matcher._lastblock:
-                break
-            matcher._goto(matcher._nextoffset)
-        if not id_parts:
-            return EMPTY_IDS, EMPTY_WEIGHTS
-        return np.concatenate(id_parts), np.concatenate(weight_parts)
-    ids, weights = [], []
-    while matcher.is_active():  # inlined short postings and other matcher types
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
+class ArrayCache:
+    """A thread-safe least-recently-used store bounded by the bytes of what it holds."""
 
-
-class SegmentArrays:
-    """Arrays for one segment: postings per term (LRU), field lengths, numeric columns."""
-
-    def __init__(self, reader):
-        self.doc_count = reader.doc_count_all()
-        self._reader = reader
+    def __init__(self, limit_bytes: int = DEFAULT_CACHE_BYTES):
+        self.limit = limit_bytes
+        self.size = 0
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict = OrderedDict()  # (segment id, what…) → (value, bytes)
         self._lock = threading.Lock()
-        self._postings: OrderedDict = OrderedDict()
-        self._values: OrderedDict = OrderedDict()
-        self._values_size = 0
-        self._lengths: dict[str, np.ndarray] = {}
-        self._columns: dict[str, np.ndarray] = {}
-        self._lexicons: dict[str, list[str]] = {}
 
-    def rebind(self, reader) -> None:
-        """Use a fresh reader of the same segment (after a searcher refresh)."""
-        self._reader = reader
-
-    def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        key = (field, term)
+    def get(self, key):
         with self._lock:
-            hit = self._postings.get(key)
-            if hit is not None:
-                self._postings.move_to_end(key)
-                return hit
-        with self._lock:  # the reader's file position is shared: one read at a time
-            try:
-                arrays = _read_matcher(self._reader.postings(field, term))
-            except TermNotFound:
-                arrays = (EMPTY_IDS, EMPTY_WEIGHTS)
-            self._postings[key] = arrays
-            while len(self._postings) > MAX_CACHED_TERMS:
-                self._postings.popitem(last=False)
-        return arrays
+            found = self._entries.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return found[0]
 
-    def _encoded_positions(self, field: str, term: str):
-        """(sorted docnums, encoded position lists) of a term, read once and kept (LRU)."""
-        key = (field, term)
+    def put(self, key, value, nbytes: int):
         with self._lock:
-            hit = self._values.get(key)
-            if hit is not None:
-                self._values.move_to_end(key)
-                return hit
-            try:
-                matcher = self._reader.postings(field, term)
-            except TermNotFound:
-                found = (EMPTY_IDS, [], None)
-            else:
-                if isinstance(matcher, FilterMatcher):
-                    matcher = matcher.child
-                decode = matcher.format.decode_positions
-                ids, values = [], []
-                if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-                    while not matcher._atend:
-                        matcher._read_data()
-                        ids.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)))
-                        values.extend(matcher._data[2])
-                        if matcher._lastblock:
-                            break
-                        matcher._goto(matcher._nextoffset)
-                    id_array = np.concatenate(ids) if ids else EMPTY_IDS
-                else:
-                    while matcher.is_active():
-                        ids.append(matcher.id())
-                        values.append(matcher.value())
-                        matcher.next()
-                    id_array = np.asarray(ids, dtype=np.int64)
-                found = (id_array, values, decode)
-            self._values[key] = found
-            self._values_size += len(found[1])
-            while self._values_size > MAX_CACHED_POSITIONS and len(self._values) > 1:
-                _key, evicted = self._values.popitem(last=False)
-                self._values_size -= len(evicted[1])
-            return found
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.size -= old[1]
+            self._entries[key] = (value, nbytes)
+            self.size += nbytes
+            while self.size > self.limit and len(self._entries) > 1:
+                _key, (_value, dropped) = self._entries.popitem(last=False)
+                self.size -= dropped
+        return value
 
-    def positions(self, field: str, term: str, wanted: np.ndarray) -> dict[int, list[int]]:
-        """Return ``{docnum: [positions]}`` of ``term`` for the (segment-local) ``wanted`` docnums."""
-        if not len(wanted):
-            return {}
-        ids, values, decode = self._encoded_positions(field, term)
-        if not len(ids):
-            return {}
-        spots = np.searchsorted(ids, wanted)
-        found = {}
-        for docnum, spot in zip(wanted.tolist(), spots.tolist()):
-            if spot < len(ids) and ids[spot] == docnum:
-                found[docnum] = decode(values[spot])
-        return found
+    def forget_segments(self, keep: set[str]) -> int:
+        """Drop every entry of a segment not in ``keep``; return how many were dropped."""
+        with self._lock:
+            doomed = [key for key in self._entries if key[0] not in keep]
+            for key in doomed:
+                self.size -= self._entries.pop(key)[1]
+        return len(doomed)
 
-    def lengths(self, field: str) -> np.ndarray:
-        found = self._lengths.get(field)
-        if found is None:
-            column = self._reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-            if column is None:
-                found = np.ones(self.doc_count, dtype=np.float32)
-            else:
-                raw = np.fromiter((column[i] for i in range(self.doc_count)), dtype=np.uint8, count=self.doc_count)
-                found = _LENGTH_TABLE[raw]
-            self._lengths[field] = found
-        return found
+    def segments(self) -> set[str]:
+        with self._lock:
+            return {key[0] for key in self._entries}
 
-    def column(self, field: str) -> np.ndarray:
-        found = self._columns.get(field)
-        if found is None:
-            reader = self._reader.column_reader(field)
-            found = np.fromiter((int(v or 0) for v in reader), dtype=np.int64, count=self.doc_count)
-            self._columns[field] = found
-        return found
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.size = 0
 
-    def lexicon(self, field: str) -> list[str]:
-        found = self._lexicons.get(field)
-        if found is None:
-            try:
-                found = [t.decode("utf-8") for t in self._reader.lexicon(field)]
-            except TermNotFound:
-                found = []
-            self._lexicons[field] = found
-        return found
+    def stats(self) -> dict:
+        with self._lock:
+            return {"bytes": self.size, "limit": self.limit, "entries": len(self._entries),
+                    "hits": self.hits, "misses": self.misses}
 
 
-_segments: dict[str, SegmentArrays] = {}
-_segments_lock = threading.Lock()
+CACHE = ArrayCache()
 
 
-def segment_arrays(reader) -> SegmentArrays:
-    """Return the cached arrays of a segment reader's segment (created on first use)."""
-    key = reader.segment().segment_id()
-    with _segments_lock:
-        found = _segments.get(key)
-        if found is None or found.doc_count != reader.doc_count_all():
-            found = SegmentArrays(reader)
-            _segments[key] = found
-        else:
-            found.rebind(reader)
-        return found
+def configure(limit_bytes: int) -> None:
+    """Set the cache's byte limit (from ``SEARCH_CACHE_MB``)."""
+    CACHE.limit = max(8 * 1024 * 1024, int(limit_bytes))
 
 
 def forget_segments(keep: set[str]) -> None:
-    """Drop cached arrays of segments no longer in use."""
-    with _segments_lock:
-        for key in list(_segments):
-            if key not in keep:
-                del _segments[key]
+    """Drop cached arrays of segments no open snapshot uses."""
+    CACHE.forget_segments(keep)
+
+
+def _nbytes(*arrays) -> int:
+    return sum(a.nbytes for a in arrays) + 200
+
+
+def _blocks(matcher):
+    """Yield ``(ids, weights, values)`` of each posting block of a Whoosh matcher, ids absolute
+    (Whoosh stores each block's ids as deltas from the previous one, the first absolute)."""
+    if isinstance(matcher, FilterMatcher):  # deletions are applied by the caller's mask
+        matcher = matcher.child
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        while not matcher._atend:
+            matcher._read_data()
+            ids, weights, values = matcher._data
+            count = matcher._blocklength
+            ids = np.cumsum(np.asarray(ids, dtype=np.int64))
+            if weights is None:
+                weights = np.ones(count, dtype=np.float32)
+            elif isinstance(weights, float):
+                weights = np.full(count, weights, dtype=np.float32)
+            else:
+                weights = np.asarray(weights, dtype=np.float32)
+            yield ids, weights, values
+            if matcher._lastblock:
+                break
+            matcher._goto(matcher._nextoffset)
+        return
+    ids, weights, values = [], [], []
+    while matcher.is_active():  # inlined short postings and other matcher types
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        values.append(matcher.value())
+        matcher.next()
+    if ids:
+        yield np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32), values
+
+
+def decode_position_keys(ids: np.ndarray, values: list[bytes]) -> np.ndarray:
+    """Position keys ``(docnum << POSITION_BITS) | position`` of postings whose values are
+    ``PackedPositions`` bytes (16-bit deltas; a leading zero byte and 32-bit deltas when odd)."""
+    if not len(values):
+        return EMPTY_IDS
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    wide = np.flatnonzero(lengths & 1)
+    if len(wide):
+        parts = []
+        for i in range(len(values)):
+            raw = values[i]
+            if len(raw) & 1:
+                deltas = np.frombuffer(raw, dtype="<u4", offset=1).astype(np.int64)
+            else:
+                deltas = np.frombuffer(raw, dtype="<u2").astype(np.int64)
+            spots = np.minimum(np.cumsum(deltas), MAX_POSITION)
+            parts.append((ids[i] << POSITION_BITS) | spots)
+        return np.concatenate(parts)
+    counts = lengths >> 1
+    deltas = np.frombuffer(b"".join(values), dtype="<u2").astype(np.int64)
+    running = np.cumsum(deltas)
+    first = np.cumsum(counts) - counts
+    running -= np.repeat(running[first] - deltas[first], counts)  # restart at each posting
+    np.minimum(running, MAX_POSITION, out=running)
+    return (np.repeat(ids, counts) << POSITION_BITS) | running
+
+
+def union_postings(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """One posting list from several of the same segment: sorted unique ids, summed weights."""
+    parts = [p for p in parts if len(p[0])]
+    if not parts:
+        return EMPTY_IDS, EMPTY_WEIGHTS
+    if len(parts) == 1:
+        return parts[0]
+    ids = np.concatenate([p[0] for p in parts])
+    weights = np.concatenate([p[1] for p in parts])
+    order = np.argsort(ids, kind="stable")
+    ids, weights = ids[order], weights[order]
+    starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+    return ids[starts], np.add.reduceat(weights, starts).astype(np.float32)
+
+
+class SegmentArrays:
+    """Arrays of one segment, read through one snapshot's reader (reads are serialised: a
+    Whoosh reader's postings file keeps a position). Cached values live in ``CACHE`` under the
+    segment's id, so every snapshot that holds the segment shares them."""
+
+    def __init__(self, reader):
+        self.segment_id = reader.segment().segment_id()
+        self.doc_count = reader.doc_count_all()
+        self._reader = reader
+        self._lock = threading.Lock()
+
+    def _key(self, *parts):
+        return (self.segment_id, self.doc_count) + parts
+
+    # Exact terms
+
+    def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, weights) of one term as indexed."""
+        key = self._key("p", field, term)
+        found = CACHE.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            try:
+                blocks = list(_blocks(self._reader.postings(field, term)))
+            except TermNotFound:
+                blocks = []
+        if blocks:
+            found = (np.concatenate([b[0] for b in blocks]), np.concatenate([b[1] for b in blocks]))
+        else:
+            found = (EMPTY_IDS, EMPTY_WEIGHTS)
+        return CACHE.put(key, found, _nbytes(*found))
+
+    def positions(self, field: str, term: str) -> np.ndarray:
+        """Sorted position keys of one term as indexed (a positional field)."""
+        key = self._key("k", field, term)
+        found = CACHE.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            try:
+                blocks = list(_blocks(self._reader.postings(field, term)))
+            except TermNotFound:
+                blocks = []
+        ids = np.concatenate([b[0] for b in blocks]) if blocks else EMPTY_IDS
+        values = [v for b in blocks for v in b[2]]
+        found = decode_position_keys(ids, values)
+        return CACHE.put(key, found, _nbytes(found))
+
+    # Folded syllables: the union of every accented form the segment holds
+
+    def variants(self, field: str, folded: str) -> tuple[str, ...]:
+        """The indexed forms of ``field`` whose accent-free form is ``folded``."""
+        key = self._key("v", field)
+        table = CACHE.get(key)
+        if table is None:
+            table = {}
+            for term in self.lexicon(field):
+                table.setdefault(vntext.fold(term), []).append(term)
+            table = {k: tuple(v) for k, v in table.items()}
+            CACHE.put(key, table, 120 * len(table) + 200)
+        return table.get(folded, ())
+
+    def postings_any(self, field: str, folded: str) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, summed weights) of every form of a folded syllable."""
+        forms = self.variants(field, folded)
+        if len(forms) <= 1:
+            return self.postings(field, forms[0]) if forms else (EMPTY_IDS, EMPTY_WEIGHTS)
+        key = self._key("P", field, folded)
+        found = CACHE.get(key)
+        if found is not None:
+            return found
+        found = union_postings([self.postings(field, form) for form in forms])
+        return CACHE.put(key, found, _nbytes(*found))
+
+    def positions_any(self, field: str, folded: str) -> np.ndarray:
+        """Sorted position keys of every form of a folded syllable."""
+        forms = self.variants(field, folded)
+        if len(forms) <= 1:
+            return self.positions(field, forms[0]) if forms else EMPTY_IDS
+        key = self._key("K", field, folded)
+        found = CACHE.get(key)
+        if found is not None:
+            return found
+        found = np.concatenate([self.positions(field, form) for form in forms])
+        found.sort(kind="stable")  # sorted runs: merged, not re-sorted
+        return CACHE.put(key, found, _nbytes(found))
+
+    # Per-document values
+
+    def lengths(self, field: str) -> np.ndarray:
+        key = self._key("l", field)
+        found = CACHE.get(key)
+        if found is None:
+            with self._lock:
+                column = self._reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+                if column is None:
+                    found = np.ones(self.doc_count, dtype=np.float32)
+                else:
+                    raw = np.fromiter((column[i] for i in range(self.doc_count)), dtype=np.uint8,
+                                      count=self.doc_count)
+                    found = _LENGTH_TABLE[raw]
+            CACHE.put(key, found, _nbytes(found))
+        return found
+
+    def column(self, field: str) -> np.ndarray:
+        key = self._key("c", field)
+        found = CACHE.get(key)
+        if found is None:
+            with self._lock:
+                reader = self._reader.column_reader(field)
+                found = np.fromiter((int(v or 0) for v in reader), dtype=np.int64, count=self.doc_count)
+            CACHE.put(key, found, _nbytes(found))
+        return found
+
+    def lexicon(self, field: str) -> list[str]:
+        key = self._key("x", field)
+        found = CACHE.get(key)
+        if found is None:
+            with self._lock:
+                try:
+                    found = [t.decode("utf-8") for t in self._reader.lexicon(field)]
+                except TermNotFound:
+                    found = []
+            CACHE.put(key, found, 80 * len(found) + 200)
+        return found

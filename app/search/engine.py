@@ -1,6 +1,18 @@
 """Query evaluation over the Whoosh index with numpy: matching, permissions, filters, facets,
 ranking, suggestions and related records.
 
+Ranking is by Vietnamese words, over every record that matches (not a re-ranked top slice):
+
+1. a document whose number the query names;
+2. the whole query as a phrase (syllables side by side, in order; punctuation between them
+   does not count) — in the title above in the text;
+3. more of the query's adjacent syllable pairs (most Vietnamese words are two syllables);
+4. BM25 over the text and the title (the title weighs more), plus the title's pairs.
+
+Phrases and pairs come from positions: each syllable's positions in a segment are one sorted
+array of ``(docnum << POSITION_BITS) | position`` keys, so "``b`` right after ``a``" is one
+``searchsorted`` over two arrays. Results are cached per segment (``arrays.CACHE``).
+
 Every count, facet, suggestion and related list is computed after the permission mask is
 applied, so nothing a user may not read can show through any of them.
 """
@@ -11,20 +23,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.search.arrays import segment_arrays
-from app.search.query import Alternative, ParsedQuery
+from app.search.arrays import CACHE, EMPTY_IDS, EMPTY_WEIGHTS, POSITION_BITS, SegmentArrays, union_postings
+from app.search.query import Alternative, ParsedQuery, Syllable
 
 K1, B = 1.2, 0.75
-FACET_FIELDS = ("kind", "category", "doc_type", "issuer", "fields", "year", "status", "unit", "period")
-WEIGHTS = {  # field → weight of a matching term
-    "content_f": 1.0, "title_f": 2.5, "head": 0.8, "title_bi": 3.0,
-}
-# Fields indexed without lengths borrow them from the folded view of the same text.
-LENGTH_FIELD = {"title_bi": "title_f"}
-PROXIMITY = 4.0  # at most, for syllables side by side but not in the typed order
-RERANK_DEPTH = 60
-PHRASE_IN_TITLE, PHRASE_IN_CONTENT = 12.0, 10.0
-NUMBER_EXACT, NUMBER_PREFIX, TYPE_MATCH = 1000.0, 400.0, 50.0
+FACET_FIELDS = ("kind", "category", "doc_type", "issuer", "fields", "year", "status", "state", "unit", "period")
+CONTENT, TITLE = "content", "title"
+TITLE_WEIGHT = 2.5      # a title term counts this much more than the same term in the text
+TITLE_PAIR = 1.5        # per adjacent pair of the query in the title (within a tier)
+# Tiers (sort keys above the score): the query as a phrase in the title / in the text.
+PHRASE_IN_TITLE, PHRASE_IN_TEXT = 2, 1
 
 
 @dataclass
@@ -38,6 +46,7 @@ class Filters:
     fields: str = ""
     year: str = ""
     status: str = ""
+    state: str = ""
     unit: str = ""
     period: str = ""
     date_from: int = 0   # yyyymmdd
@@ -61,8 +70,16 @@ class Evaluation:
     total: int = 0
     docnums: list[int] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
+    phrase: list[int] = field(default_factory=list)   # per hit: 2 phrase in title, 1 in text, 0 not a phrase
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     any_word: bool = False
+
+
+def _spec(syllable: Syllable, exact: bool) -> tuple[str, bool]:
+    """How a syllable is looked up: its typed form only, or every form of its folded one."""
+    if exact and syllable.accented:
+        return syllable.text, True
+    return syllable.folded, False
 
 
 class View:
@@ -70,12 +87,12 @@ class View:
 
     def __init__(self, searcher):
         self.searcher = searcher
-        self.leaves = []
+        self.leaves: list[tuple[object, int, SegmentArrays]] = []
         for sub, offset in searcher.leaf_searchers():
             reader = sub.reader()
             if reader.segment() is None:  # an index with no segment yet (nothing indexed): no postings
                 continue
-            self.leaves.append((reader, offset, segment_arrays(reader)))
+            self.leaves.append((reader, offset, SegmentArrays(reader)))
         self.size = searcher.doc_count_all()
         alive = np.ones(self.size, dtype=bool)
         for reader, offset, _arrays in self.leaves:
@@ -85,18 +102,28 @@ class View:
         self.alive = alive
         self._avg: dict[str, float] = {}
 
-    def postings(self, field_name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        ids, weights = [], []
-        for _reader, offset, arrays in self.leaves:
-            i, w = arrays.postings(field_name, term)
-            if len(i):
-                ids.append(i + offset)
-                weights.append(w)
+    def _combine(self, parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+        ids = [p[0] for p in parts if len(p[0])]
         if not ids:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+            return EMPTY_IDS, EMPTY_WEIGHTS
+        weights = [p[1] for p in parts if len(p[0])]
         if len(ids) == 1:
             return ids[0], weights[0]
         return np.concatenate(ids), np.concatenate(weights)
+
+    def postings(self, field_name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(global docnums, weights) of one indexed term."""
+        return self._combine([(i + offset, w) for _r, offset, arrays in self.leaves
+                              for i, w in [arrays.postings(field_name, term)]])
+
+    def syllable_postings(self, field_name: str, syllable: Syllable, exact: bool):
+        """(global docnums, weights) of a query syllable: its typed form, or every accented form."""
+        text, as_typed = _spec(syllable, exact)
+        parts = []
+        for _r, offset, arrays in self.leaves:
+            ids, weights = arrays.postings(field_name, text) if as_typed else arrays.postings_any(field_name, text)
+            parts.append((ids + offset, weights))
+        return self._combine(parts)
 
     def mask(self, field_name: str, term: str) -> np.ndarray:
         result = np.zeros(self.size, dtype=bool)
@@ -104,17 +131,16 @@ class View:
         result[ids] = True
         return result
 
-    def positions(self, field_name: str, term: str, docnums: np.ndarray) -> dict[int, list[int]]:
-        """Return ``{docnum: positions}`` of ``term`` in the given (sorted, global) docnums."""
-        found: dict[int, list[int]] = {}
-        for _reader, offset, arrays in self.leaves:
-            local = docnums[(docnums >= offset) & (docnums < offset + arrays.doc_count)] - offset
-            for docnum, spots in arrays.positions(field_name, term, local).items():
-                found[docnum + offset] = spots
-        return found
+    def syllable_mask(self, field_name: str, syllable: Syllable, exact: bool) -> np.ndarray:
+        result = np.zeros(self.size, dtype=bool)
+        ids, _ = self.syllable_postings(field_name, syllable, exact)
+        result[ids] = True
+        return result
 
     def lengths(self, field_name: str) -> np.ndarray:
         parts = [arrays.lengths(field_name) for _r, _o, arrays in self.leaves]
+        if not parts:
+            return np.zeros(0, dtype=np.float32)
         return np.concatenate(parts) if len(parts) != 1 else parts[0]
 
     def average_length(self, field_name: str) -> float:
@@ -149,104 +175,94 @@ class View:
             allowed &= (live_from <= access.now) & ((live_until == 0) | (live_until > access.now))
         return allowed
 
-    def bm25(self, scores: np.ndarray, field_name: str, term: str, weight: float) -> None:
-        ids, tf = self.postings(field_name, term)
+    def bm25(self, scores: np.ndarray, field_name: str, syllable: Syllable, exact: bool, weight: float) -> None:
+        ids, tf = self.syllable_postings(field_name, syllable, exact)
         if not len(ids):
             return
         df = len(ids)
         idf = math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
-        length_field = LENGTH_FIELD.get(field_name, field_name)
-        norm = K1 * (1 - B + B * self.lengths(length_field)[ids] / self.average_length(length_field))
-        _add(scores, ids, weight * idf * tf * (K1 + 1) / (tf + norm))
+        norm = K1 * (1 - B + B * self.lengths(field_name)[ids] / self.average_length(field_name))
+        scores[ids] += weight * idf * tf * (K1 + 1) / (tf + norm)  # ids of one posting list are unique
+
+    # Positions: phrases and adjacent pairs, per segment, cached
+
+    def docs_with_sequence(self, field_name: str, sequence: list[Syllable], exact: bool) -> np.ndarray:
+        """Global docnums (sorted) where ``sequence`` stands side by side, in order."""
+        specs = tuple(_spec(s, exact) for s in sequence)
+        parts = []
+        for _r, offset, arrays in self.leaves:
+            local = _segment_sequence_docs(arrays, field_name, specs)
+            if len(local):
+                parts.append(local + offset)
+        return np.concatenate(parts) if parts else EMPTY_IDS
 
 
-def _add(scores: np.ndarray, ids: np.ndarray, values: np.ndarray) -> None:
-    # Posting ids of one term are unique within the index, so plain fancy-index addition is exact.
-    scores[ids] += values
+def _segment_keys(arrays: SegmentArrays, field_name: str, spec: tuple[str, bool]) -> np.ndarray:
+    text, as_typed = spec
+    return arrays.positions(field_name, text) if as_typed else arrays.positions_any(field_name, text)
 
 
-def _alternative_mask(view: View, alt: Alternative) -> np.ndarray:
+def _follows(starts: np.ndarray, keys: np.ndarray, gap: int) -> np.ndarray:
+    """The ``starts`` for which ``start + gap`` is in ``keys`` (both sorted)."""
+    if not len(starts) or not len(keys):
+        return EMPTY_IDS
+    wanted = starts + gap
+    spot = np.searchsorted(keys, wanted)
+    spot[spot == len(keys)] = len(keys) - 1
+    return starts[keys[spot] == wanted]
+
+
+def _segment_sequence_docs(arrays: SegmentArrays, field_name: str, specs: tuple) -> np.ndarray:
+    """Local docnums of one segment holding the syllables ``specs`` side by side (cached)."""
+    key = arrays._key("s", field_name, specs)
+    found = CACHE.get(key)
+    if found is not None:
+        return found
+    lists = [_segment_keys(arrays, field_name, spec) for spec in specs]
+    if any(not len(keys) for keys in lists):
+        found = EMPTY_IDS
+    elif len(lists) == 1:
+        found = np.unique(lists[0] >> POSITION_BITS)
+    else:
+        # Start from the rarest syllable: every check costs a binary search per remaining start.
+        order = sorted(range(len(lists)), key=lambda i: len(lists[i]))
+        anchor = order[0]
+        starts = lists[anchor] - anchor
+        starts = starts[(starts & ((1 << POSITION_BITS) - 1)) + len(lists) - 1 < (1 << POSITION_BITS)]
+        for i in order[1:]:
+            starts = _follows(starts, lists[i], i)
+            if not len(starts):
+                break
+        found = np.unique(starts >> POSITION_BITS)
+    return CACHE.put(key, found, found.nbytes + 200)
+
+
+def _alternative_mask(view: View, alt: Alternative, exact: bool, field_name: str) -> np.ndarray:
     mask = None
-    for term in alt.unigrams:
-        m = view.mask("content_f", term)
+    for syllable in alt.syllables:
+        m = view.syllable_mask(field_name, syllable, exact)
         mask = m if mask is None else (mask & m)
         if not mask.any():
             break
     if mask is None:
         return np.zeros(view.size, dtype=bool)
-    if alt.phrase and mask.any():
-        candidates = np.flatnonzero(mask)
+    if alt.phrase and len(alt.syllables) > 1 and mask.any():
         keep = np.zeros(view.size, dtype=bool)
-        keep[list(_phrase_docs(view, alt.unigrams, candidates))] = True
+        keep[view.docs_with_sequence(field_name, alt.syllables, exact)] = True
         mask &= keep
     return mask
 
 
-def _term_positions(view: View, terms: list[str], docnums: np.ndarray) -> dict[str, dict[int, list[int]]]:
-    return {term: view.positions("content_f", term, docnums) for term in dict.fromkeys(terms)}
-
-
-def _phrase_docs(view: View, terms: list[str], docnums: np.ndarray) -> set[int]:
-    """The docnums where ``terms`` stand side by side, in order."""
-    where = _term_positions(view, terms, docnums)
-    found = set()
-    first = where[terms[0]]
-    for docnum, starts in first.items():
-        later = [set(where[t].get(docnum, ())) for t in terms[1:]]
-        if any(all(start + i + 1 in spots for i, spots in enumerate(later)) for start in starts):
-            found.add(docnum)
-    return found
-
-
-def proximity_bonus(view: View, parsed: ParsedQuery, docnums: np.ndarray) -> np.ndarray:
-    """For each docnum: a bonus when the typed syllables stand as a phrase, or close together."""
-    bonus = np.zeros(len(docnums), dtype=np.float32)
-    terms = parsed.sequence
-    if len(terms) < 2 or not len(docnums):
-        return bonus
-    ordered = np.sort(docnums)
-    where = _term_positions(view, terms, ordered)
-    distinct = list(dict.fromkeys(terms))
-    for i, docnum in enumerate(docnums.tolist()):
-        lists = [where[t].get(docnum) for t in distinct]
-        if any(not spots for spots in lists):
-            continue
-        if any(all(start + k in set(where[terms[k]].get(docnum, ())) for k in range(1, len(terms)))
-               for start in where[terms[0]][docnum]):
-            bonus[i] = PHRASE_IN_CONTENT
-            continue
-        span = _smallest_window(lists)
-        bonus[i] = PROXIMITY * len(distinct) / span if span else 0.0
-    return bonus
-
-
-def _smallest_window(lists: list[list[int]]) -> int:
-    """Length of the smallest window holding one position from every list."""
-    events = sorted((pos, k) for k, spots in enumerate(lists) for pos in spots[:200])
-    need, have, counts, best, left = len(lists), 0, [0] * len(lists), None, 0
-    for right, (pos, k) in enumerate(events):
-        counts[k] += 1
-        if counts[k] == 1:
-            have += 1
-        while have == need:
-            width = pos - events[left][0] + 1
-            best = width if best is None else min(best, width)
-            lk = events[left][1]
-            counts[lk] -= 1
-            if counts[lk] == 0:
-                have -= 1
-            left += 1
-    return best or 0
-
-
-def match_mask(view: View, parsed: ParsedQuery, any_word: bool = False) -> np.ndarray:
+def match_mask(view: View, parsed: ParsedQuery, any_word: bool = False, exact: bool = True,
+               field_name: str = CONTENT) -> np.ndarray:
     """Documents satisfying every requirement (or, with ``any_word``, at least one), plus
-    documents whose number matches a number in the query."""
+    documents whose number matches a number in the query. ``exact``: syllables typed with
+    accents match only that form; otherwise every syllable matches all its forms."""
     result = None
     for group in parsed.groups:
         group_mask = np.zeros(view.size, dtype=bool)
         for alt in group.alternatives:
-            group_mask |= _alternative_mask(view, alt)
+            group_mask |= _alternative_mask(view, alt, exact, field_name)
         if result is None:
             result = group_mask
         elif any_word:
@@ -260,31 +276,62 @@ def match_mask(view: View, parsed: ParsedQuery, any_word: bool = False) -> np.nd
     return result
 
 
-def score(view: View, parsed: ParsedQuery, candidates: np.ndarray) -> np.ndarray:
-    """Return a relevance score for every document (only ``candidates`` matter)."""
+def score(view: View, parsed: ParsedQuery, exact: bool = True) -> np.ndarray:
+    """BM25 over text and title for every syllable the query asks for."""
     scores = np.zeros(view.size, dtype=np.float32)
+    seen = set()
     for group in parsed.groups:
         for alt in group.alternatives:
-            for term in alt.unigrams:
-                view.bm25(scores, "content_f", term, WEIGHTS["content_f"])
-                view.bm25(scores, "title_f", term, WEIGHTS["title_f"])
-    for term in parsed.phrase_bigrams:
-        view.bm25(scores, "title_bi", term, WEIGHTS["title_bi"])
-    if parsed.phrase_bigrams:
-        in_title = np.ones(view.size, dtype=bool)
-        for term in parsed.phrase_bigrams:
-            in_title &= view.mask("title_bi", term)
-        scores[in_title] += PHRASE_IN_TITLE
-    for term in parsed.exact:  # the accents the user typed, matched exactly in title and summary
-        view.bm25(scores, "head", term, WEIGHTS["head"])
-    for key in parsed.number_keys:
-        scores[view.mask("number", key)] += NUMBER_EXACT
+            for syllable in alt.syllables:
+                spec = _spec(syllable, exact)
+                if spec in seen:
+                    continue
+                seen.add(spec)
+                view.bm25(scores, CONTENT, syllable, exact, 1.0)
+                view.bm25(scores, TITLE, syllable, exact, TITLE_WEIGHT)
+    return scores
+
+
+def number_ranks(view: View, parsed: ParsedQuery) -> np.ndarray:
+    """Per document: how well its own number matches a number in the query (0: not at all;
+    the full number above a prefix, a prefix of the typed document type above any prefix)."""
+    ranks = np.zeros(view.size, dtype=np.int16)
     for prefix in parsed.number_prefixes:
         hit = view.mask("number", prefix)
-        scores[hit] += NUMBER_PREFIX
+        ranks[hit] = np.maximum(ranks[hit], 1)
         if parsed.type_hint:
-            scores[hit & view.mask("doc_type", parsed.type_hint)] += TYPE_MATCH
-    return scores
+            typed = hit & view.mask("doc_type", parsed.type_hint)
+            ranks[typed] = np.maximum(ranks[typed], 2)
+    for key in parsed.number_keys:
+        ranks[view.mask("number", key)] = 3
+    return ranks
+
+
+def phrase_levels(view: View, parsed: ParsedQuery, exact: bool, candidates: np.ndarray) -> np.ndarray:
+    """Per candidate: PHRASE_IN_TITLE, PHRASE_IN_TEXT or 0 (the query, read any of its ways)."""
+    levels = np.zeros(len(candidates), dtype=np.int8)
+    if not parsed.has_phrase:
+        return levels
+    in_text = np.zeros(view.size, dtype=bool)
+    in_title = np.zeros(view.size, dtype=bool)
+    for variant in parsed.phrase_variants:
+        if len(variant) < 2:
+            continue
+        in_text[view.docs_with_sequence(CONTENT, variant, exact)] = True
+        in_title[view.docs_with_sequence(TITLE, variant, exact)] = True
+    levels[in_text[candidates]] = PHRASE_IN_TEXT
+    levels[in_title[candidates]] = PHRASE_IN_TITLE
+    return levels
+
+
+def pair_counts(view: View, sequence: list[Syllable], exact: bool, candidates: np.ndarray,
+                field_name: str = CONTENT) -> np.ndarray:
+    """Per candidate: how many distinct adjacent pairs of ``sequence`` stand side by side."""
+    counts = np.zeros(view.size, dtype=np.int16)
+    pairs = list(dict.fromkeys(zip(sequence, sequence[1:])))
+    for first, second in pairs:
+        counts[view.docs_with_sequence(field_name, [first, second], exact)] += 1
+    return counts[candidates]
 
 
 def filter_mask(view: View, filters: Filters) -> np.ndarray:
@@ -317,14 +364,19 @@ def facet_counts(view: View, mask: np.ndarray) -> dict[str, dict[str, int]]:
 
 
 def evaluate(view: View, parsed: ParsedQuery, access: Access, filters: Filters, sort: str, offset: int,
-             limit: int, any_word: bool = False, with_facets: bool = True) -> Evaluation:
-    """Return the total, the page of document numbers in order, and the facets."""
+             limit: int, any_word: bool = False, with_facets: bool = True, exact: bool = True,
+             field_name: str = CONTENT, positions: bool = True) -> Evaluation:
+    """Return the total, the page of document numbers in order, and the facets.
+
+    ``exact``: syllables typed with accents match that form only. ``field_name``: search the
+    whole text (``content``) or titles only (``title``). ``positions=False`` skips phrase and
+    pair ranking (related records: long seeds, BM25 is enough)."""
     allowed = view.access_mask(access) & filter_mask(view, filters)
     if parsed.is_empty:
         matched = allowed.copy()  # no words: browse everything the user may read, newest first
         sort = "newest"
     else:
-        matched = match_mask(view, parsed, any_word) & allowed
+        matched = match_mask(view, parsed, any_word, exact, field_name) & allowed
     total = int(np.count_nonzero(matched))
     evaluation = Evaluation(total=total, any_word=any_word)
     if with_facets:
@@ -332,28 +384,48 @@ def evaluate(view: View, parsed: ParsedQuery, access: Access, filters: Filters, 
     if not total or offset >= total:
         return evaluation
     candidates = np.flatnonzero(matched)
-    dates = view.column("date")[candidates] if len(view.leaves) else np.zeros(len(candidates))
+    dates = view.column("date")[candidates] if view.leaves else np.zeros(len(candidates), dtype=np.int64)
+    levels = np.zeros(len(candidates), dtype=np.int8)
     if sort == "newest":
         relevance = np.zeros(len(candidates), dtype=np.float32)
         order = np.lexsort((-candidates, -dates))
     else:
-        relevance = score(view, parsed, matched)[candidates]
-        # Proximity needs positions, so it is computed for the best-scored part only: deep enough
-        # that a phrase match below the page is still lifted onto it.
-        depth = min(total, max(offset + limit + 40, RERANK_DEPTH))
-        if depth < len(candidates):
-            top = np.argpartition(-relevance, depth - 1)[:depth]
-        else:
-            top = np.arange(len(candidates))
-        relevance[top] += proximity_bonus(view, parsed, candidates[top])
-        order = top[np.lexsort((-candidates[top], -dates[top], -relevance[top]))]
+        relevance = score(view, parsed, exact)[candidates]
+        sequence = parsed.sequence
+        pairs = np.zeros(len(candidates), dtype=np.int16)
+        if positions and parsed.has_phrase:
+            levels = phrase_levels(view, parsed, exact, candidates)
+            relevance += TITLE_PAIR * pair_counts(view, sequence, exact, candidates, TITLE)
+            # Pairs only order what the phrase tiers leave: skip them when phrases fill the page.
+            if len(sequence) >= 3 and np.count_nonzero(levels) < offset + limit:
+                pairs = pair_counts(view, sequence, exact, candidates)
+        numbers = number_ranks(view, parsed)[candidates] if parsed.number_keys or parsed.number_prefixes \
+            else np.zeros(len(candidates), dtype=np.int16)
+        order = np.lexsort((-candidates, -dates, -relevance, -pairs, -levels, -numbers))
     page = order[offset:offset + limit]
     evaluation.docnums = [int(candidates[i]) for i in page]
     evaluation.scores = [float(relevance[i]) for i in page]
+    evaluation.phrase = [int(levels[i]) for i in page]
     return evaluation
 
 
+def count(view: View, parsed: ParsedQuery, access: Access, filters: Filters, exact: bool,
+          field_name: str = CONTENT) -> int:
+    """How many records the user may read match (no ranking, no facets)."""
+    allowed = view.access_mask(access) & filter_mask(view, filters)
+    return int(np.count_nonzero(match_mask(view, parsed, False, exact, field_name) & allowed))
+
+
 def visible_count(view: View, field_name: str, term: str, allowed: np.ndarray) -> int:
-    """How many documents the user may read contain ``term``."""
+    """How many documents the user may read contain ``term`` (as indexed)."""
     ids, _ = view.postings(field_name, term)
     return int(np.count_nonzero(allowed[ids])) if len(ids) else 0
+
+
+def visible_count_any(view: View, field_name: str, folded: str, allowed: np.ndarray) -> int:
+    """How many documents the user may read contain any accented form of ``folded``."""
+    ids, _ = view.syllable_postings(field_name, Syllable.folded_only(folded), exact=False)
+    return int(np.count_nonzero(allowed[ids])) if len(ids) else 0
+
+
+__all__ = ["Access", "Evaluation", "Filters", "View", "evaluate", "match_mask", "union_postings"]

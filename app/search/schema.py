@@ -4,7 +4,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
 from app.search.analysis import ANALYZER_VERSION, SyllableField
 
 # Bumped whenever fields change; with the analyzer version it decides whether the index is current.
-SCHEMA_VERSION = 4  # 4: content positions packed (PackedPositions)
+SCHEMA_VERSION = 5  # 5: syllables as written (accents kept) with positions in text and title; task state
 INDEX_FORMAT = f"schema-{SCHEMA_VERSION}/analysis-{ANALYZER_VERSION}"
 
 KINDS = {
@@ -16,16 +16,16 @@ KINDS = {
 
 
 def make_schema() -> Schema:
-    """Return the Whoosh schema. The folded content keeps positions (phrases, proximity); the
-    short title keeps bigrams instead. Ranking takes lengths from the folded fields."""
+    """Return the Whoosh schema. Text and title hold syllables as written (lower case, one tone
+    convention, accents kept) with their positions: a syllable typed without accents is
+    matched through every accented form the index holds (``arrays.SegmentArrays.variants``),
+    phrases and adjacent pairs through positions (``engine``)."""
     return Schema(
         uid=ID(unique=True, stored=True),          # "document:42"
         kind=ID(stored=True),
         record_id=STORED(),
-        head=SyllableField("exact"),              # title and summary with their accents, for exact-accent ranking
-        title_f=SyllableField("folded"),
-        title_bi=SyllableField("bigram"),
-        content_f=SyllableField("folded", positions=True),  # number, title, summary, body, attachments' text
+        title=SyllableField("exact", positions=True),
+        content=SyllableField("exact", positions=True),  # number, type, title, summary, body, attachments' text
         number=KEYWORD(stored=True, lowercase=False, commas=True),  # number keys and their prefixes
         number_display=STORED(),
         category=ID(),
@@ -33,7 +33,8 @@ def make_schema() -> Schema:
         issuer=ID(stored=True),
         fields=KEYWORD(commas=True),               # reform field ids
         year=ID(),
-        status=ID(),
+        status=ID(),                               # validity of a document (Còn hiệu lực…)
+        state=ID(),                                # state of a task in a progress update
         unit=ID(),                                 # owning unit code (progress, reports)
         period=ID(),
         date=NUMERIC(stored=True, bits=32, signed=False, sortable=True),  # yyyymmdd

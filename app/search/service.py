@@ -17,11 +17,14 @@ from app.search import engine, index
 from app.search.query import ParsedQuery, parse
 from app.search.records import SOURCES, epoch_minutes
 from app.search.schema import KINDS
-from app.search.snippets import highlight_all, snippets
+from app.search.snippets import Highlighter
 
 log = logging.getLogger(__name__)
 MAX_PER_PAGE = 100
 REBUILD_BATCH = 5000  # records per rebuild commit (one segment each); a commit's postings are built in memory
+
+
+SCOPES = {"all": engine.CONTENT, "title": engine.TITLE}
 
 
 @dataclass
@@ -31,6 +34,8 @@ class SearchRequest:
     sort: str = "relevance"       # or "newest"
     page: int = 1
     per_page: int = 20
+    scope: str = "all"            # "all": the whole text; "title": titles only
+    ignore_accents: bool = False  # match every accented form even of syllables typed with accents
 
 
 @dataclass
@@ -45,6 +50,9 @@ class Hit:
     date: date | None
     issuer: str
     score: float
+    status: str | None = None     # a document's validity (Còn hiệu lực…), a progress update's task state
+    doc_type: str | None = None
+    phrase: int = 0               # 2: the query as a phrase in the title, 1: in the text, 0: words apart
 
     @property
     def kind_label(self) -> str:
@@ -64,6 +72,8 @@ class SearchPage:
     facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     suggestion: str | None = None
     any_word: bool = False        # no result had every word: these have some of them
+    accents_relaxed: bool = False  # nothing holds the words with the accents typed: these match without them
+    more_without_accents: int = 0  # records that match only when accents are ignored (not listed)
     unavailable: str | None = None  # why the index cannot answer (missing, schema, corrupt)
     elapsed_ms: float = 0.0
 
@@ -116,21 +126,36 @@ def search(user, request: SearchRequest) -> SearchPage:
 def _answer(view, user, request: SearchRequest, parsed: ParsedQuery, page: SearchPage) -> None:
     access = access_for(user)
     offset = (request.page - 1) * request.per_page
-    result = engine.evaluate(view, parsed, access, request.filters, request.sort, offset, request.per_page)
+    field_name = SCOPES.get(request.scope, engine.CONTENT)
+    exact = parsed.has_accents and not request.ignore_accents
+
+    def run(exact_accents: bool, any_word: bool = False) -> engine.Evaluation:
+        return engine.evaluate(view, parsed, access, request.filters, request.sort, offset, request.per_page,
+                               any_word=any_word, exact=exact_accents, field_name=field_name)
+
+    result = run(exact)
+    if exact and result.total == 0:
+        # Typed accents are meant, but when no record holds those forms, the accent-free
+        # matches are better than nothing (said on the page).
+        relaxed = run(False)
+        if relaxed.total:
+            result, exact, page.accents_relaxed = relaxed, False, True
+    elif exact:
+        page.more_without_accents = engine.count(view, parsed, access, request.filters, False, field_name) \
+            - result.total
     if result.total == 0 and not parsed.is_empty:
         page.suggestion = _suggest_correction(view, parsed, access, request.filters)
         if len(parsed.groups) > 1 and not parsed.number_keys:  # a missing number is not "some of the words"
-            fallback = engine.evaluate(view, parsed, access, request.filters, request.sort, offset,
-                                       request.per_page, any_word=True)
+            fallback = run(False, any_word=True)
             if fallback.total:
-                result = fallback
+                result, exact = fallback, False
     page.total = result.total
     page.any_word = result.any_word
     page.facets = _label_facets(result.facets)
-    page.hits = _hits(view, user, parsed, result)
+    page.hits = _hits(view, user, parsed, result, exact)
 
 
-def _hits(view, user, parsed: ParsedQuery, result: engine.Evaluation) -> list[Hit]:
+def _hits(view, user, parsed: ParsedQuery, result: engine.Evaluation, exact: bool) -> list[Hit]:
     stored = [view.searcher.stored_fields(docnum) for docnum in result.docnums]
     by_kind: dict[str, list[int]] = {}
     for fields in stored:
@@ -140,9 +165,9 @@ def _hits(view, user, parsed: ParsedQuery, result: engine.Evaluation) -> list[Hi
         source = SOURCES.get(kind)
         if source is not None:
             rows.update({(kind, row.id): row for row in source.load(ids)})
-    terms = parsed.folded + [t for g in parsed.groups for a in g.alternatives for t in a.unigrams]
+    marks = Highlighter(parsed, exact)
     hits = []
-    for fields, score in zip(stored, result.scores):
+    for fields, score, phrase in zip(stored, result.scores, result.phrase or [0] * len(stored)):
         kind, record_id = fields["kind"], fields["record_id"]
         row = rows.get((kind, record_id))
         source = SOURCES.get(kind)
@@ -152,10 +177,12 @@ def _hits(view, user, parsed: ParsedQuery, result: engine.Evaluation) -> list[Hi
         text = "\n".join(p for p in (getattr(row, "summary", ""), source.text(row)) if p)
         date_value = fields.get("date") or 0
         hits.append(Hit(
-            kind=kind, id=record_id, title=title, title_html=highlight_all(title, terms),
+            kind=kind, id=record_id, title=title, title_html=marks.title(title),
             number=fields.get("number_display"), url=source.url(record_id),
-            snippets=snippets(text, terms, count=2), score=score, issuer=fields.get("issuer") or "",
+            snippets=marks.snippets(text, count=2), score=score, issuer=fields.get("issuer") or "",
             date=date(date_value // 10000, date_value // 100 % 100, date_value % 100) if date_value else None,
+            status=getattr(row, "status", None) if kind == "document" else getattr(row, "status_label", None),
+            doc_type=getattr(row, "doc_type", None) if kind == "document" else None, phrase=phrase,
         ))
     return hits
 
@@ -211,8 +238,8 @@ def related(user, kind: str, record_id: int, limit: int = 5) -> list[Hit]:
     try:
         with _snapshot() as view:
             result = engine.evaluate(view, parsed, access_for(user), engine.Filters(), "relevance", 0, limit + 1,
-                                     any_word=True, with_facets=False)
-            hits = _hits(view, user, parsed, result)
+                                     any_word=True, with_facets=False, exact=False, positions=False)
+            hits = _hits(view, user, parsed, result, exact=False)
     except index.IndexUnavailable:
         return []
     return [h for h in hits if not (h.kind == kind and h.id == record_id)][:limit]

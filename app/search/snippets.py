@@ -1,7 +1,12 @@
 """Highlighted snippets from anywhere in a text (no 32K limit), HTML-escaped except the marks.
 
-The text is folded character by character (same length, same offsets), so accent-free query
-syllables are found in accented text and the original characters are shown.
+What is marked is what made the record match, most specific first: the query as a phrase
+(``phòng, chống tham nhũng`` as one mark, punctuation included); else its adjacent syllable
+pairs; else its syllables. A syllable typed with accents is marked only in that form when the
+search matched accents (``bãi bỏ`` never marks ``bộ``). Snippets are cut around those marks.
+
+The text is folded character by character (same length, same offsets), so accent-free
+patterns are found in accented text and the original characters are shown.
 """
 from __future__ import annotations
 
@@ -10,6 +15,10 @@ import unicodedata
 from functools import lru_cache
 
 from markupsafe import Markup, escape
+
+from app import vntext
+from app.search.analysis import SYLLABLE
+from app.search.query import ParsedQuery, Syllable
 
 WINDOW = 220
 MAX_MATCHES = 3000
@@ -34,19 +43,102 @@ def fold_same_length(text: str) -> str:
     return text.translate(_fold_table())
 
 
-def _pattern(terms: tuple[str, ...]):
-    escaped = sorted({re.escape(t) for t in terms if t}, key=len, reverse=True)
-    if not escaped:
-        return None
-    return re.compile(r"(?<![^\W_])(" + "|".join(escaped) + r")(?![^\W_])")
+@lru_cache(maxsize=20000)
+def _as_indexed(word: str) -> str:
+    return vntext.nfc(word).lower()
 
 
-def highlight_all(text: str, terms) -> Markup:
-    """Return the whole (short) ``text`` escaped, every query syllable wrapped in ``<mark>``."""
-    pattern = _pattern(tuple(terms))
-    if not text or pattern is None:
-        return Markup(escape(text or ""))
-    return _marked(text, 0, len(text), [m.span() for m in pattern.finditer(fold_same_length(text))])
+class Highlighter:
+    """Marks for one query: built once per search, applied to each result's title and text."""
+
+    def __init__(self, parsed: ParsedQuery, exact: bool):
+        self.exact = exact
+        self.phrases = [_Pattern(v, exact) for v in parsed.phrase_variants if len(v) > 1]
+        sequence = parsed.sequence
+        self.pairs = [_Pattern(list(p), exact) for p in dict.fromkeys(zip(sequence, sequence[1:]))] \
+            if len(sequence) > 2 else []
+        quoted = [_Pattern(a.syllables, exact) for g in parsed.groups for a in g.alternatives
+                  if a.phrase and len(a.syllables) > 1]
+        self.required_phrases = quoted
+        self.syllables = [_Pattern([s], exact) for s in parsed.all_syllables()]
+
+    def _spans(self, text: str, folded: str) -> list[tuple[int, int, str]]:
+        for level in (self.phrases, self.pairs):
+            spans = _find_all(level, text, folded)
+            if spans:
+                return spans + _find_all(self.required_phrases, text, folded)
+        return _find_all(self.required_phrases, text, folded) + _find_all(self.syllables, text, folded)
+
+    def title(self, text: str) -> Markup:
+        """The whole (short) ``text`` escaped, what matched wrapped in ``<mark>``."""
+        if not text:
+            return Markup("")
+        text = unicodedata.normalize("NFC", text)
+        spans = sorted(self._spans(text, fold_same_length(text)))
+        return _marked(text, 0, len(text), [(s, e) for s, e, _ in spans])
+
+    def snippets(self, text: str, count: int = 2, window: int = WINDOW) -> list[Markup]:
+        """Up to ``count`` non-overlapping windows of ``text`` around what matched, escaped and marked."""
+        if not text:
+            return []
+        text = unicodedata.normalize("NFC", text)
+        matches = sorted(self._spans(text, fold_same_length(text)))[:MAX_MATCHES]
+        if not matches:
+            start, end, _ = _cut(text, 0, window)
+            return [Markup(escape(text[start:end])) + (Markup("…") if end < len(text) else Markup(""))]
+        return _windows(text, matches, count, window)
+
+
+class _Pattern:
+    """A sequence of query syllables side by side, as a regex over folded text."""
+
+    def __init__(self, sequence: list[Syllable], exact: bool):
+        self.sequence = sequence
+        self.label = " ".join(s.folded for s in sequence)
+        self.check = exact and any(s.accented for s in sequence)
+        self.regex = re.compile(r"(?<![^\W_])" + r"[\W_]+".join(re.escape(s.folded) for s in sequence)
+                                + r"(?![^\W_])")
+
+    def spans(self, text: str, folded: str, limit: int) -> list[tuple[int, int, str]]:
+        found = []
+        for match in self.regex.finditer(folded):
+            if self.check:
+                words = SYLLABLE.findall(text[match.start():match.end()])
+                if len(words) != len(self.sequence) or any(
+                        s.accented and _as_indexed(w) != s.text for s, w in zip(self.sequence, words)):
+                    continue
+            found.append((match.start(), match.end(), self.label))
+            if len(found) >= limit:
+                break
+        return found
+
+
+def _find_all(patterns: list[_Pattern], text: str, folded: str) -> list[tuple[int, int, str]]:
+    spans = []
+    for pattern in patterns:
+        spans += pattern.spans(text, folded, MAX_MATCHES)
+    return _without_overlaps(spans)
+
+
+def _without_overlaps(spans):
+    """Longest first where two marks would overlap."""
+    kept, taken = [], []
+    for start, end, label in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
+        kept.append((start, end, label))
+    return kept
+
+
+def highlight_all(text: str, parsed: ParsedQuery, exact: bool = True) -> Markup:
+    """``text`` escaped with what matched the query marked (see ``Highlighter``)."""
+    return Highlighter(parsed, exact).title(text)
+
+
+def snippets(text: str, parsed: ParsedQuery, count: int = 2, exact: bool = True) -> list[Markup]:
+    """Snippets of ``text`` for the query (see ``Highlighter``)."""
+    return Highlighter(parsed, exact).snippets(text, count)
 
 
 def _marked(text: str, start: int, end: int, spans) -> Markup:
@@ -61,25 +153,11 @@ def _marked(text: str, start: int, end: int, spans) -> Markup:
     return Markup("".join(parts))
 
 
-def snippets(text: str, terms, count: int = 2, window: int = WINDOW) -> list[Markup]:
-    """Return up to ``count`` non-overlapping windows of ``text`` holding the most distinct query
-    syllables (syllables side by side count extra), each escaped with the syllables marked."""
-    if not text:
-        return []
-    pattern = _pattern(tuple(terms))
-    if pattern is None:
-        return [Markup(escape(_cut(text, 0, window)[2]))]
-    folded = fold_same_length(text)
-    matches = []
-    for i, m in enumerate(pattern.finditer(folded)):
-        if i >= MAX_MATCHES:
-            break
-        matches.append((m.start(), m.end(), m.group(1)))
-    if not matches:
-        start, end, _ = _cut(text, 0, window)
-        return [Markup(escape(text[start:end])) + (Markup("…") if end < len(text) else Markup(""))]
+def _windows(text: str, matches, count: int, window: int) -> list[Markup]:
+    """Choose up to ``count`` windows holding the most distinct marks (marks side by side
+    count extra; the earliest wins a tie) and render them."""
     candidates = []
-    for i, (start, _end, _term) in enumerate(matches):
+    for i, (start, _end, _label) in enumerate(matches):
         distinct, adjacent, j = set(), 0, i
         while j < len(matches) and matches[j][0] < start + window - 40:
             distinct.add(matches[j][2])

@@ -1,30 +1,37 @@
 """"Có phải bạn muốn tìm …": corrections built only from words of records the user may read."""
 from __future__ import annotations
 
+import string
+
 from app import vntext
 from app.search import engine
 from app.search.query import parse
 
+_LETTERS = string.ascii_lowercase + string.digits
+MAX_SECOND_ROUND = 12  # words long enough (in letters) to try two edits
 
-def _accented_forms(view) -> dict[str, list[str]]:
-    forms = getattr(view, "_accented_forms", None)
-    if forms is None:
-        forms = {}
-        for term in view.lexicon("head"):
-            forms.setdefault(vntext.fold(term), []).append(term)
-        view._accented_forms = forms
-    return forms
+
+def _edits(word: str) -> set[str]:
+    """Every string one deletion, insertion, substitution or swap away from ``word``."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    found = {a + b[1:] for a, b in splits if b}
+    found |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    found |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    found |= {a + c + b for a, b in splits for c in _LETTERS}
+    found.discard(word)
+    return found
+
+
+def _known(view, words) -> set[str]:
+    """The folded syllables among ``words`` that some segment holds in its text."""
+    return {w for w in words if any(arrays.variants(engine.CONTENT, w) for _r, _o, arrays in view.leaves)}
 
 
 def _candidates(view, word: str) -> set[str]:
-    found = set()
-    maxdist = 1 if len(word) <= 4 else 2
-    for reader, _offset, _arrays in view.leaves:
-        try:
-            found.update(t if isinstance(t, str) else t.decode("utf-8")
-                         for t in reader.terms_within("content_f", word, maxdist))
-        except Exception:  # noqa: BLE001 - a reader without the field
-            continue
+    first = _edits(word)
+    found = _known(view, first)
+    if not found and 4 < len(word) <= MAX_SECOND_ROUND:
+        found = _known(view, {second for edit in first for second in _edits(edit)})
     found.discard(word)
     return found
 
@@ -40,6 +47,14 @@ def _distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+def _best_form(view, folded: str, allowed) -> str:
+    """The accented form of ``folded`` that most readable records hold."""
+    forms = {form for _r, _o, arrays in view.leaves for form in arrays.variants(engine.CONTENT, folded)}
+    counted = [(engine.visible_count(view, engine.CONTENT, form, allowed), form) for form in sorted(forms)]
+    counted = [item for item in counted if item[0]]
+    return max(counted)[1] if counted else folded
+
+
 def correct(view, parsed, allowed) -> str | None:
     """Return the query with each word no readable record contains replaced by the closest
     word that readable records do contain (accents restored), or None if nothing helps."""
@@ -48,23 +63,20 @@ def correct(view, parsed, allowed) -> str | None:
     result = []
     for word in words:
         folded_word = "".join(ch for ch in vntext.fold(vntext.nfc(word)).lower() if ch.isalnum())
-        if not folded_word or folded_word.isdigit() or engine.visible_count(view, "content_f", folded_word, allowed):
+        if not folded_word or folded_word.isdigit() or not folded_word.isascii() \
+                or engine.visible_count_any(view, engine.CONTENT, folded_word, allowed):
             result.append(word)
             continue
         best, best_rank = None, None
         for candidate in _candidates(view, folded_word):
-            count = engine.visible_count(view, "content_f", candidate, allowed)
+            count = engine.visible_count_any(view, engine.CONTENT, candidate, allowed)
             rank = (_distance(folded_word, candidate), -count)
             if count and (best_rank is None or rank < best_rank):
                 best, best_rank = candidate, rank
         if best is None:
             result.append(word)
             continue
-        accented = [f for f in _accented_forms(view).get(best, []) if
-                    engine.visible_count(view, "head", f, allowed)]
-        if accented:
-            best = max(accented, key=lambda f: engine.visible_count(view, "head", f, allowed))
-        result.append(best)
+        result.append(_best_form(view, best, allowed))
         changed = True
     if not changed:
         return None

@@ -101,8 +101,8 @@ def _writer_record(rng, i):
     syllables = "cải cách hành chính thủ tục một cửa hoà thuỷ Đà Nẵng số 107/2021/NĐ-CP dịch vụ công".split()
     text = " ".join(rng.choice(syllables) for _ in range(rng.randint(0, 300)))
     title = text[:60] if i % 7 else rng.choice(syllables)  # one syllable: no bigram
-    return {"uid": f"document:{i}", "kind": "document", "record_id": i, "head": text[:80], "title_f": title,
-            "title_bi": title, "content_f": text, "number": "107,107/2021", "number_display": "107",
+    return {"uid": f"document:{i}", "kind": "document", "record_id": i, "title": title,
+            "content": text, "number": "107,107/2021", "number_display": "107",
             "category": "legal", "issuer": "Chính phủ", "fields": "1,3", "year": "2021", "status": "",
             "date": 20210101 + i, "access": "all unit:2", "version": i % 3}
 
@@ -122,7 +122,7 @@ def _index_contents(ix):
                     matcher.next()
                 if items:
                     postings[field, term] = sorted(items)
-        lengths = sorted((uid[d], [reader.doc_field_length(d, f) for f in ("head", "title_f", "title_bi", "content_f")])
+        lengths = sorted((uid[d], [reader.doc_field_length(d, f) for f in ("title", "content")])
                          for d in uid)
     return postings, lengths, len(ix._segments())
 
