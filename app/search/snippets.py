@@ -52,29 +52,26 @@ class Highlighter:
     """Marks for one query: built once per search, applied to each result's title and text."""
 
     def __init__(self, parsed: ParsedQuery, exact: bool):
-        self.exact = exact
-        self.phrases = [_Pattern(v, exact) for v in parsed.phrase_variants if len(v) > 1]
         sequence = parsed.sequence
-        self.pairs = [_Pattern(list(p), exact) for p in dict.fromkeys(zip(sequence, sequence[1:]))] \
-            if len(sequence) > 2 else []
-        quoted = [_Pattern(a.syllables, exact) for g in parsed.groups for a in g.alternatives
-                  if a.phrase and len(a.syllables) > 1]
-        self.required_phrases = quoted
-        self.syllables = [_Pattern([s], exact) for s in parsed.all_syllables()]
+        quoted = [a.syllables for g in parsed.groups for a in g.alternatives if a.phrase and len(a.syllables) > 1]
+        self.phrases = _Level([v for v in parsed.phrase_variants if len(v) > 1] + quoted, exact)
+        self.pairs = _Level([list(p) for p in dict.fromkeys(zip(sequence, sequence[1:]))] + quoted
+                            if len(sequence) > 2 else [], exact)
+        self.syllables = _Level(quoted + [[s] for s in parsed.all_syllables()], exact)
 
     def _spans(self, text: str, folded: str) -> list[tuple[int, int, str]]:
-        for level in (self.phrases, self.pairs):
-            spans = _find_all(level, text, folded)
+        for level in (self.phrases, self.pairs, self.syllables):
+            spans = level.spans(text, folded)
             if spans:
-                return spans + _find_all(self.required_phrases, text, folded)
-        return _find_all(self.required_phrases, text, folded) + _find_all(self.syllables, text, folded)
+                return spans
+        return []
 
     def title(self, text: str) -> Markup:
         """The whole (short) ``text`` escaped, what matched wrapped in ``<mark>``."""
         if not text:
             return Markup("")
         text = unicodedata.normalize("NFC", text)
-        spans = sorted(self._spans(text, fold_same_length(text)))
+        spans = self._spans(text, fold_same_length(text))
         return _marked(text, 0, len(text), [(s, e) for s, e, _ in spans])
 
     def snippets(self, text: str, count: int = 2, window: int = WINDOW) -> list[Markup]:
@@ -82,53 +79,43 @@ class Highlighter:
         if not text:
             return []
         text = unicodedata.normalize("NFC", text)
-        matches = sorted(self._spans(text, fold_same_length(text)))[:MAX_MATCHES]
+        matches = self._spans(text, fold_same_length(text))
         if not matches:
             start, end, _ = _cut(text, 0, window)
             return [Markup(escape(text[start:end])) + (Markup("…") if end < len(text) else Markup(""))]
         return _windows(text, matches, count, window)
 
 
-class _Pattern:
-    """A sequence of query syllables side by side, as a regex over folded text."""
+class _Level:
+    """Sequences of query syllables side by side (phrases, pairs or single syllables), found
+    in one pass of one regex over the folded text, longest sequence first."""
 
-    def __init__(self, sequence: list[Syllable], exact: bool):
-        self.sequence = sequence
-        self.label = " ".join(s.folded for s in sequence)
-        self.check = exact and any(s.accented for s in sequence)
-        self.regex = re.compile(r"(?<![^\W_])" + r"[\W_]+".join(re.escape(s.folded) for s in sequence)
-                                + r"(?![^\W_])")
+    def __init__(self, sequences: list[list[Syllable]], exact: bool):
+        unique = list({tuple(seq): None for seq in sequences if seq})
+        unique.sort(key=lambda seq: -sum(len(s.folded) + 1 for s in seq))
+        self.sequences = unique
+        self.labels = [" ".join(s.folded for s in seq) for seq in unique]
+        self.check = [exact and any(s.accented for s in seq) for seq in unique]
+        alternatives = [f"(?P<g{i}>" + r"[\W_]+".join(re.escape(s.folded) for s in seq) + ")"
+                        for i, seq in enumerate(unique)]
+        self.regex = re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])") if unique else None
 
-    def spans(self, text: str, folded: str, limit: int) -> list[tuple[int, int, str]]:
+    def spans(self, text: str, folded: str) -> list[tuple[int, int, str]]:
+        if self.regex is None:
+            return []
         found = []
         for match in self.regex.finditer(folded):
-            if self.check:
+            i = int(match.lastgroup[1:])
+            if self.check[i]:
                 words = SYLLABLE.findall(text[match.start():match.end()])
-                if len(words) != len(self.sequence) or any(
-                        s.accented and _as_indexed(w) != s.text for s, w in zip(self.sequence, words)):
+                sequence = self.sequences[i]
+                if len(words) != len(sequence) or any(
+                        s.accented and _as_indexed(w) != s.text for s, w in zip(sequence, words)):
                     continue
-            found.append((match.start(), match.end(), self.label))
-            if len(found) >= limit:
+            found.append((match.start(), match.end(), self.labels[i]))
+            if len(found) >= MAX_MATCHES:
                 break
         return found
-
-
-def _find_all(patterns: list[_Pattern], text: str, folded: str) -> list[tuple[int, int, str]]:
-    spans = []
-    for pattern in patterns:
-        spans += pattern.spans(text, folded, MAX_MATCHES)
-    return _without_overlaps(spans)
-
-
-def _without_overlaps(spans):
-    """Longest first where two marks would overlap."""
-    kept, taken = [], []
-    for start, end, label in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
-        if any(start < e and s < end for s, e in taken):
-            continue
-        taken.append((start, end))
-        kept.append((start, end, label))
-    return kept
 
 
 def highlight_all(text: str, parsed: ParsedQuery, exact: bool = True) -> Markup:
