@@ -66,6 +66,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     cli.init_app(app)
 
+    from app.search import arrays
+
+    arrays.configure(app.config["SEARCH_CACHE_MB"] * 1024 * 1024)
+
     if app.config["SEARCH_BACKGROUND_SYNC"]:
         @app.before_request
         def start_search_upkeep():

@@ -117,16 +117,21 @@ def init_app(app: Flask) -> None:
 
     @search.command("rebuild")
     def search_rebuild():
-        """Rebuild the index from the database into a new folder and switch to it atomically."""
+        """Rebuild the index from the database into a new folder and switch to it atomically
+        (safe at any time: waits for a rebuild already running, searches keep answering)."""
         import sys
 
         from app import search as search_service
+        from app.search import outbox
+
+        if outbox.rebuild_running(app.config["INDEX_DIR"]):
+            click.echo("Một tiến trình khác đang dựng lại chỉ mục; chờ tiến trình đó xong rồi dựng lại…")
 
         def progress(kind, count):
             if sys.stdout.isatty():
                 click.echo(f"\r  {kind}: {count}", nl=False)
 
-        result = search_service.rebuild(progress=progress)
+        result = search_service.rebuild(progress=progress, wait=True, reason="flask search rebuild")
         if sys.stdout.isatty():
             click.echo()
         counts = ", ".join(f"{kind}: {count}" for kind, count in result["counts"].items())
@@ -140,44 +145,49 @@ def init_app(app: Flask) -> None:
         applied = outbox.sync(lock_timeout=120)
         click.echo(f"Đã áp dụng {applied} thay đổi; còn chờ: {outbox.pending()}.")
 
+    @search.command("merge")
+    def search_merge():
+        """Merge small index segments into larger ones (saves keep going meanwhile)."""
+        from app.search import merge
+
+        rounds = merge.merge_all(app.config["INDEX_DIR"])
+        for done in rounds:
+            click.echo(f"Đã gộp {done['segments']} phân đoạn thành một ({done['records']} bản ghi) trong "
+                       f"{done['seconds']:.1f} giây.")
+        if not rounds:
+            click.echo("Không cần gộp (hoặc một tiến trình khác đang gộp).")
+
     @search.command("worker")
     @click.option("--interval", default=1.0, show_default=True, help="Seconds between checks")
     def search_worker(interval):
-        """Keep applying queued changes (one per node, if you prefer it to the web processes)."""
+        """Keep the index up to date on this node: apply queued changes, rebuild an unusable
+        index, merge small segments (an alternative to the web processes' catch-up thread)."""
         import time
 
-        from app.extensions import db
-        from app.search import index as search_index
         from app.search import outbox
 
         click.echo("Đang theo dõi thay đổi cần đưa vào chỉ mục (Ctrl+C để dừng)…")
         delay = interval
         while True:
-            try:
-                try:
-                    outbox.sync(lock_timeout=5.0)
-                except search_index.IndexUnavailable:
-                    outbox.rebuild_in_background(app)
-                delay = interval
-            except search_index.IndexBusy:
-                delay = interval
-            except Exception as exc:  # noqa: BLE001
-                click.echo(f"Lỗi khi cập nhật chỉ mục, sẽ thử lại: {exc}", err=True)
-                delay = min(60.0, delay * 2)
-            finally:
-                db.session.remove()
+            outcome = outbox.upkeep_once(app, merge_inline=True)
+            delay = min(60.0, delay * 2) if outcome == "failed" else interval
             time.sleep(delay)
 
     @search.command("verify")
     def search_verify():
-        """Report records missing from, stale in, or extra in the index; exit 1 on any drift."""
+        """Check the index against the database and its own files; name what is wrong and exit 1
+        on any problem (records missing, stale or extra, damaged files, another database)."""
         from app import search as search_service
 
         report = search_service.verify()
         if report.unavailable:
             click.echo(f"Chỉ mục không dùng được: {report.unavailable}", err=True)
-            raise SystemExit(1)
-        click.echo(f"Thiếu: {len(report.missing)} · Cũ: {len(report.stale)} · Thừa: {len(report.extra)}")
+        if report.mismatch:
+            click.echo(f"Chỉ mục không khớp cơ sở dữ liệu: {report.mismatch}", err=True)
+        for problem in report.damaged:
+            click.echo(f"  hỏng: {problem}", err=True)
+        if not report.unavailable:
+            click.echo(f"Thiếu: {len(report.missing)} · Cũ: {len(report.stale)} · Thừa: {len(report.extra)}")
         for label, uids in (("thiếu", report.missing), ("cũ", report.stale), ("thừa", report.extra)):
             for uid in uids[:50]:
                 click.echo(f"  {label}: {uid}")

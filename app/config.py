@@ -69,5 +69,7 @@ def default_config(instance_path: str) -> dict:
         # Search index upkeep (see app/search/sync.py).
         "SEARCH_BACKGROUND_SYNC": os.environ.get("PORTAL_SEARCH_BACKGROUND", "1") != "0",
         "SEARCH_SYNC_INTERVAL": 1.0,   # seconds between background catch-ups
-        "SEARCH_SYNC_WAIT": 2.0,       # how long a request waits for the index writer after a save
+        "SEARCH_SYNC_WAIT": 0.25,      # how long a save waits for the index writer before leaving it queued
+        # Arrays of postings and positions kept per process (least recently used dropped first).
+        "SEARCH_CACHE_MB": int(os.environ.get("PORTAL_SEARCH_CACHE_MB", "256")),
     }

@@ -29,7 +29,7 @@ from app.models.documents import (  # noqa: F401,E402
     document_fields,
     document_units,
 )
-from app.models.outbox import IndexChange  # noqa: F401,E402
+from app.models.outbox import DatabaseIdentity, IndexChange  # noqa: F401,E402
 from app.models.news import (  # noqa: F401,E402
     ARTICLE_STATUSES,
     Article,

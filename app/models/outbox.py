@@ -24,3 +24,16 @@ class IndexChange(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     record_id: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DatabaseIdentity(db.Model):
+    """One row: a random id written when the schema is created (``flask db upgrade``). A search
+    index records the id of the database it follows; another id means another database, and the
+    index is rebuilt instead of trusted. (A restored backup keeps its id: the index notices it
+    by the last change it applied, see ``app.search.outbox``.)"""
+
+    __tablename__ = "database_identity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

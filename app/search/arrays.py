@@ -110,7 +110,7 @@ def _nbytes(*arrays) -> int:
     return sum(a.nbytes for a in arrays) + 200
 
 
-def _blocks(matcher):
+def read_blocks(matcher):
     """Yield ``(ids, weights, values)`` of each posting block of a Whoosh matcher, ids absolute
     (Whoosh stores each block's ids as deltas from the previous one, the first absolute)."""
     if isinstance(matcher, FilterMatcher):  # deletions are applied by the caller's mask
@@ -208,7 +208,7 @@ class SegmentArrays:
             return found
         with self._lock:
             try:
-                blocks = list(_blocks(self._reader.postings(field, term)))
+                blocks = list(read_blocks(self._reader.postings(field, term)))
             except TermNotFound:
                 blocks = []
         if blocks:
@@ -225,7 +225,7 @@ class SegmentArrays:
             return found
         with self._lock:
             try:
-                blocks = list(_blocks(self._reader.postings(field, term)))
+                blocks = list(read_blocks(self._reader.postings(field, term)))
             except TermNotFound:
                 blocks = []
         ids = np.concatenate([b[0] for b in blocks]) if blocks else EMPTY_IDS

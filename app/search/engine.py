@@ -100,6 +100,7 @@ class View:
                 deleted = np.fromiter(reader.deleted_docs_set, dtype=np.int64)
                 alive[offset + deleted] = False
         self.alive = alive
+        self.live_count = int(np.count_nonzero(alive))
         self._avg: dict[str, float] = {}
 
     def _combine(self, parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
@@ -179,8 +180,10 @@ class View:
         ids, tf = self.syllable_postings(field_name, syllable, exact)
         if not len(ids):
             return
-        df = len(ids)
-        idf = math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
+        # Deleted records still have postings until a merge: count live ones only, so merging
+        # never changes a score.
+        df = int(np.count_nonzero(self.alive[ids])) if self.live_count < self.size else len(ids)
+        idf = math.log(1.0 + (self.live_count - df + 0.5) / (df + 0.5))
         norm = K1 * (1 - B + B * self.lengths(field_name)[ids] / self.average_length(field_name))
         scores[ids] += weight * idf * tf * (K1 + 1) / (tf + norm)  # ids of one posting list are unique
 

@@ -10,25 +10,33 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import json
+import logging
 import os
 import shutil
 import threading
 import time
 import uuid
+import zlib
 
 import numpy as np
-from whoosh import index as whoosh_index
 from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.util import fib
-from whoosh.writing import MERGE_SMALL, SegmentWriter
+from whoosh.writing import SegmentWriter
 
-from app.search import analysis
+from app.search import analysis, storage
 from app.search.postings import GroupedPostings, SyllableBatch
 from app.search.schema import INDEX_FORMAT, make_schema
+
+log = logging.getLogger(__name__)
 
 POINTER = "CURRENT"
 FORMAT_FILE = "format.txt"
 LOCK_FILE = "write.lock"
+CHECKSUMS_FILE = "checksums.json"   # segment id → size and CRC-32 of its file, written at each commit
+DAMAGE_FILE = "DAMAGED"             # present when a process found the folder's files damaged
+# What reading a damaged segment raises (short reads, bad pickles, bad compressed blocks…).
+DAMAGE_ERRORS = (OSError, EOFError, zlib.error, ValueError, KeyError, IndexError, TypeError,
+                 __import__("pickle").UnpicklingError, __import__("struct").error)
 
 
 class IndexUnavailable(RuntimeError):
@@ -67,6 +75,34 @@ def write_lock(index_dir: str, timeout: float = 30.0):
         os.close(fd)
 
 
+REBUILD_LOCK = "rebuild.lock"   # held for a whole rebuild: one at a time, never two folders being built
+
+
+@contextlib.contextmanager
+def held(index_dir: str, filename: str, wait: bool):
+    """Hold an ``flock`` on ``INDEX_DIR/filename`` for the block; yields False (holding nothing)
+    when it is taken and ``wait`` is false."""
+    os.makedirs(index_dir, exist_ok=True)
+    fd = os.open(os.path.join(index_dir, filename), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except OSError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
+
+
+def is_held(index_dir: str, filename: str) -> bool:
+    """Whether some process holds that lock right now."""
+    if not os.path.exists(os.path.join(index_dir, filename)):
+        return False
+    with held(index_dir, filename, wait=False) as free:
+        return not free
+
+
 def current_name(index_dir: str) -> str | None:
     """Return the name of the active index folder, or None when there is none."""
     try:
@@ -91,14 +127,15 @@ def new_index_folder(index_dir: str):
     name = f"ix-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
     path = os.path.join(index_dir, name)
     os.makedirs(path)
-    ix = whoosh_index.create_in(path, make_schema())
+    ix = storage.SafeFileStorage(path).create_index(make_schema(), indexname=storage.INDEX_NAME)
     with open(os.path.join(path, FORMAT_FILE), "w", encoding="ascii") as fh:
         fh.write(INDEX_FORMAT + "\n")
     return name, path, ix
 
 
 def activate(index_dir: str, name: str) -> None:
-    """Make ``name`` the active index (atomic) and remove older index folders."""
+    """Make ``name`` the active index (atomic) and remove the folders of older indexes. The
+    caller holds the rebuild lock, so no other index folder is being built meanwhile."""
     _set_current(index_dir, name)
     for entry in os.listdir(index_dir):
         if entry.startswith("ix-") and entry != name:
@@ -106,7 +143,9 @@ def activate(index_dir: str, name: str) -> None:
 
 
 def open_current(index_dir: str):
-    """Return the active Whoosh index; IndexUnavailable if missing, of another format, or corrupt."""
+    """Return the active Whoosh index; IndexUnavailable if missing, of another format, damaged
+    (a marker left by a process that found it so, or a segment file whose size is not the one
+    recorded at its commit) or unreadable."""
     name = current_name(index_dir)
     if name is None:
         raise IndexUnavailable("missing")
@@ -118,10 +157,123 @@ def open_current(index_dir: str):
         raise IndexUnavailable("missing")
     if found != INDEX_FORMAT:
         raise IndexUnavailable("schema")
+    damage = damage_reason(path)
+    if damage:
+        raise IndexUnavailable(f"corrupt: {damage}")
     try:
-        return whoosh_index.open_dir(path)
+        ix = storage.open_index(path)
+        segments = ix._segments()
     except Exception as exc:  # noqa: BLE001 - any failure to open means corrupt
         raise IndexUnavailable(f"corrupt: {exc.__class__.__name__}")
+    problems = check_segments(path, segments, full=False)
+    if problems:
+        mark_damaged(path, problems[0])
+        raise IndexUnavailable(f"corrupt: {problems[0]}")
+    return ix
+
+
+# Integrity: every commit records the size and CRC-32 of each segment file it created.
+
+def _segment_file(path: str, segment) -> str:
+    return os.path.join(path, segment.make_filename(segment.COMPOUND_EXT))
+
+
+def _crc32(filename: str) -> int:
+    crc = 0
+    with open(filename, "rb") as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                return crc
+            crc = zlib.crc32(chunk, crc)
+
+
+def load_checksums(path: str) -> dict:
+    try:
+        with open(os.path.join(path, CHECKSUMS_FILE), encoding="ascii") as fh:
+            return json.load(fh)
+    except (OSError, ValueError):
+        return {}
+
+
+def record_checksums(path: str, segments) -> None:
+    """Record size and CRC-32 of the segments' files not yet recorded; forget removed ones.
+    Called under the write lock, right after a commit."""
+    known = load_checksums(path)
+    wanted = {}
+    for segment in segments:
+        sid = segment.segment_id()
+        if sid in known:
+            wanted[sid] = known[sid]
+            continue
+        filename = _segment_file(path, segment)
+        wanted[sid] = {"size": os.path.getsize(filename), "crc32": _crc32(filename)}
+    tmp = os.path.join(path, f".{CHECKSUMS_FILE}.tmp")
+    with open(tmp, "w", encoding="ascii") as fh:
+        json.dump(wanted, fh)
+    os.replace(tmp, os.path.join(path, CHECKSUMS_FILE))
+
+
+def check_segments(path: str, segments, full: bool) -> list[str]:
+    """Problems with the segments' files: missing, another size than recorded, or (``full``)
+    another CRC-32. Segments committed before checksums existed are only checked to exist."""
+    known = load_checksums(path)
+    problems = []
+    for segment in segments:
+        sid = segment.segment_id()
+        filename = _segment_file(path, segment)
+        try:
+            size = os.path.getsize(filename)
+        except OSError:
+            problems.append(f"{os.path.basename(filename)} missing")
+            continue
+        expected = known.get(sid)
+        if expected is None:
+            continue
+        if size != expected["size"]:
+            problems.append(f"{os.path.basename(filename)} is {size} bytes, {expected['size']} were written")
+        elif full and _crc32(filename) != expected["crc32"]:
+            problems.append(f"{os.path.basename(filename)} content changed (CRC-32)")
+    return problems
+
+
+def damage_reason(path: str) -> str | None:
+    try:
+        with open(os.path.join(path, DAMAGE_FILE), encoding="utf-8") as fh:
+            return fh.read().strip() or "damaged"
+    except OSError:
+        return None
+
+
+def mark_damaged(path: str, reason: str) -> None:
+    """Leave a marker so every process treats this folder as unusable until a rebuild replaces it."""
+    log.error("search index %s is damaged: %s", os.path.basename(path), reason)
+    with contextlib.suppress(OSError):
+        with open(os.path.join(path, DAMAGE_FILE), "w", encoding="utf-8") as fh:
+            fh.write(reason[:500] + "\n")
+
+
+def confirm_damage(index_dir: str, error: BaseException) -> bool:
+    """After a read failed with ``error``: check the active folder's files in full; when they
+    are damaged, mark the folder (a rebuild follows) and return True. A failure the files do
+    not explain is logged and left alone (False)."""
+    name = current_name(index_dir)
+    if name is None:
+        return False
+    path = os.path.join(index_dir, name)
+    if damage_reason(path):
+        return True
+    try:
+        segments = storage.open_index(path)._segments()
+        problems = check_segments(path, segments, full=True)
+    except Exception as exc:  # noqa: BLE001 - the table of contents itself is unreadable
+        problems = [f"table of contents unreadable ({exc.__class__.__name__})"]
+    if problems:
+        mark_damaged(path, problems[0])
+        searchers.clear()
+        return True
+    log.error("search read failed but the index files check out: %r", error)
+    return False
 
 
 def writer(ix) -> SegmentWriter:
@@ -129,16 +281,6 @@ def writer(ix) -> SegmentWriter:
     writes when a process exits). Callers commit every few thousand documents at most: the
     postings of a commit are kept in memory (see ``TermGroupingWriter``)."""
     return TermGroupingWriter(ix, timeout=30.0, delay=0.05)
-
-
-def _small_merge_wanted(segments) -> bool:
-    """Whether Whoosh's MERGE_SMALL policy would merge some of these segments."""
-    total = 0
-    for i, segment in enumerate(sorted(segments, key=lambda s: s.doc_count_all())):
-        total += max(segment.doc_count_all(), 0)
-        if i > 3 and total < fib(i + 5):
-            return True
-    return False
 
 
 class _TermPool:
@@ -195,6 +337,7 @@ class TermGroupingWriter(SegmentWriter):
         self._batches: dict[str, SyllableBatch] = {}  # syllable fields: postings built at commit
         self._plans: dict[tuple, list] = {}
         self._term_cache: dict[tuple, tuple] = {}  # (field, value) → (postings, length) of short values
+        self._sources: list[tuple[object, np.ndarray]] = []  # segments copied in (merges): reader, docnum map
 
     def add_document(self, **fields):
         """``SegmentWriter.add_document`` with the postings added per term list (no spelling
@@ -282,26 +425,41 @@ class TermGroupingWriter(SegmentWriter):
             self._plans[key] = plan
         return plan
 
-    def commit(self, merge: bool = True):
-        """Write the new segment; then, when Whoosh's MERGE_SMALL policy would, merge small
-        segments with Whoosh's own writer, whose postings pool spills to disk (bounded memory)."""
+    def commit(self, mergetype=None, merge: bool = False):
+        """Write the new segment and record its checksum. Never merges other segments (merging is
+        slow and runs away from the saves' write lock, ``app.search.merge``); ``mergetype`` only
+        lets a merge swap the segment list it prepared."""
         try:
-            super().commit(merge=False)
+            super().commit(mergetype=mergetype, merge=False)
         finally:
             self._release()
-        if merge and _small_merge_wanted(self._ix._segments()):
-            merger = self._ix.writer(timeout=30.0, delay=0.05, limitmb=256)
-            try:
-                merger.commit(mergetype=MERGE_SMALL)
-            except BaseException:
-                merger.cancel()
-                raise
+        record_checksums(self._ix.storage.folder, self._ix._segments())
 
     def cancel(self):
         try:
             super().cancel()
         finally:
             self._release()
+
+    def add_segment(self, reader) -> np.ndarray:
+        """Copy a segment's live documents into this writer (how a merge feeds it): stored fields,
+        lengths and columns now, with Whoosh's own per-document copy; postings at commit, term by
+        term as arrays (Whoosh's ``add_reader`` adds them one posting at a time: minutes for a
+        large merge). Returns the segment's docnum → new docnum table (-1: deleted)."""
+        self._check_state()
+        if len(self._batches) or any(self.pool.terms.values()):
+            raise ValueError("add_segment: this writer already holds added documents")
+        fieldnames = set(self.schema.names()) | {f for f in reader.indexed_field_names() if f in self.schema}
+        base = self.docnum
+        docmap = self.write_per_doc(fieldnames, reader)
+        table = np.full(reader.doc_count_all(), -1, dtype=np.int64)
+        if docmap is None:
+            table[:] = np.arange(base, self.docnum, dtype=np.int64)
+        elif docmap:
+            table[np.fromiter(docmap.keys(), dtype=np.int64)] = np.fromiter(docmap.values(), dtype=np.int64)
+        self._sources.append((reader, table))
+        self._added = True
+        return table
 
     def _release(self) -> None:
         """Drop this writer's postings at once: a writer is part of reference cycles, and with
@@ -312,6 +470,7 @@ class TermGroupingWriter(SegmentWriter):
         self._lengths = {}
         self._term_cache = {}
         self._own_docs = set()
+        self._sources = []
 
     def _flush_segment(self):
         self.perdocwriter.close()
@@ -324,6 +483,9 @@ class TermGroupingWriter(SegmentWriter):
     def _write_terms(self, pdr) -> None:
         """What ``FieldWriter.add_postings`` does, for all of a field's postings at once
         (``GroupedPostings``); a syllable field's postings are first built from its batch."""
+        if self._sources:
+            self._write_copied_terms(pdr)
+            return
         pool, fieldwriter = self.pool, self.fieldwriter
         batches = {name: batch for name, batch in self._batches.items() if len(batch)}
         self._batches = {}
@@ -346,6 +508,40 @@ class TermGroupingWriter(SegmentWriter):
             del grouped
             fieldwriter.finish_field()
 
+    def _write_copied_terms(self, pdr) -> None:
+        """The postings of the segments given to ``add_segment``, field by field and term by term
+        in order, a few hundred thousand postings per ``GroupedPostings`` (bounded memory)."""
+        from app.search.arrays import read_blocks
+
+        fieldwriter = self.fieldwriter
+        names = sorted({name for reader, _t in self._sources for name in reader.indexed_field_names()
+                        if name in self.schema})
+        for fieldname in names:
+            fieldobj = self.schema[fieldname]
+            if fieldobj.scorable and pdr:
+                length_byte = np.fromiter((length_to_byte(pdr.doc_field_length(d, fieldname) or 0)
+                                           for d in range(self.docnum)), dtype=np.int64, count=self.docnum)
+            else:
+                length_byte = np.zeros(self.docnum + 1, dtype=np.int64)
+            lexicons = []
+            for reader, _table in self._sources:
+                try:
+                    lexicons.append(set(reader.lexicon(fieldname)))
+                except Exception:  # noqa: BLE001 - a segment without this field
+                    lexicons.append(set())
+            chunk = _CopiedPostings(fieldobj.format.fixed_value_size())
+            fieldwriter.start_field(fieldname, fieldobj)
+            for tbytes in sorted(set().union(*lexicons)):
+                for (reader, table), lexicon in zip(self._sources, lexicons):
+                    if tbytes in lexicon:
+                        for ids, weights, values in read_blocks(reader.postings(fieldname, tbytes)):
+                            chunk.add(table[ids], weights, values)
+                chunk.end_term(tbytes)
+                if chunk.size >= _CopiedPostings.FLUSH:
+                    chunk.write(fieldwriter, fieldobj.format, length_byte)
+            chunk.write(fieldwriter, fieldobj.format, length_byte)
+            fieldwriter.finish_field()
+
     def _length_bytes(self, fieldname: str, pdr) -> np.ndarray:
         """docnum → the field's stored length byte in the new segment (0: none)."""
         table = np.zeros(self.docnum + 1, dtype=np.int64)
@@ -359,6 +555,54 @@ class TermGroupingWriter(SegmentWriter):
                 if docnum not in own:  # a document merged from another segment
                     table[docnum] = length_to_byte(pdr.doc_field_length(docnum, fieldname) or 0)
         return table
+
+
+class _CopiedPostings:
+    """Postings copied from other segments, gathered term by term and written in chunks."""
+
+    FLUSH = 400_000  # postings per chunk
+
+    def __init__(self, fixed_size):
+        self.fixed_size = fixed_size  # bytes per value; None: variable (positions); 0: no values
+        self._reset()
+
+    def _reset(self):
+        self.terms: list[bytes] = []
+        self.starts = [0]
+        self.docs: list[np.ndarray] = []
+        self.weights: list[np.ndarray] = []
+        self.values: list = [] if self.fixed_size is None else bytearray()
+        self.size = 0
+
+    def add(self, new_ids: np.ndarray, weights: np.ndarray, values) -> None:
+        keep = new_ids >= 0
+        whole = bool(keep.all())
+        if not whole and not keep.any():
+            return
+        self.docs.append(new_ids if whole else new_ids[keep])
+        self.weights.append(weights if whole else weights[keep])
+        if self.fixed_size is None:
+            self.values.extend(values if whole else (v for v, k in zip(values, keep.tolist()) if k))
+        elif self.fixed_size:
+            if not isinstance(values, (bytes, bytearray)):  # postings read one by one (inlined terms)
+                values = b"".join(values)
+            raw = np.frombuffer(values, dtype=np.uint8).reshape(len(new_ids), self.fixed_size)
+            self.values += raw.tobytes() if whole else raw[keep].tobytes()
+        self.size += len(self.docs[-1])
+
+    def end_term(self, tbytes: bytes) -> None:
+        if self.size > self.starts[-1]:
+            self.terms.append(tbytes)
+            self.starts.append(self.size)
+
+    def write(self, fieldwriter, format_, length_byte: np.ndarray) -> None:
+        if self.terms:
+            doc = np.concatenate(self.docs)
+            values = self.values if self.fixed_size is None else bytes(self.values)
+            GroupedPostings(self.terms, np.array(self.starts, dtype=np.int64), doc,
+                            np.concatenate(self.weights).astype(np.float64), values,
+                            length_byte[doc]).write(fieldwriter, format_)
+        self._reset()
 
 
 class Snapshot:

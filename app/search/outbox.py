@@ -10,6 +10,12 @@ it applied next to its files (``applied``), under the cross-process write lock:
   catch-up thread of any process, by ``flask search sync``, or by a rebuild;
 - re-applying is harmless: a record is always re-read from the database as it is now;
 - each node of a cluster keeps its own index and ``applied`` id and catches up the same way.
+
+An index follows one database. Its ``applied`` state also records the database's id
+(``DatabaseIdentity``, written at ``flask db upgrade``) and the last change it applied with
+that change's time. Another database id, or a last change the database no longer has (a backup
+restored: ids are handed out again), means the index describes another database: it is not
+trusted (``IndexUnavailable("mismatch: …")``) and is rebuilt.
 """
 from __future__ import annotations
 
@@ -23,16 +29,16 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import IndexChange
+from app.models import DatabaseIdentity, IndexChange
 from app.search import index
 from app.search.records import SOURCES
 
 log = logging.getLogger(__name__)
 APPLIED_FILE = "applied"
-# Changes applied per index commit, at most. The index writer keeps a commit's postings in memory
-# (about 50 MB per 1,000 corpus documents), and every commit is a segment: fewer, larger segments
-# mean fewer merges (each merge re-reads and rewrites every posting of the merged segments).
-SYNC_BATCH = 5000
+# Changes applied per index commit, at most. Each commit holds the write lock while it indexes
+# (under a millisecond per record) and keeps its postings in memory: 2,000 keeps saves waiting
+# at most a second or two while an import indexes, and segments large enough to rarely need a merge.
+SYNC_BATCH = 2000
 
 
 def note_change(kind: str, record_id: int) -> None:
@@ -49,24 +55,62 @@ REBUILD_OVERLAP = 1000  # a rebuild re-applies this many changes before its snap
 
 
 def load_state(index_path: str) -> dict:
-    """The applied state of an index folder: ``{"upto": int, "above": set, "gaps": {id: first seen}}``."""
+    """The applied state of an index folder: ``{"upto": int, "above": set, "gaps": {id: first seen},
+    "database": id or None, "last": [change id, change time] or None}``."""
     try:
         with open(os.path.join(index_path, APPLIED_FILE), encoding="ascii") as fh:
             raw = json.load(fh)
         return {"upto": int(raw["upto"]), "above": set(raw.get("above", [])),
-                "gaps": {int(k): float(v) for k, v in raw.get("gaps", {}).items()}}
+                "gaps": {int(k): float(v) for k, v in raw.get("gaps", {}).items()},
+                "database": raw.get("database"), "last": raw.get("last")}
     except (OSError, ValueError, KeyError, TypeError):
-        return {"upto": 0, "above": set(), "gaps": {}}
+        return {"upto": 0, "above": set(), "gaps": {}, "database": None, "last": None}
 
 
 def save_state(index_path: str, state: dict) -> None:
     tmp = os.path.join(index_path, f".{APPLIED_FILE}.tmp")
     with open(tmp, "w", encoding="ascii") as fh:
         json.dump({"upto": state["upto"], "above": sorted(state["above"]),
-                   "gaps": {str(k): v for k, v in state["gaps"].items()}}, fh)
+                   "gaps": {str(k): v for k, v in state["gaps"].items()},
+                   "database": state.get("database"), "last": state.get("last")}, fh)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, os.path.join(index_path, APPLIED_FILE))
+
+
+def database_id(session: Session | None = None) -> str:
+    """The id of the database this process talks to (created if the row is missing)."""
+    import uuid
+
+    session = session or db.session
+    found = session.scalar(db.select(DatabaseIdentity.uuid).where(DatabaseIdentity.id == 1))
+    if found:
+        return found
+    with own_session() as writer:
+        try:
+            writer.add(DatabaseIdentity(id=1, uuid=str(uuid.uuid4())))
+            writer.commit()
+        except Exception:  # noqa: BLE001 - another process created it first
+            writer.rollback()
+    return session.scalar(db.select(DatabaseIdentity.uuid).where(DatabaseIdentity.id == 1))
+
+
+def _fingerprint(session: Session, change_id: int) -> list | None:
+    """``[id, time]`` of a change row (None when the database has no such row)."""
+    if not change_id:
+        return None
+    created = session.scalar(db.select(IndexChange.created_at).where(IndexChange.id == change_id))
+    return [change_id, created.isoformat()] if created else None
+
+
+def check_follows(session: Session, state: dict) -> None:
+    """Raise ``IndexUnavailable("mismatch: …")`` when the index state describes another database
+    than the one ``session`` reads, or a later state of it (a restored backup)."""
+    if state.get("database") and state["database"] != database_id(session):
+        raise index.IndexUnavailable("mismatch: the index was built from another database")
+    last = state.get("last")
+    if last and _fingerprint(session, int(last[0])) != [int(last[0]), last[1]]:
+        raise index.IndexUnavailable("mismatch: the database is older than the index (restored from a backup?)")
 
 
 def applied_id(index_path: str) -> int:
@@ -74,9 +118,11 @@ def applied_id(index_path: str) -> int:
     return load_state(index_path)["upto"]
 
 
-def write_applied(index_path: str, value: int) -> None:
-    """Start the folder's applied state at ``value`` (a rebuild's snapshot)."""
-    save_state(index_path, {"upto": value, "above": set(), "gaps": {}})
+def write_applied(index_path: str, value: int, session: Session | None = None) -> None:
+    """Start the folder's applied state at ``value`` (a rebuild's snapshot of the database)."""
+    session = session or db.session
+    save_state(index_path, {"upto": value, "above": set(), "gaps": {}, "database": database_id(session),
+                            "last": _fingerprint(session, value)})
 
 
 def _advance(state: dict, now: float) -> None:
@@ -131,12 +177,17 @@ def apply_pending(ix, index_path: str, after: int | None = None) -> int:
 
 
 def _apply_pending(session: Session, ix, index_path: str, after: int | None) -> int:
-    state = load_state(index_path) if after is None else {"upto": after, "above": set(), "gaps": {}}
+    state = load_state(index_path)
+    if after is not None:
+        state.update(upto=after, above=set(), gaps={})
+    check_follows(session, state)
+    if not state.get("database"):
+        state["database"] = database_id(session)
     total = 0
     offset_id = state["upto"]
     while True:
         fetched = session.execute(
-            db.select(IndexChange.id, IndexChange.kind, IndexChange.record_id)
+            db.select(IndexChange.id, IndexChange.kind, IndexChange.record_id, IndexChange.created_at)
             .where(IndexChange.id > offset_id).order_by(IndexChange.id).limit(SYNC_BATCH)).all()
         rows = [row for row in fetched if row[0] not in state["above"]]
         if not rows:
@@ -149,7 +200,7 @@ def _apply_pending(session: Session, ix, index_path: str, after: int | None) -> 
             offset_id = fetched[-1][0]
             continue
         by_kind: dict[str, set[int]] = {}
-        for _id, kind, record_id in rows:
+        for _id, kind, record_id, _at in rows:
             if kind in SOURCES:
                 by_kind.setdefault(kind, set()).add(record_id)
         writer = index.writer(ix)
@@ -161,6 +212,9 @@ def _apply_pending(session: Session, ix, index_path: str, after: int | None) -> 
             writer.cancel()
             raise
         state["above"].update(row[0] for row in rows)
+        newest = max(rows, key=lambda row: row[0])
+        if not state.get("last") or newest[0] > int(state["last"][0]):
+            state["last"] = [newest[0], newest[3].isoformat()]
         _advance(state, time.time())
         save_state(index_path, state)
         total += len(rows)
@@ -181,7 +235,7 @@ def sync(lock_timeout: float = 30.0) -> int:
     if index.current_name(index_dir) is None and _live_records() <= SMALL_REBUILD:
         from app.search import service
 
-        service.rebuild()  # a new portal, or a small one: building from scratch is quick and exact
+        service.rebuild(wait=False)  # a new portal, or a small one: building from scratch is quick and exact
     with index.write_lock(index_dir, timeout=lock_timeout):
         ix = index.open_current(index_dir)
         path = os.path.join(index_dir, index.current_name(index_dir))
@@ -203,17 +257,24 @@ def pending() -> int | None:
         return None
     state = load_state(os.path.join(index_dir, name))
     after = db.session.scalar(db.select(db.func.count(IndexChange.id)).where(IndexChange.id > state["upto"])) or 0
-    return after - len(state["above"])
+    return max(0, after - len(state["above"]))
 
 
 def sync_after_commit() -> None:
-    """Called after a request committed changes: apply them now if the index is free;
-    otherwise leave them queued for the background catch-up (never an error for the user)."""
+    """Called after a request committed changes: apply them now if the index is free within
+    ``SEARCH_SYNC_WAIT`` seconds; otherwise leave them to the background catch-up. Never an
+    error for the user: the change is committed and stays queued until it is applied."""
     try:
-        sync(lock_timeout=current_app.config.get("SEARCH_SYNC_WAIT", 2.0))
+        sync(lock_timeout=current_app.config.get("SEARCH_SYNC_WAIT", 0.25))
+    except index.IndexBusy:
+        log.info("index busy: change queued for the background catch-up")
+        wake_background()
+    except index.IndexUnavailable as exc:
+        log.warning("index unavailable (%s): change queued until it is rebuilt", exc.reason)
+        wake_background()
     except Exception:  # noqa: BLE001 - queued changes are retried by the background catch-up
         log.warning("index sync deferred", exc_info=True)
-        _wake_background()
+        wake_background()
 
 
 # Background catch-up: one thread per process, started with the first request.
@@ -222,7 +283,7 @@ _background: dict[str, object] = {}
 _background_lock = threading.Lock()
 
 
-def _wake_background() -> None:
+def wake_background() -> None:
     event = _background.get("event")
     if event is not None:
         event.set()
@@ -246,69 +307,91 @@ def _loop(app, event: threading.Event) -> None:
     while True:
         event.wait(delay)
         event.clear()
-        with app.app_context():
+        outcome = upkeep_once(app, merge_inline=False)
+        delay = min(60.0, delay * 2) if outcome == "failed" else interval
+
+
+_lag_logged = {"at": 0.0, "value": 0}
+
+
+def upkeep_once(app, merge_inline: bool) -> str:
+    """One round of index upkeep for this process: apply queued changes; rebuild an index that
+    is missing, damaged, of an older schema or of another database (one process at a time);
+    merge small segments when the policy asks (``merge_inline``: here, else in a separate
+    process). Returns ``synced``, ``busy``, ``rebuilt``, ``rebuilding`` or ``failed``. Expected
+    conditions are logged without a traceback."""
+    from app.search import merge
+
+    index_dir = app.config["INDEX_DIR"]
+    with app.app_context():
+        try:
             try:
-                try:
-                    sync(lock_timeout=5.0)
-                except index.IndexUnavailable:
-                    rebuild_in_background(app)
-                delay = interval
-            except index.IndexBusy:
-                delay = interval
-            except Exception:  # noqa: BLE001
-                log.exception("background index sync failed; retrying")
-                delay = min(60.0, delay * 2)
-            finally:
-                db.session.remove()
+                applied = sync(lock_timeout=5.0)
+            except index.IndexUnavailable as exc:
+                log.warning("search index unavailable (%s): rebuilding", exc.reason)
+                return "rebuilt" if rebuild_in_background(app) else "rebuilding"
+            except index.DAMAGE_ERRORS as exc:
+                if index.confirm_damage(index_dir, exc):
+                    return "rebuilt" if rebuild_in_background(app) else "rebuilding"
+                raise
+            _log_lag(applied)
+            if merge.wanted(index_dir):
+                if merge_inline:
+                    merge.merge_all(index_dir)
+                else:
+                    merge.spawn(index_dir)
+            return "synced"
+        except index.IndexBusy:
+            return "busy"
+        except Exception:  # noqa: BLE001
+            log.exception("search index upkeep failed; retrying")
+            return "failed"
+        finally:
+            db.session.remove()
 
 
-REBUILD_LOCK = "rebuild.lock"
+def _log_lag(applied: int) -> None:
+    """Say how far behind the index is when it is behind (at most once a minute), and what was applied."""
+    now = time.monotonic()
+    if applied:
+        log.info("search index: applied %d queued changes", applied)
+    if now - _lag_logged["at"] < 60:
+        return
+    waiting = pending() or 0
+    if waiting or _lag_logged["value"]:
+        log.info("search index lag: %d changes waiting", waiting)
+        _lag_logged.update(at=now, value=waiting)
 
 
 def rebuild_running(index_dir: str) -> bool:
-    """Whether some process holds the rebuild lock of ``index_dir`` right now."""
-    import fcntl
+    """Whether some process is rebuilding this index right now."""
+    return index.is_held(index_dir, index.REBUILD_LOCK)
 
-    path = os.path.join(index_dir, REBUILD_LOCK)
-    if not os.path.exists(path):
-        return False
-    fd = os.open(path, os.O_RDWR)
+
+def needs_rebuild(index_dir: str) -> str | None:
+    """Why the active index cannot be used as it is (missing, damaged, outdated schema, another
+    or a restored database), or None."""
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return True
-    else:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return False
-    finally:
-        os.close(fd)
+        index.open_current(index_dir)
+        with own_session() as session:
+            check_follows(session, load_state(os.path.join(index_dir, index.current_name(index_dir))))
+    except index.IndexUnavailable as exc:
+        return exc.reason
+    return None
 
 
 def rebuild_in_background(app) -> bool:
-    """Rebuild the index unless another process already is (non-blocking lock). Returns True
-    when this call did the rebuild."""
-    import fcntl
-
+    """Rebuild the index if it needs it, unless another process already is rebuilding.
+    Returns True when this call did the rebuild."""
     from app.search import service
 
-    index_dir = app.config["INDEX_DIR"]
-    os.makedirs(index_dir, exist_ok=True)
-    fd = os.open(os.path.join(index_dir, REBUILD_LOCK), os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+    with app.app_context():
+        reason = needs_rebuild(app.config["INDEX_DIR"])
+        if reason is None:
             return False
-        try:
-            index.open_current(index_dir)
-            return False  # someone else finished it meanwhile
-        except index.IndexUnavailable:
-            pass
-        log.warning("search index unusable: rebuilding in the background")
         started = time.time()
-        with app.app_context():
-            service.rebuild()
-        log.warning("search index rebuilt in %.1f s", time.time() - started)
+        result = service.rebuild(wait=False, reason=reason)
+        if result is None:
+            return False  # another process is rebuilding
+        log.warning("search index rebuilt in %.1f s (was: %s)", time.time() - started, reason)
         return True
-    finally:
-        os.close(fd)

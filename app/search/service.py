@@ -2,6 +2,7 @@
 rebuild, verify. Routes and services call these functions and never touch Whoosh."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 import time
@@ -118,6 +119,14 @@ def search(user, request: SearchRequest) -> SearchPage:
             _answer(view, user, request, parsed, page)
     except index.IndexUnavailable as exc:
         page.unavailable = exc.reason
+        return page
+    except index.DAMAGE_ERRORS as exc:
+        if not index.confirm_damage(_index_dir(), exc):
+            raise
+        from app.search import outbox
+
+        outbox.wake_background()  # the catch-up thread rebuilds it
+        page.unavailable = "corrupt"
         return page
     page.elapsed_ms = (time.perf_counter() - started) * 1000
     return page
@@ -253,12 +262,12 @@ def index_health() -> dict:
     ``last_commit_age_seconds``, ``rebuilding`` and ``merging`` (bools)."""
     import os
 
-    from app.search import outbox
+    from app.search import merge, outbox
 
     index_dir = _index_dir()
     report = {"state": "ok", "reason": None, "folder": index.current_name(index_dir), "segments": 0,
               "records": 0, "applied_change": 0, "pending_changes": None, "last_commit_age_seconds": None,
-              "rebuilding": outbox.rebuild_running(index_dir), "merging": False}
+              "rebuilding": outbox.rebuild_running(index_dir), "merging": merge.running(index_dir)}
     try:
         with index.searchers.snapshot(index_dir) as view:
             report["segments"] = len(view.leaves)
@@ -267,6 +276,13 @@ def index_health() -> dict:
         report["state"], report["reason"] = exc.reason.split(":")[0], exc.reason
     if report["folder"]:
         path = os.path.join(index_dir, report["folder"])
+        if report["state"] == "ok":
+            try:
+                outbox.check_follows(db.session, outbox.load_state(path))
+            except index.IndexUnavailable as exc:
+                report["state"], report["reason"] = "mismatch", exc.reason
+            except Exception:  # noqa: BLE001 - the database may be down: the health check says so elsewhere
+                db.session.rollback()
         report["applied_change"] = outbox.applied_id(path)
         try:
             report["last_commit_age_seconds"] = max(0.0, time.time() - os.path.getmtime(
@@ -329,16 +345,27 @@ def sync(lock_timeout: float = 30.0) -> int:
     return outbox.sync(lock_timeout=lock_timeout)
 
 
-def rebuild(progress=None) -> dict:
+def rebuild(progress=None, wait: bool = True, reason: str | None = None) -> dict | None:
     """Build a fresh index from the database in a new folder, then switch to it atomically.
 
-    Streams records in batches (bounded memory); searches keep using the old index meanwhile.
-    Records changed while the rebuild ran are re-read just before the switch.
-    Returns counts and timings.
+    One rebuild at a time per index (``rebuild.lock``): with ``wait``, a rebuild already running
+    is waited for and then this one runs; without, None is returned at once. Streams records in
+    batches (bounded memory); searches keep using the old index meanwhile. Changes committed
+    while the rebuild ran are applied just before the switch. Returns counts and timings.
     """
+    index_dir = _index_dir()
+    with index.held(index_dir, index.REBUILD_LOCK, wait=wait) as mine:
+        if not mine:
+            return None
+        log.info("search index rebuild started%s", f" ({reason})" if reason else "")
+        result = _rebuild(index_dir, progress)
+        log.info("search index rebuilt: %s in %.1f s", result["counts"], result["seconds"])
+        return result
+
+
+def _rebuild(index_dir: str, progress) -> dict:
     from app.search import outbox
 
-    index_dir = _index_dir()
     started_at = time.time()
     snapshot_change = outbox.latest_change_id()  # the database as read from here on
     name, path, ix = index.new_index_folder(index_dir)
@@ -360,14 +387,14 @@ def rebuild(progress=None) -> dict:
                     if progress:
                         progress(kind, count)
                 counts[kind] = count
+        with index.write_lock(index_dir, timeout=120):
+            # Changes committed while the rebuild ran are applied before the new index goes live.
+            outbox.write_applied(path, max(0, snapshot_change - outbox.REBUILD_OVERLAP))
+            outbox.apply_pending(ix, path)
+            index.activate(index_dir, name)
     except BaseException:
         shutil.rmtree(path, ignore_errors=True)
         raise
-    with index.write_lock(index_dir, timeout=120):
-        # Changes committed while the rebuild ran are applied before the new index goes live.
-        outbox.write_applied(path, max(0, snapshot_change - outbox.REBUILD_OVERLAP))
-        outbox.apply_pending(ix, path)
-        index.activate(index_dir, name)
     index.searchers.clear()
     return {"counts": counts, "seconds": time.time() - started_at, "folder": name}
 
@@ -387,25 +414,52 @@ class VerifyReport:
     missing: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
+    damaged: list[str] = field(default_factory=list)   # segment files changed or unreadable
+    mismatch: str | None = None                        # the index follows another (or a restored) database
     unavailable: str | None = None
 
     @property
     def clean(self) -> bool:
-        return not (self.missing or self.stale or self.extra or self.unavailable)
+        return not (self.missing or self.stale or self.extra or self.damaged or self.mismatch or self.unavailable)
 
 
 def verify() -> VerifyReport:
-    """Compare the index with the database: records missing from it, stale in it, or extra."""
+    """Compare the index with the database and check its files: records missing from it, stale
+    in it, or extra; segment files whose size or CRC-32 is not what their commit wrote; an
+    index that follows another database. Never raises for a damaged index: it says what is wrong."""
+    import os
+
+    from app.search import outbox
+
     report = VerifyReport()
+    index_dir = _index_dir()
+    name = index.current_name(index_dir)
+    if name is None:
+        report.unavailable = "missing"
+        return report
+    path = os.path.join(index_dir, name)
     try:
-        ix = index.open_current(_index_dir())
+        ix = index.open_current(index_dir)
     except index.IndexUnavailable as exc:
         report.unavailable = exc.reason
+        with contextlib.suppress(Exception):
+            from app.search import storage
+
+            report.damaged = index.check_segments(path, storage.open_index(path)._segments(), full=True)
         return report
+    report.damaged = index.check_segments(path, ix._segments(), full=True)
+    try:
+        outbox.check_follows(db.session, outbox.load_state(path))
+    except index.IndexUnavailable as exc:
+        report.mismatch = exc.reason
     indexed: dict[str, int] = {}
-    with ix.searcher() as searcher:
-        for fields in searcher.all_stored_fields():
-            indexed[fields["uid"]] = fields.get("version")
+    try:
+        with ix.searcher() as searcher:
+            for fields in searcher.all_stored_fields():
+                indexed[fields["uid"]] = fields.get("version")
+    except index.DAMAGE_ERRORS as exc:
+        report.damaged.append(f"stored fields unreadable ({exc.__class__.__name__}: {exc})")
+        return report
     for kind, source in SOURCES.items():
         for record_id, version in source.live_versions():
             uid = f"{kind}:{record_id}"

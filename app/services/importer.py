@@ -108,15 +108,20 @@ def _upsert(data: library.DocumentData, report: ImportReport, uploads_=()):
 
 
 def _sync_index() -> None:
-    """Apply whatever the import left queued for the index (the follower process did most of it);
-    if the index is busy or missing they stay queued for ``search sync`` / the background."""
+    """Apply whatever the import left queued for the index (the follower process did most of it),
+    then merge the segments the import left if there are many (this is not a web process);
+    if the index is busy or missing the changes stay queued for ``search sync`` / the background."""
+    import logging
+
+    from flask import current_app
+
     from app import search
+    from app.search import merge
 
     try:
         search.sync(lock_timeout=120)
+        merge.merge_all(current_app.config["INDEX_DIR"])
     except Exception:  # noqa: BLE001 - the outbox keeps them; the database is the truth
-        import logging
-
         logging.getLogger(__name__).warning("index sync after import deferred", exc_info=True)
 
 
@@ -143,6 +148,7 @@ def _follow_outbox(app, stop) -> None:
             db.session.remove()
             if applied:
                 gc.collect()  # what the batch left in reference cycles (thresholds are high, see above)
+                _time.sleep(0.05)  # let a save waiting for the index writer take it between batches
             if finished:
                 return
             if not applied:

@@ -127,14 +127,16 @@ def _index_contents(ix):
     return postings, lengths, len(ix._segments())
 
 
-def test_fast_writer_indexes_exactly_what_whooshs_writer_indexes(tmp_path):
+def test_fast_writer_and_merges_index_exactly_what_whooshs_writer_indexes(tmp_path):
     """Same postings (term, weight, positions) and field lengths per record, through updates
-    (deletions) and merges of small segments, as Whoosh's own SegmentWriter."""
+    (deletions), as Whoosh's own SegmentWriter; and still the same after our merges (which copy
+    postings term by term as arrays) have joined the small segments."""
     import random
 
     from whoosh import index as whoosh_index
     from whoosh.writing import SegmentWriter
 
+    from app.search import merge
     from app.search.schema import make_schema
 
     rng = random.Random(3)
@@ -142,9 +144,7 @@ def test_fast_writer_indexes_exactly_what_whooshs_writer_indexes(tmp_path):
     # the last batch gives terms more postings than one block holds (128)
     batches = [(0, 40), (40, 50), (10, 30)] + [(i, i + 2) for i in range(50, 80, 2)] + [(70, 120), (120, 420)]
 
-    def build(folder, make_writer):
-        folder.mkdir()
-        ix = whoosh_index.create_in(str(folder), make_schema())
+    def fill(ix, make_writer):
         for low, high in batches:
             writer = make_writer(ix)
             for fields in records[low:high]:
@@ -152,11 +152,23 @@ def test_fast_writer_indexes_exactly_what_whooshs_writer_indexes(tmp_path):
             writer.commit()
         return ix
 
-    whoosh_ix = build(tmp_path / "whoosh", lambda ix: SegmentWriter(ix, limitmb=64))
-    fast_ix = build(tmp_path / "fast", search_index.writer)
-    expected, got = _index_contents(whoosh_ix), _index_contents(fast_ix)
+    (tmp_path / "whoosh").mkdir()
+    whoosh_ix = fill(whoosh_index.create_in(str(tmp_path / "whoosh"), make_schema()),
+                     lambda ix: SegmentWriter(ix, limitmb=64))
+    index_dir = str(tmp_path / "fast")
+    name, _path, fast_ix = search_index.new_index_folder(index_dir)
+    search_index.activate(index_dir, name)
+    fill(fast_ix, search_index.writer)
+    expected = _index_contents(whoosh_ix)
+    got = _index_contents(fast_ix)
     assert got[0] == expected[0] and got[1] == expected[1]
-    assert len(got[1]) == 420 and got[2] < len(batches)  # small segments were merged
+    assert len(got[1]) == 420 and got[2] == len(batches)  # commits never merge
+
+    rounds = merge.merge_all(index_dir)
+    merged_ix = search_index.open_current(index_dir)
+    merged = _index_contents(merged_ix)
+    assert rounds and merged[2] < got[2]
+    assert merged[0] == expected[0] and merged[1] == expected[1]
 
 
 def test_fast_writer_merging_another_segment_indexes_what_whoosh_does(tmp_path):
