@@ -93,18 +93,20 @@ def _formatter(name: str) -> logging.Formatter:
 
 
 class _ExpectedConditions(logging.Filter):
-    """No traceback for conditions that are expected and already explained by the message: the
-    search index writer being busy (the change stays queued). ``app.search.outbox`` logs that
-    with ``exc_info``; the search package belongs to another piece of work, so the trace is
-    trimmed here until it stops doing so."""
+    """No traceback for conditions that are expected and explained in one line: the search
+    index writer being busy, or the database being unreachable, while a change is applied to
+    the index (it stays queued either way). ``app.search.outbox`` logs those with ``exc_info``;
+    the search package belongs to another piece of work, so the trace is trimmed here until it
+    stops doing so."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and record.exc_info[1] is not None:
-            exc = record.exc_info[1]
-            if type(exc).__name__ == "IndexBusy":
-                record.msg = f"{record.msg}: {type(exc).__name__}: {exc}"
-                record.exc_info = None
-                record.exc_text = None
+        from app.resilience import describe, is_outage
+
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and (type(exc).__name__ == "IndexBusy" or is_outage(exc)):
+            record.msg = f"{record.msg}: {describe(exc)}"
+            record.exc_info = None
+            record.exc_text = None
         return True
 
 

@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 
 from app import resilience
+from app.extensions import login_manager
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,10 @@ def render_unavailable(status: int):
     A 503 carries ``Retry-After``."""
     title, text = MESSAGES[status]
     g.database_unavailable = True  # read by the layout's context processor (app.templating)
+    if "_login_user" not in g:
+        # Loading the user is what failed: Flask-Login would try again to put current_user in
+        # the template; render the page as for a visitor instead.
+        g._login_user = login_manager.anonymous_user()
     if request.path.startswith("/api/"):
         response = jsonify(error=text)
     else:
