@@ -80,7 +80,7 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in record.__dict__.items():
             if key not in _RECORD_ATTRS and not key.startswith("_"):
-                data[key] = value
+                data.setdefault(key, value)  # an extra never hides the time, level or message
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
         if record.stack_info:
