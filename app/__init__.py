@@ -6,6 +6,7 @@ import os
 from flask import Flask
 
 from app.config import default_config, load_or_create_secret
+from app.resilience import PortalFlask
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -21,7 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     instance_path = os.path.abspath(instance_path)
     os.makedirs(instance_path, exist_ok=True)
 
-    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app = PortalFlask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.update(default_config(instance_path))
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(test_config)
@@ -29,11 +30,21 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or load_or_create_secret(instance_path)
     for key in ("INDEX_DIR", "UPLOAD_DIR"):
         os.makedirs(app.config[key], exist_ok=True)
+
+    from app import observability
+
+    observability.init_app(app)  # first: every later hook logs with the request id
+
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("pool_pre_ping", True)  # a connection the server dropped is replaced, not used
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Several processes write (web workers, imports, the index catch-up): wait for the lock.
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A server that does not answer (host down, network cut) fails fast instead of hanging a worker.
+        options["connect_args"] = {"connect_timeout": app.config["DATABASE_CONNECT_TIMEOUT"],
+                                   **options.get("connect_args", {})}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     from app.extensions import csrf, db, htmx, login_manager, migrate
 
@@ -49,8 +60,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     templating.init_app(app)
 
-    from app.routes import admin, api, auth, documents, errors, main, news, plans, reports, search
+    from app.routes import admin, api, auth, documents, errors, health, main, news, plans, reports, search
 
+    app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(documents.bp)

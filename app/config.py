@@ -45,6 +45,9 @@ def default_config(instance_path: str) -> dict:
     """Return the built-in settings for an instance folder, with environment overrides."""
     https = os.environ.get("PORTAL_HTTPS", "").lower() in {"1", "true", "yes"}
     max_mb = int(os.environ.get("PORTAL_MAX_UPLOAD_MB", "50"))
+    log_format = os.environ.get("PORTAL_LOG_FORMAT", "text").strip().lower()
+    if log_format not in {"text", "json"}:
+        raise RuntimeError(f"PORTAL_LOG_FORMAT must be 'text' or 'json', not {log_format!r}")
     return {
         "SQLALCHEMY_DATABASE_URI": database_url_from_env(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -72,4 +75,11 @@ def default_config(instance_path: str) -> dict:
         "SEARCH_SYNC_WAIT": 0.25,      # how long a save waits for the index writer before leaving it queued
         # Arrays of postings and positions kept per process (least recently used dropped first).
         "SEARCH_CACHE_MB": int(os.environ.get("PORTAL_SEARCH_CACHE_MB", "256")),
+        # Operations (see app/observability.py and app/services/health.py).
+        "LOG_LEVEL": os.environ.get("PORTAL_LOG_LEVEL", "INFO").strip().upper(),
+        "LOG_FORMAT": log_format,
+        "SLOW_REQUEST_MS": float(os.environ.get("PORTAL_SLOW_REQUEST_MS", "2000")),
+        "HEALTH_MIN_FREE_MB": int(os.environ.get("PORTAL_HEALTH_MIN_FREE_MB", "200")),
+        "HEALTH_MAX_INDEX_LAG_SECONDS": 300,  # changes waiting longer than this: "degraded"
+        "DATABASE_CONNECT_TIMEOUT": 3,         # seconds (PostgreSQL connect_timeout, health probe)
     }

@@ -1,4 +1,6 @@
 """Flask extensions, created once and wired to the app in ``create_app``."""
+import logging
+
 from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -22,7 +24,37 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class PortalSQLAlchemy(SQLAlchemy):
+    """Flask-SQLAlchemy whose end-of-request clean-up survives a dead connection.
+
+    Removing the session rolls back whatever is still open; after a database restart that
+    rollback fails, and an exception in teardown would turn an already finished response
+    (a save that was committed) into a 500. Here it is logged and the connection dropped.
+    """
+
+    def _teardown_session(self, exc):
+        self.remove_session()
+
+    def remove_session(self) -> None:
+        """End the current session, dropping its connection if the server is gone. Never raises."""
+        try:
+            self.session.remove()
+        except Exception as error:  # noqa: BLE001 - a broken connection must not fail the response
+            from app.resilience import describe
+
+            logging.getLogger(__name__).warning("database session not closed cleanly, connection dropped: %s",
+                                                describe(error))
+            try:
+                self.session.invalidate()
+            except Exception:  # noqa: BLE001
+                pass
+            self.session.registry.clear()
+
+
+# expire_on_commit=False: after a commit the objects keep the values just written, so building
+# the response (a redirect to the new record's id, a flash naming it) needs no second round trip
+# to a database that may have gone away meanwhile. Nothing in the portal relies on the expiry.
+db = PortalSQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 
 
 @event.listens_for(Engine, "connect")

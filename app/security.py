@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from app.extensions import csrf, htmx, login_manager
 
-# Endpoints reachable without logging in.
-PUBLIC_ENDPOINTS = {"auth.login", "static"}
+# Endpoints reachable without logging in (``/healthz`` is for the load balancer).
+PUBLIC_ENDPOINTS = {"auth.login", "static", "health.healthz"}
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

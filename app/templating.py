@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import request
+from flask import g, request
 from flask_login import current_user
 
 from app.clock import to_vietnam
@@ -36,6 +36,36 @@ def vn_number(value, decimals: int = 0) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def vn_size(size) -> str:
+    """Format a number of bytes the Vietnamese way: ``1,5 GB``, ``830 MB``, ``12 KB``."""
+    if size is None:
+        return "—"
+    value, unit = float(size), "byte"
+    for next_unit in ("KB", "MB", "GB", "TB"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, next_unit
+    if unit == "byte":
+        return f"{vn_number(int(value))} byte"
+    text = vn_number(value, 0 if value >= 100 else 1)
+    return f"{text[:-2] if text.endswith(',0') else text} {unit}"
+
+
+def vn_duration(seconds) -> str:
+    """Format a duration in words: ``45 giây``, ``12 phút``, ``3 giờ 5 phút``, ``2 ngày 4 giờ``."""
+    if seconds is None:
+        return "—"
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} giây"
+    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
+    if seconds < 3600:
+        return f"{minutes} phút"
+    if seconds < 86400:
+        return f"{hours} giờ" + (f" {minutes % 60} phút" if minutes % 60 else "")
+    return f"{vn_number(days)} ngày" + (f" {hours % 24} giờ" if hours % 24 else "")
+
+
 NAV_ITEMS = [
     ("main.index", "Trang chủ", None),
     ("documents.index", "Văn bản", None),
@@ -51,9 +81,14 @@ def init_app(app):
     app.jinja_env.filters["vn_date"] = vn_date
     app.jinja_env.filters["vn_datetime"] = vn_datetime
     app.jinja_env.filters["vn_number"] = vn_number
+    app.jinja_env.filters["vn_size"] = vn_size
+    app.jinja_env.filters["vn_duration"] = vn_duration
 
     @app.context_processor
     def layout_context():
+        if g.get("database_unavailable"):
+            # The 503/507 page: nothing that would ask the database (the user's name, roles).
+            return {"nav_items": [], "role_labels": ROLE_LABELS, "index_problem": None, "database_unavailable": True}
         items = []
         if current_user.is_authenticated:
             for endpoint, label, role in NAV_ITEMS:
@@ -70,4 +105,5 @@ def init_app(app):
             from app import search
 
             index_problem = search.status()
-        return {"nav_items": items, "role_labels": ROLE_LABELS, "index_problem": index_problem}
+        return {"nav_items": items, "role_labels": ROLE_LABELS, "index_problem": index_problem,
+                "database_unavailable": False}

@@ -191,3 +191,14 @@ def make_document(app, make_unit):
             return library.create_document(data, user).id
 
     return make
+
+
+@pytest.fixture(scope="session")
+def private_pg():
+    """A throwaway PostgreSQL cluster of this test session, for tests that stop or restart the
+    server (``tests/pg_cluster.py``); each test creates its own database in it."""
+    from tests.pg_cluster import PgCluster
+
+    cluster = PgCluster.start_new()
+    yield cluster
+    cluster.destroy()

@@ -1,14 +1,15 @@
-"""Reform office administration: users and units. Admins only."""
+"""Reform office administration: users, units and the system's state. Admins only."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app import clock
 from app.extensions import db
 from app.forms import ResetPasswordForm, UnitForm, UserCreateForm, UserEditForm
 from app.models import Unit, User
 from app.routes import wants_fragment
 from app.security import role_required
-from app.services import accounts
+from app.services import accounts, health
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -136,3 +137,12 @@ def units():
     ).all()
     status = 200 if request.method == "GET" else 400
     return render_template("admin/units.html", form=form, rows=rows, error=error), status
+
+
+@bp.route("/system")
+def system():
+    """Return "Tình trạng hệ thống": database, search index, disk and process of the node that
+    answered (the figures of ``/healthz``, in Vietnamese); only the figures for htmx (refresh)."""
+    template = "admin/_system.html" if wants_fragment() else "admin/system.html"
+    return render_template(template, report=health.system_status(), process=health.process_info(),
+                           checked_at=clock.utcnow())

@@ -1,8 +1,15 @@
-"""Vietnamese error pages for 400, 403, 404, 405, 413 and 500, and for a failed CSRF check."""
-from flask import current_app, jsonify, render_template, request
-from flask_wtf.csrf import CSRFError
+"""Vietnamese error pages for 400, 403, 404, 405, 413 and 500, for a failed CSRF check, and for
+the database or the disk failing under a request (503, 507)."""
+import logging
 
-from app.extensions import db
+from flask import current_app, g, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
+
+from app import resilience
+from app.extensions import login_manager
+
+log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: ("Yêu cầu không hợp lệ", "Yêu cầu gửi lên không hợp lệ. Vui lòng kiểm tra lại và thử lại."),
@@ -12,6 +19,8 @@ MESSAGES = {
     405: ("Phương thức không được hỗ trợ", "Thao tác này không được hỗ trợ tại địa chỉ này."),
     413: ("Tệp quá lớn", "Tệp tải lên vượt quá giới hạn cho phép ({limit}). "
           "Vui lòng nén hoặc chia nhỏ tệp rồi thử lại."),
+    503: ("Hệ thống tạm thời gián đoạn", resilience.DATABASE_DOWN_MESSAGE),
+    507: ("Hết dung lượng lưu trữ", resilience.DISK_FULL_MESSAGE),
     500: ("Lỗi hệ thống", "Đã xảy ra lỗi ngoài ý muốn. Dữ liệu của bạn chưa được lưu; vui lòng thử lại sau "
           "hoặc báo cho quản trị hệ thống."),
 }
@@ -33,6 +42,41 @@ def render_error(status: int, message: str | None = None):
     return render_template("errors/error.html", status=status, title=title, message=text), status
 
 
+def render_unavailable(status: int):
+    """Return the 503 (database unavailable) or 507 (disk full) page, or JSON under /api/.
+
+    The page needs nothing from the database (it may be gone): no user menu, no navigation.
+    A 503 carries ``Retry-After``."""
+    title, text = MESSAGES[status]
+    g.database_unavailable = True  # read by the layout's context processor (app.templating)
+    if "_login_user" not in g:
+        # Loading the user is what failed: Flask-Login would try again to put current_user in
+        # the template; render the page as for a visitor instead.
+        g._login_user = login_manager.anonymous_user()
+    if request.path.startswith("/api/"):
+        response = jsonify(error=text)
+    else:
+        response = current_app.make_response(render_template("errors/error.html", status=status, title=title,
+                                                             message=text))
+    response.status_code = status
+    if status == 503:
+        response.headers["Retry-After"] = str(resilience.RETRY_AFTER_SECONDS)
+    return response
+
+
+def _failure_response(error):
+    """The 503/507 answer for a database outage or a full disk, else None."""
+    if resilience.is_disk_full(error):
+        resilience.discard_transaction()
+        log.error("storage full, nothing saved: %s %s: %s", request.method, request.path, resilience.describe(error))
+        return render_unavailable(507)
+    if resilience.is_outage(error):
+        resilience.discard_transaction()
+        log.warning("database unavailable: %s %s: %s", request.method, request.path, resilience.describe(error))
+        return render_unavailable(503)
+    return None
+
+
 def init_app(app):
     """Register the error handlers on ``app``."""
 
@@ -47,7 +91,21 @@ def init_app(app):
     for status in (400, 403, 404, 405, 413):
         app.register_error_handler(status, lambda error, status=status: render_error(status))
 
+    def database_or_disk_failure(error):
+        response = _failure_response(error)
+        if response is None:
+            raise error  # any other database or OS error: the 500 below, logged with its traceback
+        return response
+
+    for exception in (sa_exc.DBAPIError, sa_exc.TimeoutError, OSError):
+        app.register_error_handler(exception, database_or_disk_failure)
+
     @app.errorhandler(500)
     def server_error(error):
-        db.session.rollback()
+        # A failure outside the view (an after_request hook) arrives here wrapped.
+        original = getattr(error, "original_exception", None)
+        response = _failure_response(original) if original is not None else None
+        if response is not None:
+            return response
+        resilience.discard_transaction()
         return render_error(500)

@@ -1,6 +1,7 @@
 """Account rules: authentication with lockout, creating and changing users and units."""
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,6 +12,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app import clock
 from app.extensions import db
 from app.models import ALL_ROLES, LoginFailure, Role, Unit, User
+
+log = logging.getLogger(__name__)
 
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = timedelta(minutes=15)
@@ -79,6 +82,7 @@ def authenticate(username: str, password: str) -> LoginResult:
         return LoginResult(error="Vui lòng nhập tên đăng nhập và mật khẩu.")
     until = locked_until(username)
     if until is not None:
+        log.info("login refused: username %r is locked", username, extra={"username": username})
         minutes = max(1, math.ceil((until - clock.utcnow()).total_seconds() / 60))
         return LoginResult(
             error=f"Tài khoản tạm khóa do đăng nhập sai {LOCKOUT_FAILURES} lần. "
@@ -93,6 +97,11 @@ def authenticate(username: str, password: str) -> LoginResult:
     if not valid:
         db.session.add(LoginFailure(username=username, failed_at=clock.utcnow()))
         db.session.commit()
+        until = locked_until(username)
+        if until is not None:  # this failure started a lock (attempts while locked are not recorded)
+            log.warning("login locked: username %r after %d failed attempts, until %s UTC", username,
+                        LOCKOUT_FAILURES, f"{until:%Y-%m-%d %H:%M}",
+                        extra={"username": username, "locked_until": until.isoformat(timespec="seconds")})
         return LoginResult(error="Tên đăng nhập hoặc mật khẩu không đúng.")
     if not user.active:
         return LoginResult(error="Tài khoản đã bị vô hiệu hóa. Liên hệ Tổ CCHC để được hỗ trợ.")

@@ -5,7 +5,11 @@ Idempotent on (number, issuer): importing the same document again updates it, ne
 from __future__ import annotations
 
 import json
+import logging
 import os
+import signal
+import sys
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterable
@@ -15,10 +19,16 @@ from sqlalchemy.orm import selectinload
 from app import ingest, vntext
 from app.extensions import db
 from app.models import DOCUMENT_TYPES, Document, ReformField, Unit
+from app.resilience import describe, discard_transaction, is_outage
 from app.services import documents as library
 from app.services import uploads
 
+log = logging.getLogger(__name__)
+
 BATCH_SIZE = 200
+# A batch that fails because the database went away is written again, after these pauses
+# (seconds, ~2 minutes in all): a PostgreSQL restart or fail-over costs a wait, not failed lines.
+OUTAGE_RETRY_DELAYS = (0.5, 1, 2, 4, 8, 15, 30, 30, 30)
 REFUSED = "[tệp bị từ chối]"  # prefix of failures that are hostile/broken files, not import errors
 
 
@@ -111,8 +121,6 @@ def _sync_index() -> None:
     """Apply whatever the import left queued for the index (the follower process did most of it),
     then merge the segments the import left if there are many (this is not a web process);
     if the index is busy or missing the changes stay queued for ``search sync`` / the background."""
-    import logging
-
     from flask import current_app
 
     from app import search
@@ -121,18 +129,38 @@ def _sync_index() -> None:
     try:
         search.sync(lock_timeout=120)
         merge.merge_all(current_app.config["INDEX_DIR"])
-    except Exception:  # noqa: BLE001 - the outbox keeps them; the database is the truth
-        logging.getLogger(__name__).warning("index sync after import deferred", exc_info=True)
+    except Exception as exc:  # noqa: BLE001 - the outbox keeps them; the database is the truth
+        log.warning("index sync after import deferred (the changes stay queued): %s", describe(exc))
 
 
-def _follow_outbox(app, stop) -> None:
-    """In a child process: keep applying the import's committed batches to the index."""
-    import time as _time
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """In the child, right after the fork: ask Linux to send SIGTERM when the importing process
+    dies (even by SIGKILL), so the child never outlives it holding a database connection and
+    the index lock; then exit at once if the parent is already gone."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+                log.warning("prctl(PR_SET_PDEATHSIG) failed: errno %s", ctypes.get_errno())
+        except (OSError, AttributeError) as exc:
+            log.warning("prctl(PR_SET_PDEATHSIG) unavailable: %s", exc)
+    if os.getppid() != parent_pid:  # it died between the fork and the prctl
+        os._exit(0)
+
+
+def _follow_outbox(app, stop, parent_pid: int) -> None:
+    """In a child process: keep applying the import's committed batches to the index; stop when
+    told to, or when the importing process is gone (it also polls, for non-Linux systems)."""
+    import gc
 
     from app.search import outbox
 
-    import gc
-
+    _die_with_parent(parent_pid)
     db.engine.dispose(close=False)  # never share the parent's connections
     # Indexing allocates millions of short-lived objects: collect less often, and never rescan
     # what the parent built before the fork.
@@ -140,19 +168,22 @@ def _follow_outbox(app, stop) -> None:
     gc.set_threshold(50_000, 20, 20)
     with app.app_context():
         while True:
+            if os.getppid() != parent_pid:
+                log.warning("importing process %s is gone: indexing child stops (changes stay queued)", parent_pid)
+                return
             finished = stop.is_set()
             try:
                 applied = outbox.sync(lock_timeout=5.0)
             except Exception:  # noqa: BLE001 - whatever is left stays queued for the final sync
                 applied = 0
-            db.session.remove()
+            db.remove_session()  # never raises, even when the database just restarted
             if applied:
                 gc.collect()  # what the batch left in reference cycles (thresholds are high, see above)
                 _time.sleep(0.05)  # let a save waiting for the index writer take it between batches
             if finished:
                 return
             if not applied:
-                _time.sleep(0.2)
+                time.sleep(0.2)
 
 
 def _start_follower():
@@ -165,7 +196,8 @@ def _start_follower():
         return None, None
     context = multiprocessing.get_context("fork")
     stop = context.Event()
-    process = context.Process(target=_follow_outbox, args=(current_app._get_current_object(), stop), daemon=True)
+    process = context.Process(target=_follow_outbox, args=(current_app._get_current_object(), stop, os.getpid()),
+                              daemon=True)
     process.start()
     return process, stop
 
@@ -174,9 +206,11 @@ def import_jsonl(lines: Iterable[str], progress: Callable[[int], None] | None = 
     """Import documents from JSON lines (streamed: one line in memory at a time); return the counts.
 
     Each bad line is reported with its number and reason; the others still go in. Commits every
-    ``BATCH_SIZE`` documents (each change queued for the search index in the same transaction);
-    a batch that fails to commit is retried line by line. A child process applies the committed
-    batches to the index meanwhile; the index is exactly up to date when this returns.
+    ``BATCH_SIZE`` documents (each change queued for the search index in the same transaction).
+    A batch that fails because the database is unreachable (restart, lost connection) is written
+    again whole, with pauses, for about two minutes; one that fails on its data is retried line
+    by line. A child process applies the committed batches to the index meanwhile; the index is
+    exactly up to date when this returns.
     """
     process, stop = _start_follower()
     try:
@@ -202,19 +236,23 @@ def _import_lines(lines, progress) -> ImportReport:
         if not batch:
             return
         counts = (report.created, report.updated, report.unchanged)
-        try:
-            _write_batch(batch, report)
-            db.session.commit()
-        except Exception:  # a database-level failure: isolate the line that causes it
-            db.session.rollback()
-            report.created, report.updated, report.unchanged = counts
-            for line_no, record, _data in batch:
-                try:
-                    _upsert(data_from_record(record, lookups), report)
-                    db.session.commit()
-                except Exception as exc:  # noqa: BLE001 - reported per line
-                    db.session.rollback()
-                    report.failures.append((f"dòng {line_no}", str(exc)))
+        delays = iter(OUTAGE_RETRY_DELAYS)
+        while True:
+            try:
+                _write_batch(batch, report)
+                db.session.commit()
+                break
+            except Exception as exc:  # noqa: BLE001 - sorted out below
+                discard_transaction()
+                db.session.expunge_all()  # the retry loads the batch's documents afresh
+                report.created, report.updated, report.unchanged = counts
+                delay = next(delays, None) if is_outage(exc) else None
+                if delay is None:  # a data error (or an outage that lasted too long): line by line
+                    _write_lines_one_by_one(batch, lookups, report)
+                    break
+                log.warning("database unavailable while importing lines %s–%s, writing them again in %s s: %s",
+                            batch[0][0], batch[-1][0], delay, describe(exc))
+                time.sleep(delay)
         batch.clear()
         db.session.expunge_all()
 
@@ -237,6 +275,17 @@ def _import_lines(lines, progress) -> ImportReport:
             flush()
     flush()
     return report
+
+
+def _write_lines_one_by_one(batch, lookups, report: ImportReport) -> None:
+    """Write a batch whose bulk write failed line by line, so only the lines at fault fail."""
+    for line_no, record, _data in batch:
+        try:
+            _upsert(data_from_record(record, lookups), report)
+            db.session.commit()
+        except Exception as exc:  # noqa: BLE001 - reported per line
+            discard_transaction()
+            report.failures.append((f"dòng {line_no}", str(exc)))
 
 
 def _write_batch(batch, report: ImportReport) -> None:

@@ -190,6 +190,8 @@ def convert(path: str, original_name: str, image_url) -> ConvertedDocx:
             data = stream.read(news_images.MAX_IMAGE_BYTES + 1)
         try:
             picture = news_images.store(data)
+        except news_images.StorageFull:
+            raise
         except news_images.ImageError:
             skipped += 1
             return {}
@@ -199,8 +201,10 @@ def convert(path: str, original_name: str, image_url) -> ConvertedDocx:
     try:
         with open(path, "rb") as handle:
             result = mammoth.convert_to_html(handle, convert_image=mammoth.images.img_element(keep_image))
-    except Exception:
+    except Exception as exc:
         news_images.remove(*(image.stored_name for image in stored))
+        if isinstance(exc, news_images.StorageFull):
+            raise ingest.IngestError(str(exc), "disk_full") from None
         raise ingest.IngestError("Không đọc được nội dung tệp Word này; hãy mở bằng Word, lưu lại rồi thử lại.") from None
     body = vntext.nfc(html_to_markdown(result.value))
     lines = [line for line in body.splitlines() if line.strip()]
@@ -215,12 +219,12 @@ def convert(path: str, original_name: str, image_url) -> ConvertedDocx:
 
 def convert_upload(file_storage, image_url) -> ConvertedDocx:
     """``convert`` for an uploaded file (kept in a temporary file that is always removed)."""
-    from app.services.uploads import clean_name
+    from app.services.uploads import clean_name, refused_when_disk_full
 
     name = clean_name(file_storage.filename)
     fd, path = tempfile.mkstemp(suffix=".docx")
     try:
-        with os.fdopen(fd, "wb") as out:
+        with refused_when_disk_full("a Word file for news"), os.fdopen(fd, "wb") as out:
             while chunk := file_storage.stream.read(1024 * 1024):
                 out.write(chunk)
         return convert(path, name, image_url)

@@ -6,6 +6,7 @@ appended scripts in polyglot files) and gives every picture a known format.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import uuid
 import warnings
@@ -14,7 +15,10 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.clock import utcnow
+from app.resilience import DISK_FULL_MESSAGE, is_disk_full
 from app.services.uploads import upload_dir
+
+log = logging.getLogger(__name__)
 
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -26,6 +30,10 @@ THUMB_SIDE = 480                 # lists and the home page
 
 class ImageError(ValueError):
     """A picture was refused; the message says why, in Vietnamese."""
+
+
+class StorageFull(ImageError):
+    """No space left on the disk for the picture (nothing of it is kept)."""
 
 
 @dataclass
@@ -85,9 +93,17 @@ def _encode(image: Image.Image, max_side: int) -> tuple[bytes, str, str, tuple[i
 def _write(data: bytes, extension: str) -> str:
     name = f"news/{utcnow():%Y/%m}/{uuid.uuid4().hex}{extension}"
     path = os.path.join(upload_dir(), name)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as out:
-        out.write(data)
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as out:
+            out.write(data)
+    except OSError as exc:
+        if os.path.exists(path):
+            os.remove(path)
+        if not is_disk_full(exc):
+            raise
+        log.error("storage full while writing a news picture under %s: %s", upload_dir(), exc)
+        raise StorageFull(DISK_FULL_MESSAGE) from None
     return name
 
 
@@ -100,12 +116,17 @@ def store(data: bytes, max_side: int = FULL_SIDE) -> StoredImage:
 
 
 def store_cover(data: bytes) -> tuple[StoredImage, StoredImage]:
-    """Check a cover picture and store it twice: page size and list size. Raises ImageError."""
+    """Check a cover picture and store it twice: page size and list size. Raises ImageError
+    (StorageFull when the disk is full); nothing is kept then."""
     image = open_checked(data)
     stored = []
-    for side in (FULL_SIDE, THUMB_SIDE):
-        encoded, extension, content_type, (width, height) = _encode(image.copy(), side)
-        stored.append(StoredImage(_write(encoded, extension), content_type, width, height, len(encoded)))
+    try:
+        for side in (FULL_SIDE, THUMB_SIDE):
+            encoded, extension, content_type, (width, height) = _encode(image.copy(), side)
+            stored.append(StoredImage(_write(encoded, extension), content_type, width, height, len(encoded)))
+    except BaseException:
+        remove(*(picture.stored_name for picture in stored))
+        raise
     return stored[0], stored[1]
 
 

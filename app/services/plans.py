@@ -203,10 +203,10 @@ def add_task(plan: Plan, data: TaskData, commit: bool = True, validated: bool = 
     """Add a task to the plan; return it. Refuses invalid data or a code already in the plan.
     ``commit=False`` leaves the commit to the caller (an import saves all its rows at once)."""
     data = data if validated else validate_task(plan, data)
-    task = Task(plan_id=plan.id, created_at=clock.utcnow())
+    task = Task(created_at=clock.utcnow())
     _apply_task(task, data)
     task.position = position if position is not None else max([t.position for t in plan.tasks] + [0]) + 1
-    db.session.add(task)
+    plan.tasks.append(task)  # through the relationship, so plan.tasks stays current after the commit
     if commit:
         db.session.commit()
     return task

@@ -90,7 +90,7 @@ def post_update(task: Task, user: User, data: UpdateData, uploads: list[StoredUp
         now = posted_at or clock.utcnow()
         period = plan_rules.period_for(task.plan, clock.to_vietnam(now).date())
         update = ProgressUpdate(
-            task_id=task.id, unit_id=user.unit_id, period_id=period.id if period else None, status=data.status,
+            unit_id=user.unit_id, period_id=period.id if period else None, status=data.status,
             percent=data.percent, done=data.done, figures=data.figures, created_by_id=user.id,
             created_at=now, lacks_figures=update_lacks_figures(data.status, data.done, data.figures),
         )
@@ -99,7 +99,7 @@ def post_update(task: Task, user: User, data: UpdateData, uploads: list[StoredUp
                 original_name=upload.original_name, stored_name=upload.commit_file(),
                 content_type=upload.content_type, size=upload.size, sha256=upload.sha256, kind=upload.kind,
                 text=upload.text))
-        db.session.add(update)
+        task.updates.insert(0, update)  # newest first, as the relationship orders them; current after commit
         db.session.flush()
         search.note_change("progress", update.id)
         db.session.commit()

@@ -2,16 +2,19 @@
 
 A file is first written to ``UPLOAD_DIR/tmp``; a refused file is deleted at once, an accepted
 one is moved to its final place only when the caller commits (``StoredUpload.commit_file``),
-and removed again if the database transaction fails (``discard``).
+and removed again if the database transaction fails (``discard``). A disk without space left
+is a refusal like the others ("Hết dung lượng lưu trữ, báo quản trị viên."), logged at ERROR.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import mimetypes
 import os
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import current_app
@@ -19,6 +22,9 @@ from werkzeug.datastructures import FileStorage
 
 from app import ingest
 from app.clock import utcnow
+from app.resilience import DISK_FULL_MESSAGE, is_disk_full
+
+log = logging.getLogger(__name__)
 
 PENDING_MAX_AGE_SECONDS = 24 * 3600
 MAX_NAME_LENGTH = 200
@@ -62,6 +68,20 @@ def upload_dir() -> str:
     return current_app.config["UPLOAD_DIR"]
 
 
+@contextmanager
+def refused_when_disk_full(what: str):
+    """Turn a write that found no space left (ENOSPC, EDQUOT) into ``ingest.IngestError`` with
+    the message for the user, logged at ERROR; other errors pass through. The caller removes
+    what it had written."""
+    try:
+        yield
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        log.error("storage full while writing %s: %s", what, exc)
+        raise ingest.IngestError(DISK_FULL_MESSAGE, "disk_full") from None
+
+
 def _temp_dir() -> str:
     path = os.path.join(upload_dir(), "tmp")
     os.makedirs(path, exist_ok=True)
@@ -103,15 +123,17 @@ def accept_upload(file: FileStorage, allowed: tuple[str, ...] | None = None) -> 
     """Check and read an uploaded file; return it waiting in the temp area.
 
     Raises ``ingest.IngestError`` (Vietnamese message) for an empty, oversize, broken, hostile
-    or disallowed file; nothing is left on disk then.
+    or disallowed file, and when the disk is full; nothing is left on disk then.
     """
     if file is None or not file.filename:
         raise ingest.IngestError("Chưa chọn tệp để tải lên.")
     original = clean_name(file.filename)
     extension = os.path.splitext(original)[1].lower()
-    temp_path = os.path.join(_temp_dir(), uuid.uuid4().hex + extension)
+    with refused_when_disk_full("an upload"):  # _temp_dir() may have to create the folder
+        temp_path = os.path.join(_temp_dir(), uuid.uuid4().hex + extension)
     try:
-        size, sha = _copy_to_temp(file.stream, temp_path)
+        with refused_when_disk_full("an upload"):
+            size, sha = _copy_to_temp(file.stream, temp_path)
         return _read(temp_path, original, size, sha, allowed)
     except BaseException:
         if os.path.exists(temp_path):
@@ -123,9 +145,10 @@ def accept_path(path: str, original_name: str | None = None, allowed: tuple[str,
     """Like ``accept_upload`` for a file on disk (imports); the source file is copied, not moved."""
     original = clean_name(original_name or os.path.basename(path))
     extension = os.path.splitext(original)[1].lower()
-    temp_path = os.path.join(_temp_dir(), uuid.uuid4().hex + extension)
+    with refused_when_disk_full("a file"):
+        temp_path = os.path.join(_temp_dir(), uuid.uuid4().hex + extension)
     try:
-        with open(path, "rb") as source:
+        with open(path, "rb") as source, refused_when_disk_full("a file"):
             size, sha = _copy_to_temp(source, temp_path)
         return _read(temp_path, original, size, sha, allowed)
     except BaseException:
@@ -164,8 +187,15 @@ def park_pending(stored: StoredUpload, user_id: int) -> str:
     os.replace(stored.temp_path, target)
     stored.temp_path = target
     meta = {"user_id": user_id, "original_name": stored.original_name, "extension": stored.extension}
-    with open(os.path.join(_pending_dir(), token + ".json"), "w", encoding="utf-8") as fh:
-        json.dump(meta, fh, ensure_ascii=False)
+    meta_path = os.path.join(_pending_dir(), token + ".json")
+    try:
+        with refused_when_disk_full("a parked upload"), open(meta_path, "w", encoding="utf-8") as fh:
+            json.dump(meta, fh, ensure_ascii=False)
+    except BaseException:
+        for path in (meta_path, target):
+            if os.path.exists(path):
+                os.remove(path)
+        raise
     return token
 
 

@@ -18,7 +18,9 @@
       400: "Yêu cầu không hợp lệ hoặc phiên làm việc đã hết hạn. Vui lòng tải lại trang.",
       403: "Bạn không có quyền thực hiện thao tác này.",
       404: "Không tìm thấy nội dung yêu cầu.",
-      413: "Tệp tải lên vượt quá giới hạn cho phép."
+      413: "Tệp tải lên vượt quá giới hạn cho phép.",
+      503: "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau ít phút.",
+      507: "Hết dung lượng lưu trữ, báo quản trị viên."
     };
     showMessage(messages[status] || "Đã xảy ra lỗi (mã " + status + "). Vui lòng thử lại.");
   });

@@ -139,3 +139,51 @@ def test_user_supplied_text_is_escaped(client, make_user):
     body = client.get("/admin/users").get_data(as_text=True)
     assert "<script>alert" not in body and "<img src=x" not in body
     assert "&lt;script&gt;" in body
+
+
+def test_admin_sees_the_system_state_in_vietnamese(app, client, make_user, make_document, monkeypatch):
+    import os
+    import shutil
+    from collections import namedtuple
+
+    make_user("quantri", roles=["admin"])
+    make_document(title="Văn bản một")
+    make_document(title="Văn bản hai")
+    usage = namedtuple("Usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(500 * 2**30, 487 * 2**30, int(12.5 * 2**30)))
+    login(client, "quantri")
+    assert 'href="/admin/system"' in client.get("/admin/users").get_data(as_text=True)  # in the admin menu
+    page = client.get("/admin/system")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "<h1>Tình trạng hệ thống</h1>" in html and "Bình thường" in html
+    assert "Truy cập được" in html and " ms (kết nối và một truy vấn)" in html
+    assert "<th scope=\"row\">Số bản ghi</th><td>2</td>" in html
+    assert "<th scope=\"row\">Thay đổi chờ đưa vào tìm kiếm</th>\n      <td>0" in html
+    assert "12,5 GB / 500 GB" in html
+    assert f"{os.getpid()} (tiến trình cha {os.getppid()})" in html
+    assert 'hx-trigger="every 10s"' in html
+    partial = client.get("/admin/system", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in partial and 'id="tinh-trang"' in partial
+
+
+def test_admin_sees_low_disk_and_a_lagging_state(app, client, make_user, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    make_user("quantri", roles=["admin"])
+    usage = namedtuple("Usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10 * 2**30, 10 * 2**30, 80 * 2**20))
+    login(client, "quantri")
+    html = client.get("/admin/system").get_data(as_text=True)
+    assert "Không phục vụ được" in html and "80 MB" in html and "dưới mức tối thiểu 200 MB" in html
+    assert "Chưa có chỉ mục" in html  # nothing indexed yet on this node
+
+
+def test_system_page_is_for_admins_only(client, make_user):
+    make_user("congchuc")
+    anonymous = client.get("/admin/system")
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+    login(client, "congchuc")
+    refused = client.get("/admin/system")
+    assert refused.status_code == 403 and "Không có quyền truy cập" in refused.get_data(as_text=True)
