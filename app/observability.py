@@ -92,24 +92,6 @@ def _formatter(name: str) -> logging.Formatter:
     return JsonFormatter() if name == "json" else logging.Formatter(TEXT_FORMAT)
 
 
-class _ExpectedConditions(logging.Filter):
-    """No traceback for conditions that are expected and explained in one line: the search
-    index writer being busy, or the database being unreachable, while a change is applied to
-    the index (it stays queued either way). ``app.search.outbox`` logs those with ``exc_info``;
-    the search package belongs to another piece of work, so the trace is trimmed here until it
-    stops doing so."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        from app.resilience import describe, is_outage
-
-        exc = record.exc_info[1] if record.exc_info else None
-        if exc is not None and (type(exc).__name__ == "IndexBusy" or is_outage(exc)):
-            record.msg = f"{record.msg}: {describe(exc)}"
-            record.exc_info = None
-            record.exc_text = None
-        return True
-
-
 def configure_logging(level: str, fmt: str) -> None:
     """Set up logging for the process (idempotent): see the module docstring."""
     _install_record_factory()
@@ -124,9 +106,6 @@ def configure_logging(level: str, fmt: str) -> None:
         handler.setFormatter(_formatter(fmt))
         root.addHandler(handler)
     logging.getLogger("app").setLevel(level)
-    outbox_log = logging.getLogger("app.search.outbox")
-    if not any(isinstance(f, _ExpectedConditions) for f in outbox_log.filters):
-        outbox_log.addFilter(_ExpectedConditions())
 
 
 def _request_id_from_header() -> str:

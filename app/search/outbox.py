@@ -19,6 +19,7 @@ trusted (``IndexUnavailable("mismatch: …")``) and is rebuilt.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -272,8 +273,13 @@ def sync_after_commit() -> None:
     except index.IndexUnavailable as exc:
         log.warning("index unavailable (%s): change queued until it is rebuilt", exc.reason)
         wake_background()
-    except Exception:  # noqa: BLE001 - queued changes are retried by the background catch-up
-        log.warning("index sync deferred", exc_info=True)
+    except Exception as exc:  # noqa: BLE001 - queued changes are retried by the background catch-up
+        from app.resilience import describe, is_outage
+
+        if is_outage(exc):
+            log.warning("index sync deferred, database unreachable: %s", describe(exc))
+        else:
+            log.warning("index sync deferred", exc_info=True)
         wake_background()
 
 
@@ -343,11 +349,17 @@ def upkeep_once(app, merge_inline: bool) -> str:
             return "synced"
         except index.IndexBusy:
             return "busy"
-        except Exception:  # noqa: BLE001
-            log.exception("search index upkeep failed; retrying")
+        except Exception as exc:  # noqa: BLE001
+            from app.resilience import describe, is_outage
+
+            if is_outage(exc):
+                log.warning("search index upkeep: database unreachable (%s); retrying", describe(exc))
+            else:
+                log.exception("search index upkeep failed; retrying")
             return "failed"
         finally:
-            db.session.remove()
+            with contextlib.suppress(Exception):
+                db.session.remove()
 
 
 def _log_lag(applied: int) -> None:

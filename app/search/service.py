@@ -282,7 +282,8 @@ def index_health() -> dict:
             except index.IndexUnavailable as exc:
                 report["state"], report["reason"] = "mismatch", exc.reason
             except Exception:  # noqa: BLE001 - the database may be down: the health check says so elsewhere
-                db.session.rollback()
+                with contextlib.suppress(Exception):
+                    db.session.rollback()
         report["applied_change"] = outbox.applied_id(path)
         try:
             report["last_commit_age_seconds"] = max(0.0, time.time() - os.path.getmtime(
@@ -292,7 +293,8 @@ def index_health() -> dict:
     try:
         report["pending_changes"] = outbox.pending()
     except Exception:  # noqa: BLE001 - the database may be down: the health check says so elsewhere
-        db.session.rollback()
+        with contextlib.suppress(Exception):
+            db.session.rollback()
     if report["rebuilding"] and report["state"] != "ok":
         report["state"] = "rebuilding"
     return report
