@@ -179,7 +179,7 @@ def _follow_outbox(app, stop, parent_pid: int) -> None:
             db.remove_session()  # never raises, even when the database just restarted
             if applied:
                 gc.collect()  # what the batch left in reference cycles (thresholds are high, see above)
-                _time.sleep(0.05)  # let a save waiting for the index writer take it between batches
+                time.sleep(0.05)  # let a save waiting for the index writer take it between batches
             if finished:
                 return
             if not applied:
@@ -219,6 +219,9 @@ def import_jsonl(lines: Iterable[str], progress: Callable[[int], None] | None = 
         if process is not None:
             stop.set()
             process.join()  # until the follower has applied everything committed (it stops by itself)
+            if process.exitcode:
+                log.error("the import's indexing process failed (exit code %s): the final sync indexes "
+                          "what it left, on one core", process.exitcode)
     _sync_index()
     return report
 

@@ -147,3 +147,23 @@ def test_imported_document_has_the_same_history_citations_and_links_as_one_creat
 
         assert cited(a.id) == cited(b.id) == ["107/2021/nd-cp", "16-nq/tu", "2337/kh-ttcp"]
         assert db.session.scalar(db.select(db.func.count(IndexChange.id)).where(IndexChange.record_id == b.id)) == 1
+
+
+def test_the_indexing_process_indexes_while_the_import_writes(app, make_unit, caplog):
+    """The second core's indexing process applies the committed batches itself (it does not die
+    and leave everything to the final sync): the import ends with an exact index and no error."""
+    import io
+    import logging
+
+    from app import search
+    from app.services import importer
+
+    make_unit("VPC")
+    lines = "".join(json.dumps({"number": f"{i}/TB-VP", "type": "Thông báo", "title": f"Thông báo số {i}",
+                                "issuer": "Văn phòng", "body": "Kết luận giao ban tuần. " * 20}) + "\n"
+                    for i in range(1, 1201))
+    caplog.set_level(logging.INFO, logger="app")
+    with app.app_context():
+        report = importer.import_jsonl(io.StringIO(lines))
+        assert report.created == 1200 and search.verify().clean
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
