@@ -1,13 +1,9 @@
 """Text analysis for Vietnamese: the same steps at index time and at query time.
 
 NFC and one tone convention, lower case, one token per syllable (no stemming, no stop
-words, one-letter syllables kept). Three views of the same text are indexed:
-
-- exact: accented syllables (``hòa``), used to rank an exact-accent match higher;
-- folded: accents removed, ``đ`` → ``d`` (``hoa``), what every query must match;
-- bigrams: adjacent folded syllables joined (``cai_cach``), what makes a phrase, or the query's
-  syllables side by side, rank above the same syllables scattered; they are also rarer than
-  single syllables, which keeps common-word queries fast.
+words, one-letter syllables kept). Syllables are indexed as written, accents kept (``hòa``,
+``của``, ``cửa``), with their positions; the accent-free form (``hoa``, ``đ`` → ``d``) is what a
+syllable typed without accents is matched through (``fold_syllable``; see ``app.search.arrays``).
 """
 from __future__ import annotations
 
@@ -27,7 +23,6 @@ from whoosh.system import pack_uint
 from app import vntext
 
 SYLLABLE = re.compile(r"[^\W_]+", re.UNICODE)
-BIGRAM_JOINER = "_"
 
 
 def syllables(text: str | None) -> list[str]:
@@ -46,30 +41,17 @@ def folded_syllables(text: str | None) -> list[str]:
     return [folded for word in syllables(text) for folded in fold_syllable(word)]
 
 
-def bigrams(folded: list[str]) -> list[str]:
-    """Return adjacent pairs of folded syllables, joined: ``cai_cach``."""
-    return [a + BIGRAM_JOINER + b for a, b in zip(folded, folded[1:])]
-
-
-class _ListTokenizer(Tokenizer):
-    """A Whoosh tokenizer producing the tokens of one of the functions above (no positions needed)."""
-
-    def __init__(self, kind: str):
-        self.kind = kind
+class _SyllableTokenizer(Tokenizer):
+    """A Whoosh tokenizer giving ``syllables(value)`` (Whoosh's own query parsing and highlighting
+    are not used; the portal indexes through ``SyllableField.index`` and ``app.search.postings``)."""
 
     def __eq__(self, other):
-        return isinstance(other, _ListTokenizer) and other.kind == self.kind
+        return isinstance(other, _SyllableTokenizer)
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        if self.kind == "exact":
-            words = syllables(value)
-        elif self.kind == "folded":
-            words = folded_syllables(value)
-        else:
-            words = bigrams(folded_syllables(value))
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, word in enumerate(words):
+        for pos, word in enumerate(syllables(value)):
             token.text = word
             token.boost = 1.0
             token.stopped = False
@@ -78,20 +60,8 @@ class _ListTokenizer(Tokenizer):
             yield token
 
 
-def exact_analyzer():
-    return _ListTokenizer("exact")
-
-
-def folded_analyzer():
-    return _ListTokenizer("folded")
-
-
-def bigram_analyzer():
-    return _ListTokenizer("bigram")
-
-
 # Bumped whenever the analysis above changes: the index must then be rebuilt.
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4  # 4: syllables as written only (no folded or pair fields)
 
 
 @lru_cache(maxsize=1)
@@ -125,19 +95,17 @@ _NO_SYLLABLE = -1
 
 
 class SyllableVocabulary:
-    """Numbers for folded syllables, so a text becomes a list of term ids in C-level passes.
+    """Numbers for syllables, so a text becomes a list of term ids in C-level passes.
 
-    ``ids(text)`` equals ``[term_id(f) for f in folded_syllables(text)]`` (with ``folded=False``,
-    ``syllables(text)``). Each distinct run is
-    split and folded once and remembered; the numbers stay valid while the vocabulary lives
-    (callers start a new one when ``len()`` grows past what they want to keep)."""
+    ``ids(text)`` equals ``[term_id(s) for s in syllables(text)]``. Each distinct run is split
+    once and remembered; the numbers stay valid while the vocabulary lives (callers start a new
+    one when ``len()`` grows past what they want to keep)."""
 
-    def __init__(self, folded: bool = True):
-        self.folded = folded  # False: exact syllables (``syllables(text)``), accents kept
-        self.id_of_run: dict[bytes, int] = {}            # a run that is one syllable → its folded id
-        self.ids_of_odd: dict[bytes, tuple[int, ...]] = {}  # runs of 0 or 2+ folded syllables
+    def __init__(self):
+        self.id_of_run: dict[bytes, int] = {}            # a run that is one syllable → its id
+        self.ids_of_odd: dict[bytes, tuple[int, ...]] = {}  # runs of 0 or 2+ syllables
         self.id_of_term: dict[str, int] = {}
-        self.terms: list[str] = []                       # id → folded syllable
+        self.terms: list[str] = []                       # id → syllable
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -156,17 +124,16 @@ class SyllableVocabulary:
             if run in odd:
                 continue
             words = SYLLABLE.findall(run.decode("utf-8"))
-            folded = [f for word in words for f in fold_syllable(word)] if self.folded else words
-            if len(folded) == 1:
-                known[run] = self.term_id(folded[0])
-            elif not folded:
+            if len(words) == 1:
+                known[run] = self.term_id(words[0])
+            elif not words:
                 known[run] = _NO_SYLLABLE  # punctuation alone ("…", "–"): dropped after the look-up
             else:
-                odd[run] = tuple(self.term_id(f) for f in folded)
+                odd[run] = tuple(self.term_id(w) for w in words)
         return bool(odd) and not odd.keys().isdisjoint(runs)
 
     def ids(self, text: str | None) -> list[int]:
-        """The folded term ids of ``text``, in order."""
+        """The term ids of ``text``'s syllables, in order."""
         runs = _RUN.findall(vntext.nfc(text).lower().encode("utf-8"))
         known = self.id_of_run
         try:
@@ -182,22 +149,16 @@ class SyllableVocabulary:
         return ids
 
 
-_VOCABULARIES = {True: SyllableVocabulary(True), False: SyllableVocabulary(False)}
+_VOCABULARY = {"current": SyllableVocabulary()}
 _VOCABULARY_MAX = 500_000
 
 
-def vocabulary(folded: bool = True) -> SyllableVocabulary:
-    """The process's shared vocabulary of folded (or exact) syllables, replaced by a new one
-    when it has grown too large: call this once per batch and keep the object for the batch."""
-    if len(_VOCABULARIES[folded]) > _VOCABULARY_MAX:
-        _VOCABULARIES[folded] = SyllableVocabulary(folded)
-    return _VOCABULARIES[folded]
-
-
-def fast_folded_syllables(text: str | None) -> list[str]:
-    """``folded_syllables(text)``, computed faster."""
-    words = vocabulary()
-    return list(map(words.terms.__getitem__, words.ids(text)))
+def vocabulary() -> SyllableVocabulary:
+    """The process's shared vocabulary, replaced by a new one when it has grown too large: call
+    this once per batch and keep the object for the batch."""
+    if len(_VOCABULARY["current"]) > _VOCABULARY_MAX:
+        _VOCABULARY["current"] = SyllableVocabulary()
+    return _VOCABULARY["current"]
 
 
 _LITTLE_ENDIAN = sys.byteorder == "little"
@@ -243,27 +204,22 @@ class PackedPositions(Positions):
 
 encode_positions = PackedPositions().encode
 
-_TERMS = {"exact": lambda text: SYLLABLE.findall(vntext.nfc(text).lower()), "folded": fast_folded_syllables,
-          "bigram": lambda text: bigrams(fast_folded_syllables(text))}
-
 
 class SyllableField(TEXT):
-    """A TEXT field whose terms come from one of the functions above: frequencies only, or
-    with ``positions=True`` also where each syllable stands (for phrases and proximity).
+    """A TEXT field of syllables as written (``syllables``): frequencies only, or with
+    ``positions=True`` also where each syllable stands (for phrases and adjacent pairs).
 
     ``TermGroupingWriter`` indexes these fields a batch of documents at a time
     (``app.search.postings``); ``index()`` gives the same terms one document at a time."""
 
-    def __init__(self, kind: str, positions: bool = False):
-        analyzer = {"exact": exact_analyzer, "folded": folded_analyzer, "bigram": bigram_analyzer}[kind]()
-        super().__init__(analyzer=analyzer, phrase=positions)
-        self.kind = kind
+    def __init__(self, positions: bool = False):
+        super().__init__(analyzer=_SyllableTokenizer(), phrase=positions)
         self.positions = positions
         if positions:
             self.format = PackedPositions(field_boost=self.format.field_boost)
 
     def index(self, value, **kwargs):
-        words = _TERMS[self.kind](value)
+        words = SYLLABLE.findall(vntext.nfc(value).lower())
         if not self.positions:
             counts = Counter(words)
             return [(word.encode("utf-8"), freq, float(freq), pack_uint(freq)) for word, freq in counts.items()]

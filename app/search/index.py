@@ -13,7 +13,9 @@ import fcntl
 import json
 import logging
 import os
+import pickle
 import shutil
+import struct
 import threading
 import time
 import uuid
@@ -34,9 +36,10 @@ FORMAT_FILE = "format.txt"
 LOCK_FILE = "write.lock"
 CHECKSUMS_FILE = "checksums.json"   # segment id → size and CRC-32 of its file, written at each commit
 DAMAGE_FILE = "DAMAGED"             # present when a process found the folder's files damaged
-# What reading a damaged segment raises (short reads, bad pickles, bad compressed blocks…).
+# What reading a damaged segment raises (short reads, bad pickles, bad compressed blocks…). Broad on
+# purpose: ``confirm_damage`` then checks the files, and a failure they do not explain is re-raised.
 DAMAGE_ERRORS = (OSError, EOFError, zlib.error, ValueError, KeyError, IndexError, TypeError,
-                 __import__("pickle").UnpicklingError, __import__("struct").error)
+                 pickle.UnpicklingError, struct.error)
 
 
 class IndexUnavailable(RuntimeError):
@@ -359,8 +362,7 @@ class TermGroupingWriter(SegmentWriter):
                 if how is _BATCHED:
                     batch = self._batches.get(fieldname)
                     if batch is None:
-                        batch = self._batches[fieldname] = SyllableBatch(
-                            field.kind, field.positions, analysis.vocabulary(folded=field.kind != "exact"))
+                        batch = self._batches[fieldname] = SyllableBatch(field.positions, analysis.vocabulary())
                     length = batch.add(docnum, value)
                 elif how is not _STORED_ONLY:
                     cacheable = how is _REPEATING and isinstance(value, (str, int)) and len(str(value)) <= 100

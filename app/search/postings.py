@@ -18,7 +18,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from app.search.analysis import BIGRAM_JOINER, NARROW_LIMIT, WIDE, PackedPositions, SyllableVocabulary
+from app.search.analysis import NARROW_LIMIT, WIDE, PackedPositions, SyllableVocabulary
 
 COMPRESSION = 1          # zlib level of posting blocks (level 3, Whoosh's, took 15% longer for 3% less)
 SMALL_BLOCK = 64         # bytes under which compressing a block only makes it longer
@@ -30,12 +30,10 @@ _BYTE_OF_LENGTH = [length_to_byte(n) for n in _LENGTH_OF_BYTE]
 
 
 class SyllableBatch:
-    """The syllable ids of one ``SyllableField``'s texts, per document, for one segment writer:
-    exact or folded syllables, or folded bigrams (pairs of adjacent ids, made at commit); with
-    positions (``PackedPositions``) or frequencies only."""
+    """The syllable ids of one ``SyllableField``'s texts, per document, for one segment writer,
+    with positions (``PackedPositions``) or frequencies only."""
 
-    def __init__(self, kind: str, positions: bool, vocabulary: SyllableVocabulary):
-        self.kind = kind
+    def __init__(self, positions: bool, vocabulary: SyllableVocabulary):
         self.positions = positions
         self.vocabulary = vocabulary
         self.tokens = array("i")
@@ -46,36 +44,19 @@ class SyllableBatch:
         return len(self.docnums)
 
     def add(self, docnum: int, text) -> int:
-        """Remember the text of document ``docnum``; return the field length (its number of
-        syllables, or of bigrams)."""
+        """Remember the text of document ``docnum``; return the field length (its number of syllables)."""
         ids = self.vocabulary.ids(text)
-        if self.kind == "bigram" and len(ids) < 2:
-            return 0
         if ids:
             self.tokens.extend(ids)
             self.docnums.append(docnum)
             self.counts.append(len(ids))
-        return len(ids) - 1 if self.kind == "bigram" else len(ids)
+        return len(ids)
 
     def grouped(self, length_byte: np.ndarray) -> "GroupedPostings":
         """Every term's postings; ``length_byte``: docnum → the document's stored length byte."""
-        tokens = np.frombuffer(self.tokens, dtype=np.int32)
-        counts = np.frombuffer(self.counts, dtype=np.int64)
-        docnums = np.frombuffer(self.docnums, dtype=np.int64)
-        terms = self.vocabulary.terms
-        if self.kind != "bigram":
-            return GroupedPostings.from_tokens(tokens, counts, docnums, terms, self.positions, length_byte)
-        # Bigrams: each id with the next one of the same document.
-        pair_doc_end = np.cumsum(counts) - 1  # the last token of a document starts no pair
-        starts_pair = np.ones(len(tokens), dtype=bool)
-        starts_pair[pair_doc_end] = False
-        first = np.flatnonzero(starts_pair)
-        width = len(terms) + 1
-        pairs = tokens[first].astype(np.int64) * width + tokens[first + 1]
-        unique, bigram_of = np.unique(pairs, return_inverse=True)
-        names = [terms[k // width] + BIGRAM_JOINER + terms[k % width] for k in unique.tolist()]
-        return GroupedPostings.from_tokens(bigram_of.astype(np.int32), counts - 1, docnums, names, False,
-                                           length_byte)
+        return GroupedPostings.from_tokens(
+            np.frombuffer(self.tokens, dtype=np.int32), np.frombuffer(self.counts, dtype=np.int64),
+            np.frombuffer(self.docnums, dtype=np.int64), self.vocabulary.terms, self.positions, length_byte)
 
 
 class GroupedPostings:

@@ -24,8 +24,8 @@ def make_schema() -> Schema:
         uid=ID(unique=True, stored=True),          # "document:42"
         kind=ID(stored=True),
         record_id=STORED(),
-        title=SyllableField("exact", positions=True),
-        content=SyllableField("exact", positions=True),  # number, type, title, summary, body, attachments' text
+        title=SyllableField(positions=True),
+        content=SyllableField(positions=True),  # number, type, title, summary, body, attachments' text
         number=KEYWORD(stored=True, lowercase=False, commas=True),  # number keys and their prefixes
         number_display=STORED(),
         category=ID(),

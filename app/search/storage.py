@@ -17,9 +17,8 @@ import threading
 from array import array
 
 from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.structfile import StructFile
+from whoosh.filedb.structfile import _SIZEMAP, StructFile
 from whoosh.index import FileIndex
-from whoosh.filedb.structfile import _SIZEMAP
 from whoosh.system import IS_LITTLE
 
 INDEX_NAME = "MAIN"

@@ -2,6 +2,8 @@
 import random
 import unicodedata
 
+import numpy as np
+
 from app import vntext
 from app.search import analysis
 
@@ -34,20 +36,33 @@ def test_folded_syllables_fold_each_exact_syllable():
     assert analysis.folded_syllables("Hoà bình THUỶ lợi, Đà Nẵng") == ["hoa", "binh", "thuy", "loi", "da", "nang"]
 
 
-def test_fast_folded_syllables_equal_folded_syllables():
-    for text in _samples():
-        assert analysis.fast_folded_syllables(text) == analysis.folded_syllables(text), repr(text)
-    assert analysis.fast_folded_syllables("Hoà bình THUỶ lợi") == ["hoa", "binh", "thuy", "loi"]
-
-
-def test_vocabulary_ids_are_the_folded_syllables_in_order():
+def test_vocabulary_ids_are_the_syllables_in_order():
     vocabulary = analysis.SyllableVocabulary()
     for text in _samples():
         ids = vocabulary.ids(text)
-        assert [vocabulary.terms[i] for i in ids] == analysis.folded_syllables(text), repr(text)
-    # the same folded syllable has one id, whatever its accents were
-    ids = vocabulary.ids("hoà hòa HOÀ hoa hóa")
-    assert len(set(ids[:3])) == 1 and len(set(ids)) == 1
+        assert [vocabulary.terms[i] for i in ids] == analysis.syllables(text), repr(text)
+    # one id per syllable as written, whatever its tone convention or case; accents tell words apart
+    ids = vocabulary.ids("hoà hòa HOÀ hoa hóa của cửa")
+    assert ids[0] == ids[1] == ids[2] and len(set(ids)) == 5
+
+
+def test_syllable_field_terms_and_positions_equal_the_batch_writer():
+    """``SyllableField.index`` (one document) gives what ``SyllableBatch`` (a batch) writes."""
+    from app.search.postings import SyllableBatch
+
+    field = analysis.SyllableField(positions=True)
+    for text in list(_samples())[:400]:
+        batch = SyllableBatch(True, analysis.SyllableVocabulary())
+        batch.add(0, text)
+        if not len(batch):
+            assert field.index(text) == []
+            continue
+        grouped = batch.grouped(np.zeros(2, dtype=np.int64))
+        expected = sorted((word, freq, value) for word, freq, _w, value in field.index(text))
+        got = sorted((grouped.term_bytes[t], int(grouped.starts[t + 1] - grouped.starts[t]) and
+                      int(grouped.weight[grouped.starts[t]]), grouped.values[grouped.starts[t]])
+                     for t in range(len(grouped.term_bytes)))
+        assert got == expected, repr(text)
 
 
 def test_packed_positions_read_back_what_was_written():

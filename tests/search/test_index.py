@@ -100,7 +100,7 @@ def test_import_leaves_the_index_exact(app, noise_file, make_unit):
 def _writer_record(rng, i):
     syllables = "cải cách hành chính thủ tục một cửa hoà thuỷ Đà Nẵng số 107/2021/NĐ-CP dịch vụ công".split()
     text = " ".join(rng.choice(syllables) for _ in range(rng.randint(0, 300)))
-    title = text[:60] if i % 7 else rng.choice(syllables)  # one syllable: no bigram
+    title = text[:60] if i % 7 else rng.choice(syllables)  # some titles of one syllable
     return {"uid": f"document:{i}", "kind": "document", "record_id": i, "title": title,
             "content": text, "number": "107,107/2021", "number_display": "107",
             "category": "legal", "issuer": "Chính phủ", "fields": "1,3", "year": "2021", "status": "",
