@@ -217,8 +217,9 @@ class SegmentArrays:
             found = (EMPTY_IDS, EMPTY_WEIGHTS)
         return CACHE.put(key, found, _nbytes(*found))
 
-    def positions(self, field: str, term: str) -> np.ndarray:
-        """Sorted position keys of one term as indexed (a positional field)."""
+    def positions(self, field: str, term: str, keep: bool = True) -> np.ndarray:
+        """Sorted position keys of one term as indexed (a positional field); ``keep=False``
+        reads without caching (a part of a union that is cached itself)."""
         key = self._key("k", field, term)
         found = CACHE.get(key)
         if found is not None:
@@ -231,7 +232,7 @@ class SegmentArrays:
         ids = np.concatenate([b[0] for b in blocks]) if blocks else EMPTY_IDS
         values = [v for b in blocks for v in b[2]]
         found = decode_position_keys(ids, values)
-        return CACHE.put(key, found, _nbytes(found))
+        return CACHE.put(key, found, _nbytes(found)) if keep else found
 
     # Folded syllables: the union of every accented form the segment holds
 
@@ -268,7 +269,7 @@ class SegmentArrays:
         found = CACHE.get(key)
         if found is not None:
             return found
-        found = np.concatenate([self.positions(field, form) for form in forms])
+        found = np.concatenate([self.positions(field, form, keep=False) for form in forms])
         found.sort(kind="stable")  # sorted runs: merged, not re-sorted
         return CACHE.put(key, found, _nbytes(found))
 
