@@ -142,6 +142,22 @@ def read_blocks(matcher):
         yield np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32), values
 
 
+def terms_by_field(reader) -> dict[str, list[tuple[bytes, object]]]:
+    """Every term of a segment reader with its term info, per field, in term order: one pass over
+    the term table (looking each term up in its hash table costs several reads per term)."""
+    found: dict[str, list] = {}
+    for (fieldname, tbytes), terminfo in reader._terms.items():
+        found.setdefault(fieldname, []).append((tbytes, terminfo))
+    return found
+
+
+def postings_of(reader, fieldname: str, tbytes: bytes, terminfo):
+    """A Whoosh matcher over one term's postings, from its term info (no look-up); deleted
+    documents included (callers map or mask them)."""
+    return reader._codec.postings_reader(reader._terms._postfile, terminfo, reader.schema[fieldname].format,
+                                         term=(fieldname, tbytes))
+
+
 def decode_position_keys(ids: np.ndarray, values: list[bytes]) -> np.ndarray:
     """Position keys ``(docnum << POSITION_BITS) | position`` of postings whose values are
     ``PackedPositions`` bytes (16-bit deltas; a leading zero byte and 32-bit deltas when odd)."""

@@ -22,6 +22,7 @@ import uuid
 import zlib
 
 import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -451,16 +452,38 @@ class TermGroupingWriter(SegmentWriter):
         self._check_state()
         if len(self._batches) or any(self.pool.terms.values()):
             raise ValueError("add_segment: this writer already holds added documents")
-        fieldnames = set(self.schema.names()) | {f for f in reader.indexed_field_names() if f in self.schema}
-        base = self.docnum
-        docmap = self.write_per_doc(fieldnames, reader)
-        table = np.full(reader.doc_count_all(), -1, dtype=np.int64)
-        if docmap is None:
-            table[:] = np.arange(base, self.docnum, dtype=np.int64)
-        elif docmap:
-            table[np.fromiter(docmap.keys(), dtype=np.int64)] = np.fromiter(docmap.values(), dtype=np.int64)
+        table = self._copy_documents(reader)
         self._sources.append((reader, table))
         self._added = True
+        return table
+
+    def _copy_documents(self, reader) -> np.ndarray:
+        """Whoosh's ``write_per_doc`` for this schema (stored fields, field lengths, columns of the
+        live documents), reading each length and value column once instead of looking the
+        column's file up on disk for every document and field."""
+        from whoosh.columns import TranslatingColumnReader
+
+        schema, pdw = self.schema, self.perdocwriter
+        names = sorted(schema.names())
+        length_columns = {name: reader._perdoc._cached_reader(_lenfield(name), LENGTHS_COLUMN)
+                          for name in names if schema[name].scorable}
+        value_columns = {}
+        for name in names:
+            if schema[name].column_type and reader.has_column(name):
+                column = reader.column_reader(name, schema[name].column_type)
+                value_columns[name] = column.raw_column() if isinstance(column, TranslatingColumnReader) else column
+        table = np.full(reader.doc_count_all(), -1, dtype=np.int64)
+        for docnum, stored in reader.iter_docs():
+            table[docnum] = self.docnum
+            pdw.start_doc(self.docnum)
+            for name in names:
+                column = length_columns.get(name)
+                length = byte_to_length(column[docnum]) if column is not None else 0
+                pdw.add_field(name, schema[name], stored.get(name), length)
+                if name in value_columns:
+                    pdw.add_column_value(name, schema[name].column_type, value_columns[name][docnum])
+            pdw.finish_doc()
+            self.docnum += 1
         return table
 
     def _release(self) -> None:
@@ -513,11 +536,13 @@ class TermGroupingWriter(SegmentWriter):
     def _write_copied_terms(self, pdr) -> None:
         """The postings of the segments given to ``add_segment``, field by field and term by term
         in order, a few hundred thousand postings per ``GroupedPostings`` (bounded memory)."""
-        from app.search.arrays import read_blocks
+        import heapq
+
+        from app.search.arrays import postings_of, read_blocks, terms_by_field
 
         fieldwriter = self.fieldwriter
-        names = sorted({name for reader, _t in self._sources for name in reader.indexed_field_names()
-                        if name in self.schema})
+        sources = [(reader, table, terms_by_field(reader)) for reader, table in self._sources]
+        names = sorted({name for _r, _t, terms in sources for name in terms if name in self.schema})
         for fieldname in names:
             fieldobj = self.schema[fieldname]
             if fieldobj.scorable and pdr:
@@ -525,22 +550,23 @@ class TermGroupingWriter(SegmentWriter):
                                            for d in range(self.docnum)), dtype=np.int64, count=self.docnum)
             else:
                 length_byte = np.zeros(self.docnum + 1, dtype=np.int64)
-            lexicons = []
-            for reader, _table in self._sources:
-                try:
-                    lexicons.append(set(reader.lexicon(fieldname)))
-                except Exception:  # noqa: BLE001 - a segment without this field
-                    lexicons.append(set())
+            # (term, source index, term info) in term order, then source order (= docnum order)
+            streams = [_tagged(terms.get(fieldname, ()), i) for i, (_r, _t, terms) in enumerate(sources)]
             chunk = _CopiedPostings(fieldobj.format.fixed_value_size())
             fieldwriter.start_field(fieldname, fieldobj)
-            for tbytes in sorted(set().union(*lexicons)):
-                for (reader, table), lexicon in zip(self._sources, lexicons):
-                    if tbytes in lexicon:
-                        for ids, weights, values in read_blocks(reader.postings(fieldname, tbytes)):
-                            chunk.add(table[ids], weights, values)
-                chunk.end_term(tbytes)
-                if chunk.size >= _CopiedPostings.FLUSH:
-                    chunk.write(fieldwriter, fieldobj.format, length_byte)
+            current = None
+            for tbytes, i, info in heapq.merge(*streams, key=lambda item: (item[0], item[1])):
+                if tbytes != current:
+                    if current is not None:
+                        chunk.end_term(current)
+                        if chunk.size >= _CopiedPostings.FLUSH:
+                            chunk.write(fieldwriter, fieldobj.format, length_byte)
+                    current = tbytes
+                reader, table, _terms = sources[i]
+                for ids, weights, values in read_blocks(postings_of(reader, fieldname, tbytes, info)):
+                    chunk.add(table[ids], weights, values)
+            if current is not None:
+                chunk.end_term(current)
             chunk.write(fieldwriter, fieldobj.format, length_byte)
             fieldwriter.finish_field()
 
@@ -557,6 +583,11 @@ class TermGroupingWriter(SegmentWriter):
                 if docnum not in own:  # a document merged from another segment
                     table[docnum] = length_to_byte(pdr.doc_field_length(docnum, fieldname) or 0)
         return table
+
+
+def _tagged(terms, source: int):
+    """``(term, source, term info)`` for each of a source's ``(term, term info)``."""
+    return ((tbytes, source, info) for tbytes, info in terms)
 
 
 class _CopiedPostings:

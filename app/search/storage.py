@@ -12,7 +12,9 @@ the caller turns into "the index is corrupt" instead of a crashed worker.
 """
 from __future__ import annotations
 
+import io
 import os
+import pickle
 import threading
 from array import array
 
@@ -56,20 +58,33 @@ class _Handle:
 
 
 class _Window:
-    """A byte range of a handle read like a file, with its own position (what ``StructFile`` wraps)."""
+    """A byte range of a handle read like a file, with its own position (what ``StructFile``
+    wraps). Small sequential reads (Whoosh unpickles block headers a few bytes at a time) are
+    served from a read-ahead buffer: one ``pread`` per 8 KB instead of one per read."""
 
-    __slots__ = ("handle", "base", "length", "pos")
+    __slots__ = ("handle", "base", "length", "pos", "_buffer", "_buffer_at")
+    AHEAD = 8192
 
     def __init__(self, handle: _Handle, base: int, length: int):
         self.handle, self.base, self.length, self.pos = handle, base, length, 0
+        self._buffer, self._buffer_at = b"", 0
 
     def read(self, size: int | None = None) -> bytes:
         if size is None or size < 0:
             size = self.length - self.pos
         size = max(0, min(size, self.length - self.pos))
-        data = self.handle.pread(self.base + self.pos, size) if size else b""
-        self.pos += len(data)
-        return data
+        if not size:
+            return b""
+        offset = self.pos - self._buffer_at
+        if not (0 <= offset and offset + size <= len(self._buffer)):
+            if size >= self.AHEAD:
+                data = self.handle.pread(self.base + self.pos, size)
+                self.pos += size
+                return data
+            self._buffer = self.handle.pread(self.base + self.pos, min(self.AHEAD, self.length - self.pos))
+            self._buffer_at, offset = self.pos, 0
+        self.pos += size
+        return self._buffer[offset:offset + size]
 
     def seek(self, where: int, whence: int = 0) -> int:
         if whence == 1:
@@ -82,13 +97,17 @@ class _Window:
     def tell(self) -> int:
         return self.pos
 
-    def readline(self) -> bytes:  # only used on tiny files
-        rest = self.read()
-        end = rest.find(b"\n")
-        if end < 0:
-            return rest
-        self.pos -= len(rest) - end - 1
-        return rest[:end + 1]
+    def readline(self) -> bytes:  # pickle's protocol-0 opcodes; rare
+        chunk = b""
+        while True:
+            piece = self.read(256)
+            if not piece:
+                return chunk
+            end = piece.find(b"\n")
+            if end >= 0:
+                self.pos -= len(piece) - end - 1
+                return chunk + piece[:end + 1]
+            chunk += piece
 
 
 class PreadFile(StructFile):
@@ -123,6 +142,26 @@ class PreadFile(StructFile):
         if IS_LITTLE:
             values.byteswap()
         return values
+
+    def read_pickle(self):
+        """Unpickle the object at the current position from one buffered slice (pickle reads
+        a file object an opcode at a time) and move past exactly what it used."""
+        window = self.file
+        size = 256
+        while True:
+            start = window.pos
+            chunk = window.read(size)
+            stream = io.BytesIO(chunk)
+            try:
+                found = pickle.load(stream)
+            except (EOFError, pickle.UnpicklingError):
+                if len(chunk) < size:  # the file ends first: the pickle is cut short
+                    raise IndexFileDamaged(f"{window.handle.name}: truncated record at {start}")
+                window.pos = start
+                size *= 8
+                continue
+            window.pos = start + stream.tell()
+            return found
 
     def subset(self, offset, length, name=None):
         window = self.file
