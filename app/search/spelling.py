@@ -8,7 +8,11 @@ from app.search import engine
 from app.search.query import parse
 
 _LETTERS = string.ascii_lowercase + string.digits
-MAX_SECOND_ROUND = 12  # words long enough (in letters) to try two edits
+# One edit only: a Vietnamese syllable has at most seven letters and a typo is mostly one letter
+# missing, doubled or wrong; two edits of a long word are hundreds of thousands of strings to try,
+# which any reader could ask for with one query.
+MAX_WORD = 12        # longer words are not syllables: not corrected
+MAX_CORRECTED = 6    # unknown words corrected per query, at most
 
 
 def _edits(word: str) -> set[str]:
@@ -28,10 +32,7 @@ def _known(view, words) -> set[str]:
 
 
 def _candidates(view, word: str) -> set[str]:
-    first = _edits(word)
-    found = _known(view, first)
-    if not found and 4 < len(word) <= MAX_SECOND_ROUND:
-        found = _known(view, {second for edit in first for second in _edits(edit)})
+    found = _known(view, _edits(word))
     found.discard(word)
     return found
 
@@ -61,12 +62,14 @@ def correct(view, parsed, allowed) -> str | None:
     words = parsed.text.split()
     changed = False
     result = []
+    tried = 0
     for word in words:
         folded_word = "".join(ch for ch in vntext.fold(vntext.nfc(word)).lower() if ch.isalnum())
-        if not folded_word or folded_word.isdigit() or not folded_word.isascii() \
-                or engine.visible_count_any(view, engine.CONTENT, folded_word, allowed):
+        if not folded_word or folded_word.isdigit() or not folded_word.isascii() or len(folded_word) > MAX_WORD \
+                or tried >= MAX_CORRECTED or engine.visible_count_any(view, engine.CONTENT, folded_word, allowed):
             result.append(word)
             continue
+        tried += 1
         best, best_rank = None, None
         for candidate in _candidates(view, folded_word):
             count = engine.visible_count_any(view, engine.CONTENT, candidate, allowed)
