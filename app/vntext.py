@@ -64,7 +64,7 @@ def _build_fold_table() -> dict[int, str]:
     return table
 
 
-_FOLD_TABLE = _build_fold_table()
+FOLD_TABLE = _FOLD_TABLE = _build_fold_table()  # for str.translate: accented letter → base letter
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 
 

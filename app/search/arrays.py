@@ -257,9 +257,15 @@ class SegmentArrays:
         key = self._key("v", field)
         table = CACHE.get(key)
         if table is None:
+            terms = self.lexicon(field)
+            # Terms are lower-case NFC syllables: one translate over all of them folds them (a
+            # term still not ASCII afterwards, another script, takes the general path).
+            plain_terms = "\n".join(terms).translate(vntext.FOLD_TABLE).split("\n") if terms else []
             table = {}
-            for term in self.lexicon(field):
-                table.setdefault(vntext.fold(term), []).append(term)
+            for term, plain in zip(terms, plain_terms):
+                if not plain.isascii():
+                    plain = vntext.fold(term).lower()
+                table.setdefault(plain, []).append(term)
             table = {k: tuple(v) for k, v in table.items()}
             CACHE.put(key, table, 120 * len(table) + 200)
         return table.get(folded, ())
