@@ -211,14 +211,15 @@ class SegmentArrays:
         self._reader = reader
         self._lock = threading.Lock()
 
-    def _key(self, *parts):
+    def cache_key(self, *parts):
+        """A key of ``CACHE`` for something computed from this segment (dropped with the segment)."""
         return (self.segment_id, self.doc_count) + parts
 
     # Exact terms
 
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, weights) of one term as indexed."""
-        key = self._key("p", field, term)
+        key = self.cache_key("p", field, term)
         found = CACHE.get(key)
         if found is not None:
             return found
@@ -236,7 +237,7 @@ class SegmentArrays:
     def positions(self, field: str, term: str, keep: bool = True) -> np.ndarray:
         """Sorted position keys of one term as indexed (a positional field); ``keep=False``
         reads without caching (a part of a union that is cached itself)."""
-        key = self._key("k", field, term)
+        key = self.cache_key("k", field, term)
         found = CACHE.get(key)
         if found is not None:
             return found
@@ -254,7 +255,7 @@ class SegmentArrays:
 
     def variants(self, field: str, folded: str) -> tuple[str, ...]:
         """The indexed forms of ``field`` whose accent-free form is ``folded``."""
-        key = self._key("v", field)
+        key = self.cache_key("v", field)
         table = CACHE.get(key)
         if table is None:
             terms = self.lexicon(field)
@@ -275,7 +276,7 @@ class SegmentArrays:
         forms = self.variants(field, folded)
         if len(forms) <= 1:
             return self.postings(field, forms[0]) if forms else (EMPTY_IDS, EMPTY_WEIGHTS)
-        key = self._key("P", field, folded)
+        key = self.cache_key("P", field, folded)
         found = CACHE.get(key)
         if found is not None:
             return found
@@ -287,7 +288,7 @@ class SegmentArrays:
         forms = self.variants(field, folded)
         if len(forms) <= 1:
             return self.positions(field, forms[0]) if forms else EMPTY_IDS
-        key = self._key("K", field, folded)
+        key = self.cache_key("K", field, folded)
         found = CACHE.get(key)
         if found is not None:
             return found
@@ -298,7 +299,7 @@ class SegmentArrays:
     # Per-document values
 
     def lengths(self, field: str) -> np.ndarray:
-        key = self._key("l", field)
+        key = self.cache_key("l", field)
         found = CACHE.get(key)
         if found is None:
             with self._lock:
@@ -313,7 +314,7 @@ class SegmentArrays:
         return found
 
     def column(self, field: str) -> np.ndarray:
-        key = self._key("c", field)
+        key = self.cache_key("c", field)
         found = CACHE.get(key)
         if found is None:
             with self._lock:
@@ -323,7 +324,7 @@ class SegmentArrays:
         return found
 
     def lexicon(self, field: str) -> list[str]:
-        key = self._key("x", field)
+        key = self.cache_key("x", field)
         found = CACHE.get(key)
         if found is None:
             with self._lock:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.search.arrays import CACHE, EMPTY_IDS, EMPTY_WEIGHTS, POSITION_BITS, SegmentArrays, union_postings
+from app.search.arrays import CACHE, EMPTY_IDS, EMPTY_WEIGHTS, POSITION_BITS, SegmentArrays
 from app.search.query import Alternative, ParsedQuery, Syllable
 
 K1, B = 1.2, 0.75
@@ -217,7 +217,7 @@ def _follows(starts: np.ndarray, keys: np.ndarray, gap: int) -> np.ndarray:
 
 def _segment_sequence_docs(arrays: SegmentArrays, field_name: str, specs: tuple) -> np.ndarray:
     """Local docnums of one segment holding the syllables ``specs`` side by side (cached)."""
-    key = arrays._key("s", field_name, specs)
+    key = arrays.cache_key("s", field_name, specs)
     found = CACHE.get(key)
     if found is not None:
         return found
@@ -430,5 +430,3 @@ def visible_count_any(view: View, field_name: str, folded: str, allowed: np.ndar
     ids, _ = view.syllable_postings(field_name, Syllable.folded_only(folded), exact=False)
     return int(np.count_nonzero(allowed[ids])) if len(ids) else 0
 
-
-__all__ = ["Access", "Evaluation", "Filters", "View", "evaluate", "match_mask", "union_postings"]
