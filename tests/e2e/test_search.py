@@ -63,6 +63,13 @@ def test_typing_in_header_box_searches_in_place(page, make_user, make_document):
     shared = page.url
     page.goto(shared)  # the same URL as a full page, without htmx
     expect(results).to_have_count(1)
+
+    # "Tìm trong: tiêu đề" searches again at once, keeping the filter.
+    page.get_by_role("radio", name="tiêu đề").check()
+    page.wait_for_url(lambda url: parse_qs(urlsplit(url).query).get("in") == ["title"])
+    assert "type=K" in page.url
+    expect(results).to_have_count(1)
+    expect(page.get_by_role("radio", name="tiêu đề")).to_be_checked()
     page.watch.assert_clean()
 
 

@@ -99,13 +99,13 @@ def test_title_scope_finds_title_matches_only_and_is_kept_in_links(reader, make_
                   issued_on=date(2023, 3, 1))
     everywhere = page_html(reader, q="tiếp nhận hồ sơ")
     assert len(rows(everywhere)) == 2
-    assert re.search(r'name="in" value="all" data-autosubmit checked', everywhere)
+    assert re.search(r'id="search-in-all" type="radio" name="in" value="all" data-autosubmit checked', everywhere)
 
     titles = page_html(reader, q="tiếp nhận hồ sơ", **{"in": "title"})
     assert [text_of(r) for r in rows(titles)][0].count("Quy chế tiếp nhận hồ sơ trực tuyến") == 1
     assert len(rows(titles)) == 1 and "Báo cáo tổng kết năm" not in results_part(titles)
     assert "1</strong> kết quả" in titles and "trong tiêu đề" in titles
-    assert re.search(r'name="in" value="title" data-autosubmit checked', titles)
+    assert re.search(r'id="search-in-title" type="radio" name="in" value="title" data-autosubmit checked', titles)
     # Facets keep the scope.
     assert query_of(link(titles, "2024 1"))["in"] == "title"
     # Without JavaScript the form sends the choice: a plain GET with in=title is the same page.
@@ -239,7 +239,8 @@ def test_status_facet_holds_validity_and_state_facet_task_states(app, world, mak
 
 def test_year_facet_lists_every_year_and_long_facets_fold_the_rest(reader, make_document):
     for n in range(15):
-        make_document(title=f"Quy chế phối hợp số {n + 1}", issued_on=date(2005 + n, 6, 1), issuer=f"Cơ quan {n + 1:02d}")
+        make_document(title=f"Quy chế phối hợp số {n + 1}", issued_on=date(2005 + n, 6, 1),
+                      issuer=f"Cơ quan {n + 1:02d}")
     html = page_html(reader, q="quy chế phối hợp")
     years = facet_values(html, "Năm")
     assert years == [str(y) for y in range(2019, 2004, -1)]
@@ -302,4 +303,5 @@ def test_api_refuses_bad_in_and_dau(reader, query):
 def test_page_tolerates_bad_in_and_dau(reader, make_document):
     make_document(title="Quy chế văn thư")
     html = page_html(reader, q="văn thư", dau="2", **{"in": "xyz"})
-    assert len(rows(html)) == 1 and re.search(r'name="in" value="all" data-autosubmit checked', html)
+    assert len(rows(html)) == 1
+    assert re.search(r'id="search-in-all" type="radio" name="in" value="all" data-autosubmit checked', html)
