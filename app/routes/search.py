@@ -132,6 +132,8 @@ def _page_links(page: search.SearchPage) -> dict:
         "ignore_accents_url": _search_url(**{ACCENTS_PARAM: "0"}),
         "exact_accents_url": _search_url(**{ACCENTS_PARAM: None}),
         "all_scope_url": _search_url(**{"in": None}),
+        # The correction is built from the records the filters leave: it keeps them (and the scope).
+        "suggestion_url": _search_url(q=page.suggestion) if page.suggestion else None,
         "unfiltered_url": _search_url(**{p: None for p in [*FILTER_PARAMS, "from", "to"]}) if filtered else None,
     }
 

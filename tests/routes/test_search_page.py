@@ -198,8 +198,9 @@ def test_no_result_advice_for_quotes_and_filters(reader, make_document):
     assert query_of(href) == {"q": "cải cách", "sort": "newest"}
     assert len(rows(reader.get(href).get_data(as_text=True))) == 1
     # The existing correction is still offered.
-    typo = page_html(reader, q="cải cácg")
+    typo = page_html(reader, q="thủ tục cải cácg", **{"in": "title"})
     assert "Có phải bạn muốn tìm" in typo
+    assert query_of(link(typo, "thủ tục cải cách")) == {"q": "thủ tục cải cách", "in": "title"}
 
 
 # Facets
