@@ -72,6 +72,7 @@ NAV_ITEMS = [
     ("news.index", "Tin tức", None),
     ("plans.index", "Tiến độ CCHC", None),
     ("reports.index", "Báo cáo", None),
+    ("search.results", "Tìm kiếm", None),
     ("admin.users", "Quản trị", "admin"),
 ]
 

@@ -1,6 +1,7 @@
 """Full-text search: the results page (active search from the header box) and its JSON API."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import Blueprint, jsonify, render_template, request, url_for
@@ -13,12 +14,24 @@ from app.search.engine import FACET_FIELDS
 bp = Blueprint("search", __name__)
 
 FILTER_PARAMS = {"kind": "kind", "category": "category", "type": "doc_type", "issuer": "issuer", "field": "fields",
-                 "year": "year", "status": "status", "unit": "unit",
+                 "year": "year", "status": "status", "state": "state", "unit": "unit",
                  "period": "period"}
 FACET_TITLES = {"kind": "Loại nội dung", "category": "Nhóm văn bản", "doc_type": "Loại văn bản",
                 "issuer": "Cơ quan ban hành", "fields": "Lĩnh vực CCHC", "year": "Năm", "status": "Tình trạng hiệu lực",
-                "unit": "Đơn vị", "period": "Kỳ báo cáo"}
+                "state": "Tình trạng nhiệm vụ", "unit": "Đơn vị", "period": "Kỳ báo cáo"}
+FACET_SHOWN = 12          # values shown before "Xem thêm" (the year facet lists every year)
+FACETS_SHOWN_WHOLE = ("year",)
 SORTS = {"relevance": "Phù hợp nhất", "newest": "Mới nhất"}
+SCOPES = {"all": "toàn văn", "title": "tiêu đề"}   # ?in=… → SearchRequest.scope
+ACCENTS_PARAM = "dau"                              # ?dau=0: ignore the accents typed
+# Badges of the result rows: a document's validity, a progress update's task state (the text is
+# always shown; the class only adds a colour).
+BADGES = {"Còn hiệu lực": "badge--valid", "Hết hiệu lực toàn bộ": "badge--expired",
+          "Hết hiệu lực một phần": "badge--partial", "Chưa có hiệu lực": "badge--pending",
+          "Hoàn thành": "badge--valid", "Đang thực hiện": "badge--active", "Chậm tiến độ": "badge--expired",
+          "Chưa triển khai": "badge--pending"}
+DATE_LABELS = {"document": "Ban hành", "progress": "Cập nhật", "news": "Đăng"}
+_NUMBER_LIKE = re.compile(r"\d\s*/\s*\w|\b(?:số|so)\s+\d", re.IGNORECASE)  # 107/2021…, "số 3567"
 
 
 class BadSearchParameter(ValueError):
@@ -71,9 +84,20 @@ def request_from_args(strict: bool) -> search.SearchRequest:
         if strict:
             raise BadSearchParameter("Tham số sort chỉ nhận relevance hoặc newest.")
         sort = "relevance"
+    scope = request.args.get("in") or "all"
+    if scope not in SCOPES:
+        if strict:
+            raise BadSearchParameter("Tham số in chỉ nhận all (toàn văn) hoặc title (tiêu đề).")
+        scope = "all"
+    accents = request.args.get(ACCENTS_PARAM) or "1"
+    if accents not in ("0", "1"):
+        if strict:
+            raise BadSearchParameter("Tham số dau chỉ nhận 0 (không phân biệt dấu) hoặc 1 (đúng dấu đã gõ).")
+        accents = "1"
     return search.SearchRequest(
         q=request.args.get("q", ""), filters=filters, sort=sort,
         page=_int_arg("page", 1, 1, 10000, strict), per_page=_int_arg("per_page", 20, 1, 100, strict),
+        scope=scope, ignore_accents=accents == "0",
     )
 
 
@@ -81,14 +105,42 @@ def _current_args() -> dict:
     return {k: v for k, v in request.args.items() if v and k != "page"}
 
 
-def _facet_url(field: str, value: str | None) -> str:
+def _search_url(**changes) -> str:
+    """The results page for the current query string with ``changes`` (None removes a
+    parameter), from the first page."""
     args = _current_args()
-    param = next(p for p, f in FILTER_PARAMS.items() if f == field)
-    if value is None:
-        args.pop(param, None)
-    else:
-        args[param] = value
+    for name, value in changes.items():
+        if value is None:
+            args.pop(name, None)
+        else:
+            args[name] = value
     return url_for("search.results", **args)
+
+
+def _page_links(page: search.SearchPage) -> dict:
+    """What the notices and the no-result advice offer: the links and the facts they depend on."""
+    q = page.parsed.text
+    quoted = '"' in q
+    filtered = any(request.args.get(p) for p in [*FILTER_PARAMS, "from", "to"])
+    return {
+        "words": len(q.split()),
+        "quoted": quoted,
+        "looks_like_number": bool(page.parsed.number_keys or page.parsed.number_prefixes or _NUMBER_LIKE.search(q)),
+        "filtered": filtered,
+        "phrase_url": _search_url(q=f'"{q}"') if q and not quoted and len(q.split()) >= 2 else None,
+        "unquoted_url": _search_url(q=" ".join(q.replace('"', " ").split())) if quoted else None,
+        "ignore_accents_url": _search_url(**{ACCENTS_PARAM: "0"}),
+        "exact_accents_url": _search_url(**{ACCENTS_PARAM: None}),
+        "all_scope_url": _search_url(**{"in": None}),
+        # The correction is built from the records the filters leave: it keeps them (and the scope).
+        "suggestion_url": _search_url(q=page.suggestion) if page.suggestion else None,
+        "unfiltered_url": _search_url(**{p: None for p in [*FILTER_PARAMS, "from", "to"]}) if filtered else None,
+    }
+
+
+def _facet_url(field: str, value: str | None) -> str:
+    param = next(p for p, f in FILTER_PARAMS.items() if f == field)
+    return _search_url(**{param: value})
 
 
 @bp.route("/search")
@@ -98,17 +150,22 @@ def results():
     for what was typed."""
     page = search.search(current_user, request_from_args(strict=False))
     context = {"page": page, "facet_titles": FACET_TITLES, "facet_fields": FACET_FIELDS, "sorts": SORTS,
-               "facet_url": _facet_url, "args": _current_args(), "filter_params": FILTER_PARAMS,
-               "field_params": {field: param for param, field in FILTER_PARAMS.items()}}
+               "scopes": SCOPES, "facet_url": _facet_url, "args": _current_args(), "filter_params": FILTER_PARAMS,
+               "field_params": {field: param for param, field in FILTER_PARAMS.items()},
+               "facet_shown": FACET_SHOWN, "facets_whole": FACETS_SHOWN_WHOLE, "badges": BADGES,
+               "date_labels": DATE_LABELS, "links": _page_links(page)}
     if wants_fragment():
-        return render_template("search/_panel.html", **context)
+        # The main navigation sits outside the swapped area: it comes along out of band so
+        # "Tìm kiếm" is marked current after an active search from another page.
+        return render_template("search/_panel.html", oob_nav=True, **context)
     return render_template("search/index.html", **context)
 
 
 @bp.route("/api/search")
 def api_search():
-    """Return ``{"total", "page", "per_page", "results", "facets"}`` as JSON; 400 with a JSON
-    message for bad parameters."""
+    """Return ``{"total", "page", "per_page", "results", "facets"}`` (and the query's notices:
+    ``any_word``, ``suggestion``, ``accents_relaxed``, ``more_without_accents``) as JSON; 400
+    with a JSON message for bad parameters (``in`` and ``dau`` as on the page)."""
     try:
         req = request_from_args(strict=True)
     except BadSearchParameter as exc:
@@ -118,11 +175,14 @@ def api_search():
         return jsonify(error="Chỉ mục tìm kiếm đang được dựng lại, vui lòng thử lại sau.",
                        reason=page.unavailable), 503
     return jsonify(
-        total=page.total, page=req.page, per_page=req.per_page, any_word=page.any_word,
-        suggestion=page.suggestion,
+        total=page.total, page=req.page, per_page=req.per_page, scope=req.scope,
+        ignore_accents=req.ignore_accents, any_word=page.any_word, suggestion=page.suggestion,
+        accents_relaxed=page.accents_relaxed, more_without_accents=page.more_without_accents,
         results=[{"kind": h.kind, "id": h.id, "title": h.title, "number": h.number, "url": h.url,
                   "snippet": str(h.snippet), "date": h.date.isoformat() if h.date else None,
-                  "issuer": h.issuer, "score": round(h.score, 4)} for h in page.hits],
+                  "issuer": h.issuer, "doc_type": h.doc_type,
+                  "status": h.status if h.kind in ("document", "progress") else None,
+                  "phrase": h.phrase, "score": round(h.score, 4)} for h in page.hits],
         facets={name: [{"value": v, "label": label, "count": c} for v, label, c in items]
                 for name, items in page.facets.items()},
     )

@@ -29,6 +29,46 @@
     showMessage("Không kết nối được tới máy chủ. Vui lòng kiểm tra mạng rồi thử lại.");
   });
 
+  // One history entry per search. The header box (form[data-live-search]) searches as the
+  // reader types: the first results push an entry (so Back returns to the page before the
+  // search), later keystrokes and the Enter that confirms them replace that same entry. After
+  // Enter the entry is confirmed: typing again starts a new one. Any request that would push
+  // the address already shown (a form sent twice) replaces it instead.
+  var liveUrl = null;      // the address of the entry live typing is refining, if it is the current one
+  var pendingLive = false;
+
+  document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+    var update = event.detail.history;
+    var config = event.detail.requestConfig || {};
+    var form = config.elt;
+    var fromBox = !!(form && form.hasAttribute && form.hasAttribute("data-live-search"));
+    var confirmed = !!(config.triggeringEvent && config.triggeringEvent.type === "submit");
+    if (update.type === "push") {
+      var target = new URL(update.path, window.location.href).href;
+      if (target === window.location.href || (fromBox && liveUrl === window.location.href)) {
+        update.type = "replace";
+      }
+    }
+    pendingLive = fromBox && !confirmed;
+  });
+
+  function historyUpdated() {
+    liveUrl = pendingLive ? window.location.href : null;
+    pendingLive = false;
+  }
+  document.addEventListener("htmx:pushedIntoHistory", historyUpdated);
+  document.addEventListener("htmx:replacedInHistory", historyUpdated);
+  window.addEventListener("popstate", function () { liveUrl = null; });
+
+  // Controls marked data-autosubmit (sort, "Tìm trong", dates) send their form when changed; the
+  // form's own button does the same without JavaScript.
+  document.addEventListener("change", function (event) {
+    var control = event.target;
+    if (control.hasAttribute && control.hasAttribute("data-autosubmit") && control.form) {
+      control.form.requestSubmit();
+    }
+  });
+
   // Buttons and forms marked data-confirm ask before they act (works with and without htmx).
   document.addEventListener("submit", function (event) {
     var form = event.target;
