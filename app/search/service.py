@@ -155,9 +155,13 @@ def _answer(view, user, request: SearchRequest, parsed: ParsedQuery, page: Searc
     if result.total == 0 and not parsed.is_empty:
         page.suggestion = _suggest_correction(view, parsed, access, request.filters)
         if len(parsed.groups) > 1 and not parsed.number_keys:  # a missing number is not "some of the words"
-            fallback = run(False, any_word=True)
+            fallback = run(exact, any_word=True)
+            if exact and not fallback.total:
+                fallback = run(False, any_word=True)
+                page.accents_relaxed = bool(fallback.total)
+                exact = False
             if fallback.total:
-                result, exact = fallback, False
+                result = fallback
     page.total = result.total
     page.any_word = result.any_word
     page.facets = _label_facets(result.facets)

@@ -73,7 +73,10 @@ def correct(view, parsed, allowed) -> str | None:
         best, best_rank = None, None
         for candidate in _candidates(view, folded_word):
             count = engine.visible_count_any(view, engine.CONTENT, candidate, allowed)
-            rank = (_distance(folded_word, candidate), -count)
+            # Fewest edits; then the same length (a wrong letter is a likelier typo than a missing
+            # or extra one: "chánh" is "chính" before "hành"); then the commonest; then the
+            # alphabet, so the same query always gets the same correction.
+            rank = (_distance(folded_word, candidate), abs(len(candidate) - len(folded_word)), -count, candidate)
             if count and (best_rank is None or rank < best_rank):
                 best, best_rank = candidate, rank
         if best is None:

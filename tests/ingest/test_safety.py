@@ -5,7 +5,6 @@ import io
 import os
 import shutil
 import struct
-import time
 import tracemalloc
 import zipfile
 
@@ -296,17 +295,17 @@ def patch_declared_size(source: str, target, member: str, size: int) -> str:
 
 
 def measure(func):
-    """Run ``func`` expecting IngestError; return (error, seconds, peak traced bytes)."""
+    """Run ``func`` expecting IngestError; return (error, peak traced bytes). Memory, not time:
+    a bomb refused early never holds its declared size, and memory does not depend on how busy
+    the machine is."""
     tracemalloc.start()
-    start = time.perf_counter()
     try:
         with pytest.raises(IngestError) as info:
             func()
-        elapsed = time.perf_counter() - start
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    return info.value, elapsed, peak
+    return info.value, peak
 
 
 def test_bomb_is_small_on_disk_and_huge_declared(bomb_docx):
@@ -316,22 +315,22 @@ def test_bomb_is_small_on_disk_and_huge_declared(bomb_docx):
 
 
 def test_zip_bomb_refused_fast_with_little_memory(bomb_docx):
-    exc, elapsed, peak = measure(lambda: check_upload(bomb_docx, "bomb.docx"))
+    exc, peak = measure(lambda: check_upload(bomb_docx, "bomb.docx"))
     assert exc.code == "zip_bomb"
     assert "200 MB" in str(exc)
-    assert elapsed < 5 and peak < 200 * MB
-    exc, elapsed, peak = measure(lambda: extract_docx(bomb_docx))
+    assert peak < 200 * MB
+    exc, peak = measure(lambda: extract_docx(bomb_docx))
     assert exc.code == "zip_bomb"
-    assert elapsed < 5 and peak < 200 * MB
+    assert peak < 200 * MB
 
 
 def test_bomb_with_lying_small_size_stopped_when_read(bomb_docx, tmp_path):
     liar = patch_declared_size(bomb_docx, tmp_path / "liar.docx", "word/document.xml", 1000)
     with zipfile.ZipFile(liar) as zf:
         assert zf.getinfo("word/document.xml").file_size == 1000  # the directory now says 1 KB
-    exc, elapsed, peak = measure(lambda: extract_docx(liar))
+    exc, peak = measure(lambda: extract_docx(liar))
     assert exc.code in ("corrupt", "zip_bomb")
-    assert elapsed < 5 and peak < 200 * MB
+    assert peak < 200 * MB
 
 
 def test_bomb_with_plausible_lying_size_stopped_by_the_cap(bomb_docx, tmp_path):
@@ -339,12 +338,12 @@ def test_bomb_with_plausible_lying_size_stopped_by_the_cap(bomb_docx, tmp_path):
     # directory checks pass; reading is what must stop it.
     liar = patch_declared_size(bomb_docx, tmp_path / "liar150.docx", "word/document.xml", 150 * MB)
     check_upload(liar, "liar150.docx")
-    exc, elapsed, peak = measure(lambda: extract_docx(liar))
+    exc, peak = measure(lambda: extract_docx(liar))
     assert exc.code == "zip_bomb"
-    assert elapsed < 5 and peak < 200 * MB
+    assert peak < 200 * MB
     with zipfile.ZipFile(liar) as zf:
-        exc, elapsed, peak = measure(lambda: read_member(zf, "word/document.xml", 10 * MB))
-    assert exc.code == "zip_bomb" and elapsed < 5 and peak < 200 * MB
+        exc, peak = measure(lambda: read_member(zf, "word/document.xml", 10 * MB))
+    assert exc.code == "zip_bomb" and peak < 200 * MB
 
 
 class _EndlessReader(io.RawIOBase):
@@ -371,9 +370,9 @@ class _LyingZip:
 
 
 def test_read_member_never_returns_more_than_cap():
-    exc, elapsed, peak = measure(lambda: read_member(_LyingZip(), "word/document.xml", 5 * MB))
+    exc, peak = measure(lambda: read_member(_LyingZip(), "word/document.xml", 5 * MB))
     assert exc.code == "zip_bomb"
-    assert elapsed < 5 and peak < 50 * MB
+    assert peak < 50 * MB
 
 
 def test_read_member_reads_normal_members_and_refuses_missing_ones():
