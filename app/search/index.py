@@ -37,6 +37,7 @@ FORMAT_FILE = "format.txt"
 LOCK_FILE = "write.lock"
 CHECKSUMS_FILE = "checksums.json"   # segment id → size and CRC-32 of its file, written at each commit
 DAMAGE_FILE = "DAMAGED"             # present when a process found the folder's files damaged
+OPEN_ATTEMPTS = 5                   # reads of the table of contents when commits replace it meanwhile
 # What reading a damaged segment raises (short reads, bad pickles, bad compressed blocks…). Broad on
 # purpose: ``confirm_damage`` then checks the files, and a failure they do not explain is re-raised.
 DAMAGE_ERRORS = (OSError, EOFError, zlib.error, ValueError, KeyError, IndexError, TypeError,
@@ -164,16 +165,33 @@ def open_current(index_dir: str):
     damage = damage_reason(path)
     if damage:
         raise IndexUnavailable(f"corrupt: {damage}")
-    try:
-        ix = storage.open_index(path)
-        segments = ix._segments()
-    except Exception as exc:  # noqa: BLE001 - any failure to open means corrupt
-        raise IndexUnavailable(f"corrupt: {exc.__class__.__name__}")
-    problems = check_segments(path, segments, full=False)
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            ix = storage.open_index(path)
+            problems = current_problems(ix, path, full=False)
+            break
+        except FileNotFoundError:
+            # A commit replaced the table of contents (and its files) while it was read: read the new one.
+            if attempt == OPEN_ATTEMPTS - 1:
+                raise IndexUnavailable("corrupt: files keep vanishing")
+        except Exception as exc:  # noqa: BLE001 - any other failure to open means corrupt
+            raise IndexUnavailable(f"corrupt: {exc.__class__.__name__}")
     if problems:
         mark_damaged(path, problems[0])
         raise IndexUnavailable(f"corrupt: {problems[0]}")
     return ix
+
+
+def current_problems(ix, path: str, full: bool) -> list[str]:
+    """``check_segments`` for the newest table of contents. A commit that replaced segments (a
+    merge) deletes their files right after writing a new table of contents: a file missing from
+    a table that is no longer the newest is not damage, so the check is repeated on the new one."""
+    for _attempt in range(OPEN_ATTEMPTS):
+        generation = ix.latest_generation()
+        problems = check_segments(path, ix._segments(), full)
+        if not problems or ix.latest_generation() == generation:
+            return problems
+    return problems
 
 
 # Integrity: every commit records the size and CRC-32 of each segment file it created.
@@ -268,8 +286,7 @@ def confirm_damage(index_dir: str, error: BaseException) -> bool:
     if damage_reason(path):
         return True
     try:
-        segments = storage.open_index(path)._segments()
-        problems = check_segments(path, segments, full=True)
+        problems = current_problems(storage.open_index(path), path, full=True)
     except Exception as exc:  # noqa: BLE001 - the table of contents itself is unreadable
         problems = [f"table of contents unreadable ({exc.__class__.__name__})"]
     if problems:
@@ -732,14 +749,18 @@ class SearcherCache:
     def _open_snapshot(self, index_dir: str) -> Snapshot:
         from app.search.engine import View
 
-        name = current_name(index_dir)
-        ix = open_current(index_dir)
-        try:
-            searcher = ix.searcher()
-            view = View(searcher)
-        except Exception as exc:  # noqa: BLE001 - any failure to read the segments means corrupt
-            raise IndexUnavailable(f"corrupt: {exc.__class__.__name__}")
-        return Snapshot(index_dir, name, ix, searcher, view)
+        for attempt in range(OPEN_ATTEMPTS):
+            name = current_name(index_dir)
+            ix = open_current(index_dir)
+            try:
+                searcher = ix.searcher()
+                return Snapshot(index_dir, name, ix, searcher, View(searcher))
+            except FileNotFoundError:
+                # A commit (a merge) replaced segments between reading the table and opening them.
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise IndexUnavailable("corrupt: files keep vanishing")
+            except Exception as exc:  # noqa: BLE001 - any other failure to read the segments means corrupt
+                raise IndexUnavailable(f"corrupt: {exc.__class__.__name__}")
 
     def _close(self, snapshots: list[Snapshot]) -> None:
         if not snapshots:

@@ -94,6 +94,10 @@ def merge_once(index_dir: str) -> dict | None:
             merged, tables = _write_merged(ix, chosen, scratch)
             built = time.monotonic() - started
             swapped = _swap_in(index_dir, name, chosen, merged, tables, scratch)
+        except OSError:
+            if index.current_name(index_dir) != name:
+                return None  # a rebuild replaced the folder (and its files) under the merge
+            raise
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         if not swapped:

@@ -451,9 +451,9 @@ def verify() -> VerifyReport:
         with contextlib.suppress(Exception):
             from app.search import storage
 
-            report.damaged = index.check_segments(path, storage.open_index(path)._segments(), full=True)
+            report.damaged = index.current_problems(storage.open_index(path), path, full=True)
         return report
-    report.damaged = index.check_segments(path, ix._segments(), full=True)
+    report.damaged = index.current_problems(ix, path, full=True)
     try:
         outbox.check_follows(db.session, outbox.load_state(path))
     except index.IndexUnavailable as exc:

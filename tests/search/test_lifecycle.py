@@ -288,3 +288,34 @@ def test_index_files_are_never_memory_mapped(app, make_user, make_document):
         with ix.reader() as reader:
             assert all(isinstance(r._storage.a._file, storage.PreadFile) and r._storage.a._source is None
                        for r, _offset in reader.leaf_readers())
+
+
+def test_opening_the_index_while_merges_replace_segments_finds_no_damage(app, make_user, make_document,
+                                                                        small_merges):
+    """A merge deletes the files of the segments it replaced right after its commit: a process
+    that read the previous table of contents a moment before must not call the index damaged."""
+    make_user("lan")
+    make_document(title="Thông báo lịch họp", body="Họp giao ban.")
+    index_dir = app.config["INDEX_DIR"]
+    stop = threading.Event()
+    problems = []
+
+    def opening():
+        while not stop.is_set():
+            try:
+                search_index.open_current(index_dir)
+            except search_index.IndexUnavailable as exc:
+                problems.append(exc.reason)
+                return
+
+    opener = threading.Thread(target=opening)
+    opener.start()
+    try:
+        for i in range(30):
+            make_document(title=f"Thông báo lịch họp số {i}", body="Họp giao ban.")
+            merge.merge_once(index_dir)
+    finally:
+        stop.set()
+        opener.join(timeout=30)
+    assert problems == []
+    assert search_index.damage_reason(_active_path(app)) is None
