@@ -82,7 +82,12 @@ USER_AGENT = "cchc-load-bench/1"
 # than this is replaced before use rather than risking a request on a socket the server closed.
 IDLE_RECONNECT_S = 1.0
 TOKEN_PREFIX = "tkz"
-TOKEN_RE = re.compile(r"\s*\b" + TOKEN_PREFIX + r"[a-z]{9}\b")
+# 16 letters: app/search/spelling.py tries two edits (~400,000 candidate strings, each looked up in
+# every segment: seconds of CPU) for an unknown word of 5–12 letters. A 12-letter token made every
+# poll that cost and swamped the server; past 12 letters a poll costs what any lookup costs. The
+# probe after the load measures the expensive case on purpose (see "probes").
+TOKEN_LETTERS = 13
+TOKEN_RE = re.compile(r"\s*\b" + TOKEN_PREFIX + r"[a-z]{%d}\b" % TOKEN_LETTERS)
 CONN_ERROR, TIMEOUT, OTHER_ERROR = -1, -2, -3
 STATUS_NAMES = {CONN_ERROR: "connection error", TIMEOUT: "timeout", OTHER_ERROR: "protocol error"}
 
@@ -427,7 +432,7 @@ def reader_loop(run: Run, idx: int, client: Client, queries: list[str], doc_ids:
 
 
 def new_token(rng: random.Random) -> str:
-    return TOKEN_PREFIX + "".join(rng.choice(string.ascii_lowercase) for _ in range(9))
+    return TOKEN_PREFIX + "".join(rng.choice(string.ascii_lowercase) for _ in range(TOKEN_LETTERS))
 
 
 def editor_loop(run: Run, idx: int, client: Client, docs: list[int], watch: queue.Queue):
@@ -523,6 +528,7 @@ def watcher_loop(run: Run, client: Client, watch: queue.Queue):
             if run.abort.is_set():
                 return
             path = f"/api/search?per_page=5&q={save['token']}"
+            sent = run.now()
             status, _h, body = timed(run, client, "poll", "GET", path)
             now = run.now()
             save["polls"] = save.get("polls", 0) + 1
@@ -536,6 +542,7 @@ def watcher_loop(run: Run, client: Client, watch: queue.Queue):
             if found:
                 save["searchable_ms"] = round((now - save["t_resp"]) * 1000, 1)
                 save["searchable_from_send_ms"] = round((now - save["t_send"]) * 1000, 1)
+                save["searchable_lower_ms"] = round(max(0.0, sent - save["t_resp"]) * 1000, 1)  # poll sent
                 pending.remove(save)
             elif now - save["t_resp"] > timeout:
                 save["never_searchable"] = True
@@ -579,11 +586,15 @@ def descendants(root: int, ppids: dict[int, int]) -> list[int]:
     return found
 
 
-def proc_cpu_s(pid: int) -> float | None:
+def proc_cpu_s(pid: int, children: bool = False) -> float | None:
+    """CPU seconds of ``pid`` (utime + stime), plus (``children``) those of its reaped children."""
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
             fields = fh.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
+        total = int(fields[11]) + int(fields[12])
+        if children:
+            total += int(fields[13]) + int(fields[14])
+        return total / CLK_TCK
     except (OSError, ValueError, IndexError):
         return None
 
@@ -607,7 +618,8 @@ def proc_memory(pid: int) -> dict | None:
 
 
 def proc_fds(pid: int) -> dict:
-    """Open descriptors and those pointing at deleted files (with a few of their names)."""
+    """Open descriptors and those pointing at deleted files (with a few of their names; gunicorn's
+    own heartbeat file, unlinked on purpose, is not counted)."""
     total, deleted, names = 0, 0, []
     try:
         entries = os.listdir(f"/proc/{pid}/fd")
@@ -620,10 +632,36 @@ def proc_fds(pid: int) -> dict:
         except OSError:
             continue
         if target.endswith(" (deleted)"):
+            if os.path.basename(target).startswith("wgunicorn-"):
+                continue  # gunicorn's worker heartbeat file: unlinked right after creation, by design
             deleted += 1
             if len(names) < 5:
                 names.append(target)
     return {"fds": total, "deleted": deleted, "deleted_names": names}
+
+
+def proc_cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
+
+
+def processes_with_env(marker: bytes) -> list[int]:
+    """Processes whose environment holds ``marker`` (e.g. ``PORTAL_INSTANCE_PATH=<our instance>``):
+    everything this run started, also what left its process group (merges use a new session)."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{name}/environ", "rb") as fh:
+                if marker in fh.read().split(b"\0"):
+                    found.append(int(name))
+        except OSError:
+            continue
+    return found
 
 
 def machine_cpu() -> tuple[float, float]:
@@ -670,9 +708,12 @@ class Sampler:
             ppids = proc_ppids()
             workers = sorted(p for p, pp in ppids.items() if pp == self.gunicorn_pid)
             snap = {"t": round(self.run.now(), 2), "phase": self.run.phase_idx, "label": label, "workers": {},
-                    "master": {"cpu_s": proc_cpu_s(self.gunicorn_pid), **(proc_memory(self.gunicorn_pid) or {})}}
+                    "master": {"cpu_s": proc_cpu_s(self.gunicorn_pid, True), **(proc_memory(self.gunicorn_pid) or {})}}
             for pid in workers:
-                snap["workers"][pid] = {"cpu_s": proc_cpu_s(pid), **(proc_memory(pid) or {}), **proc_fds(pid)}
+                snap["workers"][pid] = {"cpu_s": proc_cpu_s(pid, True), **(proc_memory(pid) or {}), **proc_fds(pid)}
+            # Workers' own children: index merges (app/search/merge.py spawn) and the like.
+            others = [p for p in descendants(self.gunicorn_pid, ppids) if p not in snap["workers"]]
+            snap["worker_children"] = {p: {"cpu_s": proc_cpu_s(p), "cmd": proc_cmdline(p)[:120]} for p in others}
             postmaster = self._postmaster()
             if postmaster:
                 pg = [postmaster] + descendants(postmaster, ppids)
@@ -723,6 +764,7 @@ def cpu_between(a: dict, b: dict) -> dict:
         return total
 
     gunicorn = group(lambda s: {**{p: w.get("cpu_s") for p, w in s["workers"].items()},
+                                **{p: c.get("cpu_s") for p, c in s.get("worker_children", {}).items()},
                                 0: s["master"].get("cpu_s")})
     postgres = group(lambda s: (s.get("postgres") or {}).get("cpu", {}))
     imp = group(lambda s: (s.get("import") or {}).get("cpu", {}))
@@ -895,6 +937,41 @@ def machine_info() -> dict:
             "python": sys.version.split()[0], "platform": platform.platform(), "hostname": socket.gethostname()}
 
 
+PROBES = [
+    ("a common phrase", None),
+    ("a document number", None),
+    ("an unknown 16-letter word (like the polls)", "tkzprobeqwxjvbnm"),
+    ("an unknown 9-letter word (a name not in the library)", "microsoft"),
+    ("an unknown 12-letter word", "tkzqwxjvbnmp"),
+]
+
+
+def probes(client: Client, queries: list[str], timeout: float) -> list[dict]:
+    """Time a few ``/api/search`` queries one at a time on the idle server (median of 3): a hit
+    against a miss, since a miss runs the spelling fallback (app/search/spelling.py), whose
+    two-edit round for unknown words of 5–12 letters costs seconds of CPU."""
+    out = []
+    number = next((q for q in queries if "/" in q), queries[0])
+    for label, q in PROBES:
+        q = q or (queries[0] if label == "a common phrase" else number)
+        times, total, status = [], None, None
+        for _ in range(3):
+            t = time.perf_counter()
+            try:
+                status, _h, body = client.request("GET", "/api/search?per_page=20&q=" + urllib.parse.quote(q))
+            except (OSError, http.client.HTTPException) as exc:
+                status, body = repr(exc), b""
+            times.append((time.perf_counter() - t) * 1000)
+            try:
+                total = json.loads(body).get("total")
+            except ValueError:
+                pass
+        out.append({"label": label, "q": q, "status": status, "total": total, "ms": sorted(times)[1],
+                    "all_ms": [round(x, 1) for x in times]})
+        log(f"  {label:<55} {q!r:<28} {sorted(times)[1]:8.0f} ms  (total {total}, HTTP {status})")
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Analysis
 
@@ -1000,7 +1077,7 @@ def memory_report(sampler: Sampler, phases: list[dict]) -> dict:
             if a and b and "uss" in a and "uss" in b:
                 row["soak_growth_uss"] = round(b["uss"] - a["uss"], 2)
                 pts = [(t, w["uss"]) for t, w in series if s0["t"] <= t <= s1["t"]]
-                if len(pts) >= 3:
+                if len(pts) >= 6 and s1["t"] - s0["t"] >= 180:  # shorter: a slope of noise
                     mt = sum(t for t, _ in pts) / len(pts)
                     mu = sum(u for _, u in pts) / len(pts)
                     var = sum((t - mt) ** 2 for t, _ in pts)
@@ -1152,10 +1229,9 @@ def recommendation(res: dict) -> list[str]:
         if saturated is not None:
             lines.append(f"Throughput stopped rising at {saturated} readers: beyond that, more concurrency only "
                          "queues (latency grows, requests/s do not).")
-        if top and top.get("gunicorn", 0) + top.get("generator", 0) + top.get("other", 0) > 0.8 * cores:
-            lines.append("The machine's cores were the limit (CPU-bound): the portal's work per request is Python "
-                         "(search scoring, templates), which holds the GIL, so threads in one worker do not add "
-                         "CPU; only workers (processes) do, up to the number of cores.")
+        if top and sum(top.get(k, 0) for k in ("gunicorn", "generator", "postgres", "other")) > 0.8 * cores:
+            lines.append("The cores were the limit at the top step (CPU-bound): more --threads would not have "
+                         "raised throughput there; only more cores would.")
         if top and top.get("gunicorn", 0) > 0:
             share = top.get("postgres", 0) / max(1e-9, top.get("gunicorn", 0) + top.get("postgres", 0))
             lines.append(f"PostgreSQL took {share:.0%} of the server-side CPU: the time a request waits on the "
@@ -1165,23 +1241,29 @@ def recommendation(res: dict) -> list[str]:
         uss = max(m["max_uss"] for m in mem)
         shared = max((m["max_rss"] - m["max_uss"]) for m in mem)
         lines.append(f"Memory: each worker's own memory (USS) reached {uss:.0f} MB (RSS {max(m['max_rss'] for m in mem):.0f} MB, "
-                     f"~{shared:.0f} MB shared with the master); the search cache alone may grow to "
-                     f"PORTAL_SEARCH_CACHE_MB (256 MB by default) per worker on a large index.")
+                     f"~{shared:.0f} MB shared with the master). The search cache is part of USS and is capped by "
+                     "PORTAL_SEARCH_CACHE_MB (256 MB per worker by default): on an index larger than this run's, "
+                     "allow for it.")
         for c in (2, 8):
             lo, hi = c, 2 * c
             lines.append(f"  {c} cores: {lo}–{hi} workers need ≈ {lo * uss + shared:.0f}–{hi * uss + shared:.0f} MB "
-                         f"(+ up to {lo * 256}–{hi * 256} MB if every worker fills its search cache).")
+                         f"at this run's size (+ at most 256 MB per worker as its search cache fills on a "
+                         f"larger index).")
     lines += [
-        "Rule of thumb from this: workers ≈ cores (up to 2 × cores if memory allows and PostgreSQL waits are "
-        "significant), threads 2–4 per worker to cover database and disk waits; more threads do not add CPU.",
-        "  2-core server: --workers 2 --threads 4 (or 3 × 4); the README's 4 × 4 over-subscribes 2 cores: it "
-        "does not raise throughput, it adds one index cache and one catch-up thread per extra worker.",
-        "  8-core server: --workers 8 --threads 4 (up to 12–16 workers if the memory check above fits and "
-        "p95 still improves); confirm with this benchmark on that server (--workers/--threads).",
-        f"Caveat: the load generator ran on the same {cores} cores and competed with the server "
-        "(its CPU is shown per phase); on a dedicated server the portal gets those cycles too. "
-        "Compare configurations by running this benchmark again with other --workers/--threads.",
+        "How to pick them: workers (processes) are what add CPU, because the portal's work per request is "
+        "Python holding the GIL; threads only overlap waits (PostgreSQL, disk, the index lock) inside one "
+        "worker. So: workers ≈ cores, up to 2 × cores when the database waits are significant and the memory "
+        "check fits; threads 2–4.",
+        "  2-core server: start at --workers 2 --threads 4 and compare with the README's 4 × 4 (two processes "
+        "per core absorb waits, but every extra worker keeps its own index cache and reopens its own searcher "
+        "after each save); keep the one with the better p95 at the top step.",
+        "  8-core server: --workers 8 --threads 4, then 12 or 16 workers if p95 at the top step still improves "
+        "and workers × USS fits in RAM beside PostgreSQL and the page cache.",
     ]
+    lines.append(f"Caveat: the load generator ran on the same {cores} cores and competed with the server (its CPU is "
+                 "shown per phase as 'gen'; 'other' is everything else on the machine). One run measures one "
+                 "configuration: compare configurations by running this benchmark again with other "
+                 "--workers/--threads on the target server.")
     return lines
 
 
@@ -1221,6 +1303,9 @@ def print_summary(res: dict) -> None:
             f"{cpu.get('import', 0):.2f}/{cpu.get('other', 0):.2f}")
     log("(latencies in ms; 'never' = saved but not searchable within --searchable-timeout; cores = average cores "
         f"busy out of {m['cpus']})")
+    late = sum(p["saves"]["late"] for p in res["phases"])
+    if late:
+        log(f"editors could not keep --save-interval {o['save_interval']} s for {late} saves (form + save took longer)")
     imp = next((p for p in res["phases"] if p["import"]), None)
     if imp:
         i = res.get("import_during_load", {})
@@ -1294,6 +1379,9 @@ def print_summary(res: dict) -> None:
     pl = res.get("postgres_log", {})
     if pl.get("messages"):
         log("PostgreSQL log: " + "; ".join(f"×{x['count']} {x['message'][:100]}" for x in pl["messages"][:5]))
+    if res.get("probes"):
+        log("one query at a time on the idle server (median of 3, ms): " + "; ".join(
+            f"{p['label']} {ms(p['ms'])}" for p in res["probes"]))
     v = res.get("verify")
     if v:
         log(f"search verify after the load: exit {v.get('returncode')} — {v.get('stdout', '').strip()[-200:]}")
@@ -1651,6 +1739,9 @@ def main() -> int:
         sampler.snapshot("end")
         res["elapsed_s"] = run.now()
         status, res["healthz_end"] = http_get_json(port, "/healthz", timeout=15)
+        if reader_clients:
+            log("probes (server idle, not part of any phase): what one query costs …")
+            res["probes"] = probes(reader_clients[0], queries, args.request_timeout)
         if not args.no_verify:
             log("search verify (untimed: is the index in step with the database after the load?) …")
             step = run_child("verify", flask_cmd("search", "verify"), env, REPO_ROOT, child_dir, track=tracked)
@@ -1698,6 +1789,18 @@ def main() -> int:
                 pass
             pg.destroy()
         if instance is not None:
+            marker = f"PORTAL_INSTANCE_PATH={instance}".encode()
+            for attempt in range(2):
+                stray = processes_with_env(marker)
+                for pid in stray:
+                    if attempt == 0:
+                        res["notes"].append(f"ended a process left behind: {pid} {proc_cmdline(pid)[:160]}")
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                if stray:
+                    time.sleep(0.5)
             shutil.rmtree(instance, ignore_errors=True)
         res["loadavg_at_end"] = os.getloadavg()[0]
         res["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
