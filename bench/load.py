@@ -1791,7 +1791,7 @@ def main() -> int:
         res["setup_error"] = str(exc)
         exit_code = 2
     except (KeyboardInterrupt, Interrupted) as exc:
-        log(f"interrupted ({exc or 'Ctrl+C'}): stopping everything …")
+        log(f"interrupted ({str(exc) or 'Ctrl+C'}): stopping everything …")
         res["interrupted"] = True
         exit_code = 130
     except Exception as exc:  # noqa: BLE001 - the bench itself failed: clean up, keep what was measured
