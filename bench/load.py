@@ -697,8 +697,9 @@ class Sampler:
     """Snapshots of gunicorn (master and workers), PostgreSQL, the running import, this process
     and the machine: every ``--sample-seconds`` in a thread, and at every phase boundary."""
 
-    def __init__(self, run: Run, gunicorn_pid: int, pg_pidfile: str):
+    def __init__(self, run: Run, gunicorn_pid: int, pg_pidfile: str, port: int | None = None):
         self.run = run
+        self.port = port
         self.gunicorn_pid = gunicorn_pid
         self.pg_pidfile = pg_pidfile
         self.import_pid: int | None = None
@@ -742,6 +743,15 @@ class Sampler:
             info = meminfo()
             snap["machine"] = {"busy_s": busy, "total_s": total, "loadavg": os.getloadavg()[0],
                                "mem_available_mb": info.get("MemAvailable")}
+            if self.port:
+                try:
+                    status, body = http_get_json(self.port, "/healthz", timeout=5)
+                    idx = body.get("index", {}) if isinstance(body, dict) else {}
+                    snap["index"] = {"http": status, "status": body.get("status") if isinstance(body, dict) else None,
+                                     **{k: idx.get(k) for k in ("state", "pending_changes", "segments", "records",
+                                                                "rebuilding", "lagging")}}
+                except (OSError, http.client.HTTPException) as exc:
+                    snap["index"] = {"error": repr(exc)[:200]}
             current = set(workers)
             if self._last_workers is not None and current != self._last_workers:
                 self.worker_events.append({"t": snap["t"], "phase": snap["phase"],
@@ -1020,7 +1030,9 @@ def phase_report(run: Run, idx: int, phase: dict) -> dict:
     out = {
         "name": phase["name"], "readers": phase["readers"], "editors": phase["editors"], "import": phase["import"],
         "seconds": round(seconds, 2), "requests": len(everything),
-        "overall": {**kind_stats(everything, seconds, sum(errors.values())), "unexpected": sum(unexpected.values())},
+        "overall": {**kind_stats(everything, seconds, sum(errors.values())), "unexpected": sum(unexpected.values()),
+                    "ok_rps": round((len(everything) - sum(errors.values()) - sum(unexpected.values())) / seconds, 2)
+                    if seconds > 0 else None},
         "readers_overall": kind_stats(reader_lat, seconds, sum(errors.get(k, 0) for k in READER_KINDS)),
         "kinds": kinds, "status_counts": status_counts,
         "saves": {"attempted": len(saves), "ok": len(ok),
@@ -1038,6 +1050,7 @@ def phase_report(run: Run, idx: int, phase: dict) -> dict:
                        "unresolved": sum(1 for s in ok if s.get("unresolved") or
                                          (s.get("searchable_ms") is None and not s.get("never_searchable")))},
         "cpu_cores": phase.get("cpu"),
+        "index": phase.get("index"),
         "problems": [p for p in run.problems if p["phase"] == idx][:10],
         "problem_count": run.problem_counts.get(idx, 0),
     }
@@ -1243,9 +1256,13 @@ def recommendation(res: dict) -> list[str]:
     mem = res.get("memory", {}).get("workers", [])
     lines = []
     if steps:
-        rps = [(p["readers"], p["overall"]["rps"] or 0, p["overall"]["p95"], p.get("cpu_cores") or {}) for p in steps]
-        desc = ", ".join(f"{r} readers → {x:.0f} req/s (p95 {ms(p95)} ms)" for r, x, p95, _c in rps)
+        rps = [(p["readers"], p["overall"].get("ok_rps") or 0, p["overall"]["p95"], p.get("cpu_cores") or {})
+               for p in steps]
+        desc = ", ".join(f"{r} readers → {x:.0f} ok answers/s (p95 {ms(p95)} ms)" for r, x, p95, _c in rps)
         lines.append(f"Measured with {w} workers × {t} threads on {cores} cores: {desc}.")
+        if any(p["overall"]["errors"] for p in steps):
+            lines.append("Some reader steps had errors: their figures describe a portal partly failing, not its "
+                         "capacity; fix the errors and run again before sizing on them.")
         saturated = next((rps[i][0] for i in range(1, len(rps)) if rps[i][1] < rps[i - 1][1] * 1.10), None)
         top = rps[-1][3]
         if top:
@@ -1313,22 +1330,30 @@ def print_summary(res: dict) -> None:
     log("NOTE: the load generator runs on the same machine and competes with the server for the same cores "
         "(see 'gen' below); 'other' is CPU used by anything else on the machine.")
     log("")
-    head = (f"{'phase':<11}{'s':>5}{'rdrs':>5}{'req/s':>8}{'p50':>7}{'p95':>7}{'p99':>7}{'err':>5}{'unexp':>6}"
+    head = (f"{'phase':<11}{'s':>5}{'rdrs':>5}{'req/s':>8}{'ok/s':>7}{'p50':>7}{'p95':>7}{'p99':>7}{'err':>5}{'unexp':>6}"
             f"{'saves ok/ref/err':>17}{'save p50/p95':>14}{'searchable p50/p95/max':>24}{'never':>6}"
             f"  cores gen/guni/pg/imp/other")
     log(head)
     log("-" * len(head))
     for p in res["phases"]:
         ov, sv, sr, cpu = p["overall"], p["saves"], p["searchable"], p.get("cpu_cores") or {}
-        log(f"{p['name']:<11}{p['seconds']:>5.0f}{p['readers']:>5}{fmt(ov['rps'], '.1f'):>8}{ms(ov['p50']):>7}"
+        log(f"{p['name']:<11}{p['seconds']:>5.0f}{p['readers']:>5}{fmt(ov['rps'], '.1f'):>8}"
+            f"{fmt(ov.get('ok_rps'), '.1f'):>7}{ms(ov['p50']):>7}"
             f"{ms(ov['p95']):>7}{ms(ov['p99']):>7}{ov['errors']:>5}{ov['unexpected']:>6}"
             f"{str(sv['ok']) + '/' + str(sv['refused']) + '/' + str(sv['errors']):>17}"
             f"{ms(sv['p50_ms']) + '/' + ms(sv['p95_ms']):>14}"
             f"{ms(sr['p50_ms']) + '/' + ms(sr['p95_ms']) + '/' + ms(sr['max_ms']):>24}{sr['never']:>6}"
             f"  {cpu.get('generator', 0):.2f}/{cpu.get('gunicorn', 0):.2f}/{cpu.get('postgres', 0):.2f}/"
             f"{cpu.get('import', 0):.2f}/{cpu.get('other', 0):.2f}")
-    log("(latencies in ms; 'never' = saved but not searchable within --searchable-timeout; cores = average cores "
+    log("(latencies in ms over every answer, errors included; ok/s = answers that were neither errors nor "
+        "unexpected; 'never' = saved but not searchable within --searchable-timeout; cores = average cores "
         f"busy out of {m['cpus']})")
+    if any(p.get("index") for p in res["phases"]):
+        log("index (from /healthz every --sample-seconds): " + "; ".join(
+            f"{p['name']}: pending ≤ {fmt((p.get('index') or {}).get('max_pending_changes'), 'd')}, "
+            f"segments {fmt((p.get('index') or {}).get('segments_end'), 'd')}"
+            + (f", {'/'.join((p.get('index') or {}).get('not_ok'))}" if (p.get("index") or {}).get("not_ok") else "")
+            for p in res["phases"]))
     late = sum(p["saves"]["late"] for p in res["phases"])
     if late:
         log(f"editors could not keep --save-interval {o['save_interval']} s for {late} saves (form + save took longer)")
@@ -1371,7 +1396,7 @@ def print_summary(res: dict) -> None:
                 f"{fmt(wkr.get('soak_growth_uss'), '+.1f'):>13}{fmt(wkr.get('soak_slope_mb_per_10min'), '+.1f'):>18}"
                 f"{fmt(e.get('deleted'), 'd') + '/' + fmt(wkr['max_deleted_fds'], 'd'):>17}")
             if wkr.get("deleted_names"):
-                log(f"{'':>8}  deleted files held open: {', '.join(wkr['deleted_names'][:3])}")
+                log(f"{'':>8}  deleted files it held open (last seen): {', '.join(wkr['deleted_names'][:3])}")
         if mem.get("restarts"):
             for ev in mem["restarts"]:
                 log(f"  WORKER CHANGE at {ev['t']:.0f} s (phase {ev['phase']}): gone {ev['gone']}, new {ev['new']}")
@@ -1684,7 +1709,7 @@ def main() -> int:
                                             args=(run, i, client, mine, watch)))
             watchers.append(threading.Thread(target=watcher_loop, name=f"watcher-{i}", daemon=True,
                                              args=(run, watcher_clients[i], watch)))
-        sampler = Sampler(run, gunicorn.pid, os.path.join(pg.cluster.data, "postmaster.pid"))
+        sampler = Sampler(run, gunicorn.pid, os.path.join(pg.cluster.data, "postmaster.pid"), port)
         sampler.snapshot("start")
         sampler_thread = threading.Thread(target=sampler.loop, args=(args.sample_seconds,), name="sampler",
                                           daemon=True)
@@ -1744,6 +1769,14 @@ def main() -> int:
                                         f"{phase['seconds_planned']:.0f} s: it waited for the import to finish")
             phase["end_snapshot"] = sampler.snapshot(f"{phase['name']} end")
             phase["cpu"] = cpu_between(phase["start_snapshot"], phase["end_snapshot"])
+            seen = [x["index"] for x in sampler.samples if x.get("index") and "error" not in x["index"]
+                    and phase["start_snapshot"]["t"] <= x["t"] <= phase["end_snapshot"]["t"]]
+            phase["index"] = {
+                "max_pending_changes": max((x.get("pending_changes") or 0 for x in seen), default=None),
+                "segments_end": seen[-1].get("segments") if seen else None,
+                "max_segments": max((x.get("segments") or 0 for x in seen), default=None),
+                "not_ok": sorted({f"{x.get('state')}{' rebuilding' if x.get('rebuilding') else ''}" for x in seen
+                                  if x.get("state") != "ok" or x.get("rebuilding")})}
             if phase["name"] == "warm-up":
                 res["warmup_end_s"] = run.now()
             if phase["import"] and import_proc is not None:
