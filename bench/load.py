@@ -1263,15 +1263,16 @@ def recommendation(res: dict) -> list[str]:
         if any(p["overall"]["errors"] for p in steps):
             lines.append("Some reader steps had errors: their figures describe a portal partly failing, not its "
                          "capacity; fix the errors and run again before sizing on them.")
-        saturated = next((rps[i][0] for i in range(1, len(rps)) if rps[i][1] < rps[i - 1][1] * 1.10), None)
+        saturated = next(((rps[i - 1][0], rps[i][0]) for i in range(1, len(rps)) if rps[i][1] < rps[i - 1][1] * 1.10),
+                         None)
         top = rps[-1][3]
         if top:
             lines.append(f"At {rps[-1][0]} readers the cores went to: gunicorn {top.get('gunicorn', 0):.2f}, "
                          f"PostgreSQL {top.get('postgres', 0):.2f}, this load generator {top.get('generator', 0):.2f}, "
                          f"other processes on the machine {top.get('other', 0):.2f} (of {cores}).")
         if saturated is not None:
-            lines.append(f"Throughput stopped rising at {saturated} readers: beyond that, more concurrency only "
-                         "queues (latency grows, requests/s do not).")
+            lines.append(f"Throughput rose less than 10% from {saturated[0]} to {saturated[1]} readers: past "
+                         f"{saturated[0]}, more concurrency only queues (latency grows, answers/s do not).")
         if top and sum(top.get(k, 0) for k in ("gunicorn", "generator", "postgres", "other")) > 0.8 * cores:
             lines.append("The cores were the limit at the top step (CPU-bound): more --threads would not have "
                          "raised throughput there; only more cores would.")
@@ -1775,8 +1776,9 @@ def main() -> int:
                 "max_pending_changes": max((x.get("pending_changes") or 0 for x in seen), default=None),
                 "segments_end": seen[-1].get("segments") if seen else None,
                 "max_segments": max((x.get("segments") or 0 for x in seen), default=None),
-                "not_ok": sorted({f"{x.get('state')}{' rebuilding' if x.get('rebuilding') else ''}" for x in seen
-                                  if x.get("state") != "ok" or x.get("rebuilding")})}
+                "not_ok": sorted({str(x.get("state")) + (" + rebuild" if x.get("rebuilding") and
+                                                          x.get("state") != "rebuilding" else "")
+                                  for x in seen if x.get("state") != "ok" or x.get("rebuilding")})}
             if phase["name"] == "warm-up":
                 res["warmup_end_s"] = run.now()
             if phase["import"] and import_proc is not None:
