@@ -82,10 +82,9 @@ USER_AGENT = "cchc-load-bench/1"
 # than this is replaced before use rather than risking a request on a socket the server closed.
 IDLE_RECONNECT_S = 1.0
 TOKEN_PREFIX = "tkz"
-# 16 letters: app/search/spelling.py tries two edits (~400,000 candidate strings, each looked up in
-# every segment: seconds of CPU) for an unknown word of 5–12 letters. A 12-letter token made every
-# poll that cost and swamped the server; past 12 letters a poll costs what any lookup costs. The
-# probe after the load measures the expensive case on purpose (see "probes").
+# 16 letters: longer than any word the spelling fallback (app/search/spelling.py) corrects (12), so a
+# poll costs what any lookup costs. (When this was written the fallback tried two edits for words of
+# 5–12 letters: seconds of CPU each; it now tries one.) The probes measure an unknown word's cost.
 TOKEN_LETTERS = 13
 TOKEN_RE = re.compile(r"\s*\b" + TOKEN_PREFIX + r"[a-z]{%d}\b" % TOKEN_LETTERS)
 CONN_ERROR, TIMEOUT, OTHER_ERROR = -1, -2, -3
@@ -969,8 +968,7 @@ PROBES = [
 
 def probes(client: Client, queries: list[str], timeout: float) -> list[dict]:
     """Time a few ``/api/search`` queries one at a time on the idle server (median of 3): a hit
-    against a miss, since a miss runs the spelling fallback (app/search/spelling.py), whose
-    two-edit round for unknown words of 5–12 letters costs seconds of CPU."""
+    against a miss, since a miss runs the spelling fallback (app/search/spelling.py)."""
     out = []
     number = next((q for q in queries if "/" in q), queries[0])
     for label, q in PROBES:

@@ -234,22 +234,18 @@ class SegmentArrays:
             found = (EMPTY_IDS, EMPTY_WEIGHTS)
         return CACHE.put(key, found, _nbytes(*found))
 
-    def positions(self, field: str, term: str, keep: bool = True) -> np.ndarray:
-        """Sorted position keys of one term as indexed (a positional field); ``keep=False``
-        reads without caching (a part of a union that is cached itself)."""
-        key = self.cache_key("k", field, term)
-        found = CACHE.get(key)
-        if found is not None:
-            return found
+    def positions(self, field: str, term: str) -> np.ndarray:
+        """Sorted position keys of one term as indexed (a positional field). Not cached: they
+        are large (millions of keys for a common syllable) and only needed to compute phrase and
+        pair results, which are cached (``app.search.engine``); keeping them would push the small,
+        hot entries out of the cache."""
         with self._lock:
             try:
                 blocks = list(read_blocks(self._reader.postings(field, term)))
             except TermNotFound:
                 blocks = []
         ids = np.concatenate([b[0] for b in blocks]) if blocks else EMPTY_IDS
-        values = [v for b in blocks for v in b[2]]
-        found = decode_position_keys(ids, values)
-        return CACHE.put(key, found, _nbytes(found)) if keep else found
+        return decode_position_keys(ids, [v for b in blocks for v in b[2]])
 
     # Folded syllables: the union of every accented form the segment holds
 
@@ -258,7 +254,7 @@ class SegmentArrays:
         key = self.cache_key("v", field)
         table = CACHE.get(key)
         if table is None:
-            terms = self.lexicon(field)
+            terms = self.lexicon(field, keep=False)
             # Terms are lower-case NFC syllables: one translate over all of them folds them (a
             # term still not ASCII afterwards, another script, takes the general path).
             plain_terms = "\n".join(terms).translate(vntext.FOLD_TABLE).split("\n") if terms else []
@@ -268,7 +264,7 @@ class SegmentArrays:
                     plain = vntext.fold(term).lower()
                 table.setdefault(plain, []).append(term)
             table = {k: tuple(v) for k, v in table.items()}
-            CACHE.put(key, table, 120 * len(table) + 200)
+            CACHE.put(key, table, 200 * len(terms) + 200)
         return table.get(folded, ())
 
     def postings_any(self, field: str, folded: str) -> tuple[np.ndarray, np.ndarray]:
@@ -284,17 +280,13 @@ class SegmentArrays:
         return CACHE.put(key, found, _nbytes(*found))
 
     def positions_any(self, field: str, folded: str) -> np.ndarray:
-        """Sorted position keys of every form of a folded syllable."""
+        """Sorted position keys of every form of a folded syllable (not cached, see ``positions``)."""
         forms = self.variants(field, folded)
         if len(forms) <= 1:
             return self.positions(field, forms[0]) if forms else EMPTY_IDS
-        key = self.cache_key("K", field, folded)
-        found = CACHE.get(key)
-        if found is not None:
-            return found
-        found = np.concatenate([self.positions(field, form, keep=False) for form in forms])
+        found = np.concatenate([self.positions(field, form) for form in forms])
         found.sort(kind="stable")  # sorted runs: merged, not re-sorted
-        return CACHE.put(key, found, _nbytes(found))
+        return found
 
     # Per-document values
 
@@ -323,7 +315,21 @@ class SegmentArrays:
             CACHE.put(key, found, _nbytes(found))
         return found
 
-    def lexicon(self, field: str) -> list[str]:
+    def value_codes(self, field: str) -> tuple[list[str], np.ndarray]:
+        """For a field holding one value per document (a facet): its values, and per document the
+        index of its value (-1: none). Counting a facet is then one ``bincount``."""
+        key = self.cache_key("f", field)
+        found = CACHE.get(key)
+        if found is None:
+            values = self.lexicon(field)
+            codes = np.full(self.doc_count, -1, dtype=np.int32)
+            for code, value in enumerate(values):
+                codes[self.postings(field, value)[0]] = code
+            found = CACHE.put(key, (values, codes), _nbytes(codes) + 80 * len(values))
+        return found
+
+    def lexicon(self, field: str, keep: bool = True) -> list[str]:
+        """The field's terms, in order (``keep=False``: not cached, for a large field read once)."""
         key = self.cache_key("x", field)
         found = CACHE.get(key)
         if found is None:
@@ -332,5 +338,6 @@ class SegmentArrays:
                     found = [t.decode("utf-8") for t in self._reader.lexicon(field)]
                 except TermNotFound:
                     found = []
-            CACHE.put(key, found, 80 * len(found) + 200)
+            if keep:
+                CACHE.put(key, found, 80 * len(found) + 200)
         return found

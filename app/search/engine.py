@@ -189,20 +189,28 @@ class View:
 
     # Positions: phrases and adjacent pairs, per segment, cached
 
-    def docs_with_sequence(self, field_name: str, sequence: list[Syllable], exact: bool) -> np.ndarray:
-        """Global docnums (sorted) where ``sequence`` stands side by side, in order."""
+    def docs_with_sequence(self, field_name: str, sequence: list[Syllable], exact: bool,
+                           memo: dict | None = None) -> np.ndarray:
+        """Global docnums (sorted) where ``sequence`` stands side by side, in order. ``memo``
+        keeps the positions read for one query (its phrase and its pairs share syllables)."""
         specs = tuple(_spec(s, exact) for s in sequence)
+        memo = {} if memo is None else memo
         parts = []
         for _r, offset, arrays in self.leaves:
-            local = _segment_sequence_docs(arrays, field_name, specs)
+            local = _segment_sequence_docs(arrays, field_name, specs, memo)
             if len(local):
                 parts.append(local + offset)
         return np.concatenate(parts) if parts else EMPTY_IDS
 
 
-def _segment_keys(arrays: SegmentArrays, field_name: str, spec: tuple[str, bool]) -> np.ndarray:
-    text, as_typed = spec
-    return arrays.positions(field_name, text) if as_typed else arrays.positions_any(field_name, text)
+def _segment_keys(arrays: SegmentArrays, field_name: str, spec: tuple[str, bool], memo: dict) -> np.ndarray:
+    key = (arrays.segment_id, field_name, spec)
+    found = memo.get(key)
+    if found is None:
+        text, as_typed = spec
+        found = memo[key] = (arrays.positions(field_name, text) if as_typed
+                             else arrays.positions_any(field_name, text))
+    return found
 
 
 def _follows(starts: np.ndarray, keys: np.ndarray, gap: int) -> np.ndarray:
@@ -215,13 +223,13 @@ def _follows(starts: np.ndarray, keys: np.ndarray, gap: int) -> np.ndarray:
     return starts[keys[spot] == wanted]
 
 
-def _segment_sequence_docs(arrays: SegmentArrays, field_name: str, specs: tuple) -> np.ndarray:
+def _segment_sequence_docs(arrays: SegmentArrays, field_name: str, specs: tuple, memo: dict) -> np.ndarray:
     """Local docnums of one segment holding the syllables ``specs`` side by side (cached)."""
     key = arrays.cache_key("s", field_name, specs)
     found = CACHE.get(key)
     if found is not None:
         return found
-    lists = [_segment_keys(arrays, field_name, spec) for spec in specs]
+    lists = [_segment_keys(arrays, field_name, spec, memo) for spec in specs]
     if any(not len(keys) for keys in lists):
         found = EMPTY_IDS
     elif len(lists) == 1:
@@ -310,7 +318,8 @@ def number_ranks(view: View, parsed: ParsedQuery) -> np.ndarray:
     return ranks
 
 
-def phrase_levels(view: View, parsed: ParsedQuery, exact: bool, candidates: np.ndarray) -> np.ndarray:
+def phrase_levels(view: View, parsed: ParsedQuery, exact: bool, candidates: np.ndarray,
+                  memo: dict | None = None) -> np.ndarray:
     """Per candidate: PHRASE_IN_TITLE, PHRASE_IN_TEXT or 0 (the query, read any of its ways)."""
     levels = np.zeros(len(candidates), dtype=np.int8)
     if not parsed.has_phrase:
@@ -320,20 +329,20 @@ def phrase_levels(view: View, parsed: ParsedQuery, exact: bool, candidates: np.n
     for variant in parsed.phrase_variants:
         if len(variant) < 2:
             continue
-        in_text[view.docs_with_sequence(CONTENT, variant, exact)] = True
-        in_title[view.docs_with_sequence(TITLE, variant, exact)] = True
+        in_text[view.docs_with_sequence(CONTENT, variant, exact, memo)] = True
+        in_title[view.docs_with_sequence(TITLE, variant, exact, memo)] = True
     levels[in_text[candidates]] = PHRASE_IN_TEXT
     levels[in_title[candidates]] = PHRASE_IN_TITLE
     return levels
 
 
 def pair_counts(view: View, sequence: list[Syllable], exact: bool, candidates: np.ndarray,
-                field_name: str = CONTENT) -> np.ndarray:
+                field_name: str = CONTENT, memo: dict | None = None) -> np.ndarray:
     """Per candidate: how many distinct adjacent pairs of ``sequence`` stand side by side."""
     counts = np.zeros(view.size, dtype=np.int16)
     pairs = list(dict.fromkeys(zip(sequence, sequence[1:])))
     for first, second in pairs:
-        counts[view.docs_with_sequence(field_name, [first, second], exact)] += 1
+        counts[view.docs_with_sequence(field_name, [first, second], exact, memo)] += 1
     return counts[candidates]
 
 
@@ -350,31 +359,50 @@ def filter_mask(view: View, filters: Filters) -> np.ndarray:
     return mask
 
 
+MULTI_VALUED = {"fields"}  # a document can be in several reform fields; the other facets hold one value
+
+
 def facet_counts(view: View, mask: np.ndarray) -> dict[str, dict[str, int]]:
     """Return ``{field: {value: count}}`` over the documents in ``mask`` (values with count > 0)."""
     facets: dict[str, dict[str, int]] = {}
     for name in FACET_FIELDS:
-        counts = {}
-        for value in view.lexicon(name):
-            if not value:
-                continue
-            ids, _ = view.postings(name, value)
-            count = int(np.count_nonzero(mask[ids])) if len(ids) else 0
-            if count:
-                counts[value] = count
+        counts: dict[str, int] = {}
+        if name in MULTI_VALUED:
+            for value in view.lexicon(name):
+                ids, _ = view.postings(name, value)
+                count = int(np.count_nonzero(mask[ids])) if len(ids) else 0
+                if count and value:
+                    counts[value] = count
+        else:
+            for _r, offset, arrays in view.leaves:
+                values, codes = arrays.value_codes(name)
+                if not values:
+                    continue
+                chosen = codes[mask[offset:offset + arrays.doc_count]]
+                tally = np.bincount(chosen[chosen >= 0], minlength=len(values))
+                for code in np.flatnonzero(tally).tolist():
+                    if values[code]:
+                        counts[values[code]] = counts.get(values[code], 0) + int(tally[code])
         facets[name] = counts
     return facets
 
 
+def allowed_mask(view: View, access: Access, filters: Filters) -> np.ndarray:
+    """The records this user may read that pass the filters."""
+    return view.access_mask(access) & filter_mask(view, filters)
+
+
 def evaluate(view: View, parsed: ParsedQuery, access: Access, filters: Filters, sort: str, offset: int,
              limit: int, any_word: bool = False, with_facets: bool = True, exact: bool = True,
-             field_name: str = CONTENT, positions: bool = True) -> Evaluation:
+             field_name: str = CONTENT, positions: bool = True, allowed: np.ndarray | None = None) -> Evaluation:
     """Return the total, the page of document numbers in order, and the facets.
 
     ``exact``: syllables typed with accents match that form only. ``field_name``: search the
     whole text (``content``) or titles only (``title``). ``positions=False`` skips phrase and
-    pair ranking (related records: long seeds, BM25 is enough)."""
-    allowed = view.access_mask(access) & filter_mask(view, filters)
+    pair ranking (related records: long seeds, BM25 is enough). ``allowed``: ``allowed_mask``
+    when the caller already has it (one search evaluates the query more than once)."""
+    if allowed is None:
+        allowed = allowed_mask(view, access, filters)
     if parsed.is_empty:
         matched = allowed.copy()  # no words: browse everything the user may read, newest first
         sort = "newest"
@@ -397,11 +425,12 @@ def evaluate(view: View, parsed: ParsedQuery, access: Access, filters: Filters, 
         sequence = parsed.sequence
         pairs = np.zeros(len(candidates), dtype=np.int16)
         if positions and parsed.has_phrase:
-            levels = phrase_levels(view, parsed, exact, candidates)
-            relevance += TITLE_PAIR * pair_counts(view, sequence, exact, candidates, TITLE)
+            memo: dict = {}  # positions read for this query
+            levels = phrase_levels(view, parsed, exact, candidates, memo)
+            relevance += TITLE_PAIR * pair_counts(view, sequence, exact, candidates, TITLE, memo)
             # Pairs only order what the phrase tiers leave: skip them when phrases fill the page.
             if len(sequence) >= 3 and np.count_nonzero(levels) < offset + limit:
-                pairs = pair_counts(view, sequence, exact, candidates)
+                pairs = pair_counts(view, sequence, exact, candidates, CONTENT, memo)
         numbers = number_ranks(view, parsed)[candidates] if parsed.number_keys or parsed.number_prefixes \
             else np.zeros(len(candidates), dtype=np.int16)
         order = np.lexsort((-candidates, -dates, -relevance, -pairs, -levels, -numbers))
@@ -412,10 +441,8 @@ def evaluate(view: View, parsed: ParsedQuery, access: Access, filters: Filters, 
     return evaluation
 
 
-def count(view: View, parsed: ParsedQuery, access: Access, filters: Filters, exact: bool,
-          field_name: str = CONTENT) -> int:
-    """How many records the user may read match (no ranking, no facets)."""
-    allowed = view.access_mask(access) & filter_mask(view, filters)
+def count(view: View, parsed: ParsedQuery, allowed: np.ndarray, exact: bool, field_name: str = CONTENT) -> int:
+    """How many records in ``allowed`` match (no ranking, no facets)."""
     return int(np.count_nonzero(match_mask(view, parsed, False, exact, field_name) & allowed))
 
 

@@ -138,9 +138,11 @@ def _answer(view, user, request: SearchRequest, parsed: ParsedQuery, page: Searc
     field_name = SCOPES.get(request.scope, engine.CONTENT)
     exact = parsed.has_accents and not request.ignore_accents
 
+    allowed = engine.allowed_mask(view, access, request.filters)
+
     def run(exact_accents: bool, any_word: bool = False) -> engine.Evaluation:
         return engine.evaluate(view, parsed, access, request.filters, request.sort, offset, request.per_page,
-                               any_word=any_word, exact=exact_accents, field_name=field_name)
+                               any_word=any_word, exact=exact_accents, field_name=field_name, allowed=allowed)
 
     result = run(exact)
     if exact and result.total == 0:
@@ -150,10 +152,9 @@ def _answer(view, user, request: SearchRequest, parsed: ParsedQuery, page: Searc
         if relaxed.total:
             result, exact, page.accents_relaxed = relaxed, False, True
     elif exact:
-        page.more_without_accents = engine.count(view, parsed, access, request.filters, False, field_name) \
-            - result.total
+        page.more_without_accents = engine.count(view, parsed, allowed, False, field_name) - result.total
     if result.total == 0 and not parsed.is_empty:
-        page.suggestion = _suggest_correction(view, parsed, access, request.filters)
+        page.suggestion = _suggest_correction(view, parsed, allowed)
         if len(parsed.groups) > 1 and not parsed.number_keys:  # a missing number is not "some of the words"
             fallback = run(exact, any_word=True)
             if exact and not fallback.total:
@@ -224,11 +225,11 @@ def _label_facets(facets: dict[str, dict[str, int]]) -> dict[str, list[tuple[str
     return labelled
 
 
-def _suggest_correction(view, parsed: ParsedQuery, access, filters) -> str | None:
+def _suggest_correction(view, parsed: ParsedQuery, allowed) -> str | None:
     """Return a corrected query built only from words in records the user may read, or None."""
     from app.search.spelling import correct
 
-    return correct(view, parsed, view.access_mask(access) & engine.filter_mask(view, filters))
+    return correct(view, parsed, allowed)
 
 
 def suggest(user, text: str, limit: int = 8) -> list[dict]:
