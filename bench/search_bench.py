@@ -563,8 +563,9 @@ def main() -> int:
             elif phase["returncode"] != 0:
                 res["problems"].append(f"{name} failed (exit {phase['returncode']}): "
                                        f"{phase['stderr'].strip()[-500:]}")
-            elif name == "import" and phase["stderr"].strip():
-                res["problems"].append("import wrote to stderr: " + phase["stderr"].strip()[-400:])
+            elif name == "import" and re.search(r"\b(WARNING|ERROR|CRITICAL)\b|Traceback", phase["stderr"]):
+                # INFO lines (merges after the import) are the log, not a problem.
+                res["problems"].append("import wrote warnings or errors: " + phase["stderr"].strip()[-400:])
         imp, syn = res["phases"]["import"], res["phases"]["sync"]
         if imp["returncode"] == 0:
             sync_s = syn["seconds"] if syn["returncode"] == 0 else 0.0
