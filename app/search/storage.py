@@ -56,6 +56,18 @@ class _Handle:
         if fd >= 0:
             os.close(fd)
 
+    def __del__(self):
+        # Like Python's own file objects: a handle dropped without close() (Whoosh does that on
+        # some paths) gives its descriptor back when collected, or deleted segment files would
+        # stay open (and their disk space taken) for the life of the process.
+        fd = getattr(self, "fd", -1)
+        if fd >= 0:
+            self.fd = -1
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
 
 class _Window:
     """A byte range of a handle read like a file, with its own position (what ``StructFile``

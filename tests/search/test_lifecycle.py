@@ -319,3 +319,52 @@ def test_opening_the_index_while_merges_replace_segments_finds_no_damage(app, ma
         opener.join(timeout=30)
     assert problems == []
     assert search_index.damage_reason(_active_path(app)) is None
+
+
+def _open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_an_index_file_dropped_without_close_gives_its_descriptor_back(tmp_path):
+    """Whoosh drops some files without closing them (readers opened before a failure); like
+    Python's own files, ours close their descriptor when collected."""
+    import gc
+
+    (tmp_path / "segment").write_bytes(b"0123456789" * 100)
+    before = _open_descriptors()
+    opened = storage.SafeFileStorage(str(tmp_path)).open_file("segment")
+    part = opened.subset(10, 20)
+    assert part.get(0, 4) == b"0123" and _open_descriptors() == before + 1
+    del opened, part
+    gc.collect()
+    assert _open_descriptors() == before
+
+
+def test_a_segment_vanishing_while_a_searcher_opens_leaks_no_descriptor(app, make_user, make_document,
+                                                                        monkeypatch):
+    """A merge by another process deletes a segment file while this one opens its searcher: the
+    opening is retried, and the segments already opened by the failed attempt are let go."""
+    import gc
+
+    make_user("lan")
+    for i in range(4):
+        make_document(title=f"Quy chế số {i}", body="Quy chế làm việc.")
+    user_id = _reader(app)
+    search_index.searchers.clear()
+    gc.collect()
+    before = _open_descriptors()
+    real_open = storage.SafeFileStorage.open_file
+    segments = sorted(f for f in os.listdir(_active_path(app)) if f.endswith(".seg"))
+    failed = []
+
+    def open_file(self, name, **kwargs):
+        if name == segments[-1] and not failed:
+            failed.append(name)
+            raise FileNotFoundError(name)
+        return real_open(self, name, **kwargs)
+
+    monkeypatch.setattr(storage.SafeFileStorage, "open_file", open_file)
+    assert _search(app, user_id, "quy chế").total == 4 and failed
+    search_index.searchers.clear()
+    gc.collect()
+    assert _open_descriptors() == before
