@@ -170,14 +170,15 @@ def apply_records(writer, kind: str, ids, session: Session) -> None:
         session.expunge_all()
 
 
-def apply_pending(ix, index_path: str, after: int | None = None) -> int:
-    """Apply every change after ``after`` (default: what the folder applied) to ``ix``;
-    the caller holds the write lock. Returns how many change rows were applied."""
+def apply_pending(ix, index_path: str, after: int | None = None, max_batches: int | None = None) -> int:
+    """Apply every change after ``after`` (default: what the folder applied) to ``ix``, or the
+    first ``max_batches`` batches of them; the caller holds the write lock. Returns how many
+    change rows were applied."""
     with own_session() as session:
-        return _apply_pending(session, ix, index_path, after)
+        return _apply_pending(session, ix, index_path, after, max_batches)
 
 
-def _apply_pending(session: Session, ix, index_path: str, after: int | None) -> int:
+def _apply_pending(session: Session, ix, index_path: str, after: int | None, max_batches: int | None = None) -> int:
     state = load_state(index_path)
     if after is not None:
         state.update(upto=after, above=set(), gaps={})
@@ -220,14 +221,18 @@ def _apply_pending(session: Session, ix, index_path: str, after: int | None) -> 
         save_state(index_path, state)
         total += len(rows)
         session.rollback()  # end the read transaction between batches
-        if len(fetched) < SYNC_BATCH:
+        if max_batches is not None:
+            max_batches -= 1
+        if len(fetched) < SYNC_BATCH or max_batches == 0:
             break
         offset_id = fetched[-1][0]
     return total
 
 
-def sync(lock_timeout: float = 30.0) -> int:
+def sync(lock_timeout: float = 30.0, max_batches: int | None = None) -> int:
     """Bring the active index up to date with the database; return how many changes were applied.
+    ``max_batches``: commit at most that many batches of ``SYNC_BATCH`` and let the write lock go
+    (an import's indexing process, so saves get the writer between its batches).
 
     Raises ``IndexBusy`` when another process holds the writer longer than ``lock_timeout``
     and ``IndexUnavailable`` when there is no usable index (then it needs a rebuild).
@@ -240,7 +245,7 @@ def sync(lock_timeout: float = 30.0) -> int:
     with index.write_lock(index_dir, timeout=lock_timeout):
         ix = index.open_current(index_dir)
         path = os.path.join(index_dir, index.current_name(index_dir))
-        return apply_pending(ix, path)
+        return apply_pending(ix, path, max_batches=max_batches)
 
 
 SMALL_REBUILD = 500
@@ -262,9 +267,15 @@ def pending() -> int | None:
 
 
 def sync_after_commit() -> None:
-    """Called after a request committed changes: apply them now if the index is free within
-    ``SEARCH_SYNC_WAIT`` seconds; otherwise leave them to the background catch-up. Never an
-    error for the user: the change is committed and stays queued until it is applied."""
+    """Called after a request committed changes. In a web process, whose catch-up thread runs,
+    the change is handed to that thread and the request returns at once: a save costs its
+    database commit, not an index commit (which, under load, multiplied its time several times);
+    the thread applies it within milliseconds. Elsewhere (commands, tests) it is applied now if
+    the index is free within ``SEARCH_SYNC_WAIT`` seconds, else left queued. Never an error for
+    the user: the change is committed and stays queued until it is applied, by any process."""
+    if _background.get("pid") == os.getpid():
+        wake_background()
+        return
     try:
         sync(lock_timeout=current_app.config.get("SEARCH_SYNC_WAIT", 0.25))
     except index.IndexBusy:

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import vntext
@@ -577,8 +578,9 @@ class DocumentFilters:
 
 
 def list_statement(user: User, filters: DocumentFilters):
-    """Return the SELECT of documents ``user`` may read matching ``filters``, sorted."""
-    stmt = db.select(Document).where(visibility.document_clause(user))
+    """Return the SELECT of documents ``user`` may read matching ``filters``, sorted. The body is
+    not loaded (lists never show it; sorting every row with its full text cost ~100 ms a page)."""
+    stmt = db.select(Document).options(defer(Document.body)).where(visibility.document_clause(user))
     if filters.category:
         stmt = stmt.where(Document.category == filters.category)
     if filters.doc_type:

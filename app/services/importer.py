@@ -173,14 +173,14 @@ def _follow_outbox(app, stop, parent_pid: int) -> None:
                 return
             finished = stop.is_set()
             try:
-                applied = outbox.sync(lock_timeout=5.0)
+                applied = outbox.sync(lock_timeout=5.0, max_batches=1)  # the lock goes back after each batch
             except Exception:  # noqa: BLE001 - whatever is left stays queued for the final sync
                 applied = 0
             db.remove_session()  # never raises, even when the database just restarted
             if applied:
                 gc.collect()  # what the batch left in reference cycles (thresholds are high, see above)
                 time.sleep(0.05)  # let a save waiting for the index writer take it between batches
-            if finished:
+            if finished and not applied:
                 return
             if not applied:
                 time.sleep(0.2)
