@@ -54,8 +54,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
     login_manager.init_app(app)
 
-    from app import models  # noqa: F401  (register tables)
-    from app import security, templating
+    from app import (
+        models,  # noqa: F401  (register tables)
+        security,
+        templating,
+    )
 
     security.init_app(app)
     templating.init_app(app)

@@ -21,7 +21,7 @@ def init_app(app: Flask) -> None:
         try:
             unit = accounts.create_unit(code, name)
         except accounts.AccountError as exc:
-            raise click.ClickException(str(exc))
+            raise click.ClickException(str(exc)) from exc
         click.echo(f"Đã tạo đơn vị {unit.code} – {unit.name}")
 
     @app.cli.group()
@@ -44,7 +44,7 @@ def init_app(app: Flask) -> None:
         try:
             user = accounts.create_user(username, password, full_name=full_name, roles=roles, unit=unit)
         except accounts.AccountError as exc:
-            raise click.ClickException(str(exc))
+            raise click.ClickException(str(exc)) from exc
         click.echo(f"Đã tạo tài khoản {user.username} ({', '.join(sorted(user.role_names))})")
 
     @users.command("set-password")
@@ -61,7 +61,7 @@ def init_app(app: Flask) -> None:
         try:
             accounts.set_password(user, password)
         except accounts.AccountError as exc:
-            raise click.ClickException(str(exc))
+            raise click.ClickException(str(exc)) from exc
         click.echo(f"Đã đặt lại mật khẩu cho {user.username}")
 
     @app.cli.group()

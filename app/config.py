@@ -34,7 +34,7 @@ def load_or_create_secret(instance_path: str) -> str:
             key = fh.read().strip()
         if key:
             return key
-        raise RuntimeError(f"{path} is empty: delete it to generate a new secret key")
+        raise RuntimeError(f"{path} is empty: delete it to generate a new secret key") from None
     key = secrets.token_hex(32)
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(key + "\n")

@@ -1,4 +1,6 @@
 """Flask-WTF forms (each carries its CSRF token) with Vietnamese messages."""
+from datetime import UTC
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
@@ -80,7 +82,7 @@ class VNDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
-            raise ValueError("Ngày không hợp lệ (nhập theo dạng dd/mm/yyyy).")
+            raise ValueError("Ngày không hợp lệ (nhập theo dạng dd/mm/yyyy).") from None
 
     def _value(self):
         return self.data.strftime("%Y-%m-%d") if self.data else (self.raw_data[0] if self.raw_data else "")
@@ -213,7 +215,7 @@ class VNDateTimeField(StringField):
     FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 
     def process_formdata(self, valuelist):
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         from app.clock import VN_TZ
 
@@ -227,7 +229,7 @@ class VNDateTimeField(StringField):
                 local = datetime.strptime(text, fmt).replace(tzinfo=VN_TZ)
             except ValueError:
                 continue
-            self.data = local.astimezone(timezone.utc).replace(tzinfo=None)
+            self.data = local.astimezone(UTC).replace(tzinfo=None)
             return
         raise ValueError("Thời điểm không hợp lệ (nhập theo dạng dd/mm/yyyy HH:MM).")
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: the whole suite against SQLite, then against PostgreSQL,
+# Runs every test: ruff, then the whole suite against SQLite, then against PostgreSQL,
 # browser tests in Debian's Chromium. Installs/starts what the tests need;
 # where it cannot (not root), it says what is missing and stops.
 # Extra arguments go to pytest, e.g. scripts/test.sh -k login
@@ -13,6 +13,8 @@ trap stop_test_postgres EXIT
 start_test_postgres
 
 status=0
+say "Lint (ruff check, rules in pyproject.toml)"
+"$VENV/bin/ruff" check "$ROOT" || status=$?
 say "Test suite on SQLite"
 "$PY" -m pytest "$@" || status=$?
 say "Test suite on PostgreSQL"

@@ -68,7 +68,7 @@ class PgCluster:
             self._as_postgres = ["runuser", "-u", "postgres", "--"]
 
     @classmethod
-    def start_new(cls) -> "PgCluster":
+    def start_new(cls) -> PgCluster:
         """Create (initdb) and start a cluster; fail the test with the server log if it does not start."""
         # Not under pytest's tmp_path: that folder is private to root, and the server runs as postgres.
         base = tempfile.mkdtemp(prefix="cchc-pg-")

@@ -10,7 +10,7 @@ import re
 import subprocess
 import sys
 
-from tests.helpers import TEST_PASSWORD, login, logged_in, page_token
+from tests.helpers import TEST_PASSWORD, logged_in, login, page_token
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GENERATED_ID = re.compile(r"[0-9a-f]{32}")

@@ -299,4 +299,5 @@ def test_postgresql_restart_under_reads_and_saves_never_answers_500_and_loses_no
     assert not missing, f"saves that answered success are not in the database: {sorted(missing)[:5]}"
     assert all(stored.count(title) == 1 for title in saved)
     if os.environ.get("PORTAL_TEST_VERBOSE"):
-        print({kind: sorted({o.status for o in load.outcomes if o.kind == kind}) for kind in ("read", "save", "health")})
+        print({kind: sorted({o.status for o in load.outcomes if o.kind == kind})
+               for kind in ("read", "save", "health")})

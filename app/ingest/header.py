@@ -108,7 +108,7 @@ _PLACE_DATE_RES = [
     re.compile(rf"^{_PLACE}\s*,\s*{_DATE_WORDS}", re.IGNORECASE),
     re.compile(rf"^{_PLACE}\s*,\s*{_DATE_NUMERIC}", re.IGNORECASE),
     re.compile(rf"^(?P<place>){_DATE_WORDS}", re.IGNORECASE),  # no place: must start with a date form
-    re.compile(rf"^(?P<place>)ngày\s*(?P<d>\d{{1,2}})\s*[/.\-]\s*(?P<m>\d{{1,2}})\s*[/.\-]\s*(?P<y>\d{{4}})",
+    re.compile(r"^(?P<place>)ngày\s*(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})",
                re.IGNORECASE),
 ]
 _PLACE_ONLY_RE = re.compile(rf"^{_PLACE}\s*,\s*ngày\b", re.IGNORECASE)  # "Hà Nội, ngày   tháng   năm 2024"

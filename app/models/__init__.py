@@ -13,7 +13,6 @@ from app.models.accounts import (  # noqa: F401
     User,
     user_roles,
 )
-from app.models.reference import ReformField  # noqa: F401
 from app.models.documents import (  # noqa: F401,E402
     CATEGORIES,
     DOCUMENT_TYPES,
@@ -29,7 +28,6 @@ from app.models.documents import (  # noqa: F401,E402
     document_fields,
     document_units,
 )
-from app.models.outbox import DatabaseIdentity, IndexChange  # noqa: F401,E402
 from app.models.news import (  # noqa: F401,E402
     ARTICLE_STATUSES,
     Article,
@@ -37,6 +35,7 @@ from app.models.news import (  # noqa: F401,E402
     ArticleRevision,
     article_fields,
 )
+from app.models.outbox import DatabaseIdentity, IndexChange  # noqa: F401,E402
 from app.models.plans import (  # noqa: F401,E402
     DELAYED,
     DONE,
@@ -53,3 +52,4 @@ from app.models.plans import (  # noqa: F401,E402
     UnitReport,
     task_units,
 )
+from app.models.reference import ReformField  # noqa: F401

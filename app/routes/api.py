@@ -22,7 +22,7 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise BadParameter(f"Tham số {name} phải là số nguyên.")
+        raise BadParameter(f"Tham số {name} phải là số nguyên.") from None
     if not low <= value <= high:
         raise BadParameter(f"Tham số {name} phải trong khoảng {low}–{high}.")
     return value

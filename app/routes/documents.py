@@ -111,7 +111,7 @@ def _accept_attachments(form: DocumentForm) -> list[uploads.StoredUpload]:
         for upload in accepted:
             upload.discard()
         file_name = uploads.clean_name(file.filename)
-        raise ingest.IngestError(f"{file_name}: {exc}")
+        raise ingest.IngestError(f"{file_name}: {exc}") from exc
     return accepted
 
 

@@ -250,7 +250,8 @@ def add_image(article_id: int):
     except news_images.ImageError as exc:
         flash(str(exc), "error")
         return redirect(url_for("news.edit", article_id=article.id)), 303
-    flash(f"Đã tải ảnh lên. Chép dòng sau vào nội dung: ![Chú thích ảnh]({url_for('news.image', name=picture.stored_name)})",
+    image_url = url_for('news.image', name=picture.stored_name)
+    flash(f"Đã tải ảnh lên. Chép dòng sau vào nội dung: ![Chú thích ảnh]({image_url})",
           "success")
     return redirect(url_for("news.edit", article_id=article.id)), 303
 

@@ -8,8 +8,8 @@ from wtforms.fields.choices import SelectChoice
 
 from app import ingest
 from app.extensions import db
-from app.models import ADMIN, PERIOD_KINDS, TASK_STATUSES, Plan, ProgressAttachment, ProgressUpdate, Task
 from app.forms import ImportForm, PeriodsForm, PlanForm, TaskForm, UpdateForm
+from app.models import ADMIN, PERIOD_KINDS, TASK_STATUSES, Plan, ProgressAttachment, ProgressUpdate, Task
 from app.routes import wants_fragment
 from app.security import role_required
 from app.services import plan_import, progress, uploads
@@ -267,7 +267,7 @@ def _accept_files(files) -> list[uploads.StoredUpload]:
         except ingest.IngestError as exc:
             for upload in accepted:
                 upload.discard()
-            raise ingest.IngestError(f"{uploads.clean_name(file.filename)}: {exc}")
+            raise ingest.IngestError(f"{uploads.clean_name(file.filename)}: {exc}") from exc
     return accepted
 
 

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from app import ingest
 from app.extensions import db
-from app.models import ReportPeriod, ReportVersion, Unit
 from app.forms import ReportForm
+from app.models import ReportPeriod, ReportVersion, Unit
 from app.security import role_required
 from app.services import plans as plan_rules
 from app.services import progress, uploads

@@ -59,7 +59,7 @@ def _int_arg(name: str, default: int, low: int, high: int, strict: bool) -> int:
         value = int(raw)
     except ValueError:
         if strict:
-            raise BadSearchParameter(f"Tham số {name} phải là số nguyên.")
+            raise BadSearchParameter(f"Tham số {name} phải là số nguyên.") from None
         return default
     if not low <= value <= high:
         if strict:

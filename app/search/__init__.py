@@ -8,6 +8,7 @@
 The Whoosh index lives in ``INDEX_DIR`` (``instance/index`` by default).
 """
 from app.search.engine import Filters  # noqa: F401
+from app.search.outbox import note_change, sync_after_commit  # noqa: F401,E402
 from app.search.service import (  # noqa: F401
     Hit,
     SearchPage,
@@ -24,4 +25,3 @@ from app.search.service import (  # noqa: F401
     sync,
     verify,
 )
-from app.search.outbox import note_change, sync_after_commit  # noqa: F401,E402

@@ -71,7 +71,7 @@ def write_lock(index_dir: str, timeout: float = 30.0):
                 if exc.errno not in (errno.EAGAIN, errno.EACCES):
                     raise
                 if time.monotonic() > deadline:
-                    raise IndexBusy("chỉ mục đang được ghi bởi tiến trình khác")
+                    raise IndexBusy("chỉ mục đang được ghi bởi tiến trình khác") from exc
                 time.sleep(0.02)
         yield
     finally:
@@ -159,7 +159,7 @@ def open_current(index_dir: str):
         with open(os.path.join(path, FORMAT_FILE), encoding="ascii") as fh:
             found = fh.read().strip()
     except OSError:
-        raise IndexUnavailable("missing")
+        raise IndexUnavailable("missing") from None
     if found != INDEX_FORMAT:
         raise IndexUnavailable("schema")
     damage = damage_reason(path)
@@ -173,9 +173,9 @@ def open_current(index_dir: str):
         except FileNotFoundError:
             # A commit replaced the table of contents (and its files) while it was read: read the new one.
             if attempt == OPEN_ATTEMPTS - 1:
-                raise IndexUnavailable("corrupt: files keep vanishing")
+                raise IndexUnavailable("corrupt: files keep vanishing") from None
         except Exception as exc:  # noqa: BLE001 - any other failure to open means corrupt
-            raise IndexUnavailable(f"corrupt: {exc.__class__.__name__}")
+            raise IndexUnavailable(f"corrupt: {exc.__class__.__name__}") from exc
     if problems:
         mark_damaged(path, problems[0])
         raise IndexUnavailable(f"corrupt: {problems[0]}")
@@ -758,9 +758,9 @@ class SearcherCache:
             except FileNotFoundError:
                 # A commit (a merge) replaced segments between reading the table and opening them.
                 if attempt == OPEN_ATTEMPTS - 1:
-                    raise IndexUnavailable("corrupt: files keep vanishing")
+                    raise IndexUnavailable("corrupt: files keep vanishing") from None
             except Exception as exc:  # noqa: BLE001 - any other failure to read the segments means corrupt
-                raise IndexUnavailable(f"corrupt: {exc.__class__.__name__}")
+                raise IndexUnavailable(f"corrupt: {exc.__class__.__name__}") from exc
 
     def _close(self, snapshots: list[Snapshot]) -> None:
         if not snapshots:

@@ -52,7 +52,7 @@ class SyllableBatch:
             self.counts.append(len(ids))
         return len(ids)
 
-    def grouped(self, length_byte: np.ndarray) -> "GroupedPostings":
+    def grouped(self, length_byte: np.ndarray) -> GroupedPostings:
         """Every term's postings; ``length_byte``: docnum → the document's stored length byte."""
         return GroupedPostings.from_tokens(
             np.frombuffer(self.tokens, dtype=np.int32), np.frombuffer(self.counts, dtype=np.int64),
@@ -74,7 +74,7 @@ class GroupedPostings:
         self.length_byte = length_byte
 
     @classmethod
-    def from_tokens(cls, tokens, counts, docnums, terms, positions: bool, length_byte) -> "GroupedPostings":
+    def from_tokens(cls, tokens, counts, docnums, terms, positions: bool, length_byte) -> GroupedPostings:
         """The postings of documents ``docnums`` whose texts are ``counts[i]`` consecutive term
         indices each in ``tokens`` (indices into ``terms``): with positions (``PackedPositions``
         values) or frequencies (``Frequency`` values)."""
@@ -130,7 +130,7 @@ class GroupedPostings:
         return cls(term_bytes, starts, doc, frequency.astype(np.float64), values, length_byte[doc])
 
     @classmethod
-    def from_pool(cls, by_term: dict, ordered: bool, length_byte) -> "GroupedPostings":
+    def from_pool(cls, by_term: dict, ordered: bool, length_byte) -> GroupedPostings:
         """The postings of a ``_TermPool`` field, ``{term: (docs, weights, values)}``;
         ``length_byte(docs)`` gives the stored length bytes of a list of docnums."""
         term_bytes = sorted(by_term)

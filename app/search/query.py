@@ -52,7 +52,7 @@ class Syllable:
         return self.text != self.folded
 
     @classmethod
-    def folded_only(cls, folded: str) -> "Syllable":
+    def folded_only(cls, folded: str) -> Syllable:
         return cls(folded, folded)
 
 

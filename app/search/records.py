@@ -6,9 +6,9 @@ their own source here.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timezone
-from typing import Callable, Iterator
+from datetime import UTC
 
 from flask import url_for
 from sqlalchemy.orm import selectinload
@@ -50,7 +50,7 @@ def epoch_minutes(value) -> int:
     """Minutes since 1970 of a naive-UTC datetime (0 for None): the index's live window unit."""
     if value is None:
         return 0
-    return int(value.replace(tzinfo=timezone.utc).timestamp() // 60)
+    return int(value.replace(tzinfo=UTC).timestamp() // 60)
 
 
 # Documents

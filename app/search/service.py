@@ -207,7 +207,7 @@ def _label_facets(facets: dict[str, dict[str, int]]) -> dict[str, list[tuple[str
     field_names = {str(f.id): f.name for f in db.session.scalars(db.select(ReformField))}
     labelled = {}
     for name, counts in facets.items():
-        def label(value):
+        def label(value, name=name):
             if name == "kind":
                 return KINDS.get(value, value)
             if name == "category":

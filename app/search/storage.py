@@ -168,7 +168,7 @@ class PreadFile(StructFile):
                 found = pickle.load(stream)
             except (EOFError, pickle.UnpicklingError):
                 if len(chunk) < size:  # the file ends first: the pickle is cut short
-                    raise IndexFileDamaged(f"{window.handle.name}: truncated record at {start}")
+                    raise IndexFileDamaged(f"{window.handle.name}: truncated record at {start}") from None
                 window.pos = start
                 size *= 8
                 continue

@@ -379,7 +379,7 @@ def update_document(document: Document, data: DocumentData, user: User | None, e
         except StaleDataError:
             db.session.rollback()
             fresh = db.session.get(Document, document.id)
-            raise ConcurrentEditError(_conflict_message(fresh))
+            raise ConcurrentEditError(_conflict_message(fresh)) from None
         refresh_citations("document", document.id, document.title, document.summary, document.body,
                           own_number=document.number)
         _note(document.id)
@@ -590,7 +590,8 @@ def list_statement(user: User, filters: DocumentFilters):
     if filters.status:
         stmt = stmt.where(Document.status == filters.status)
     if filters.year:
-        stmt = stmt.where(Document.issued_on >= date(filters.year, 1, 1), Document.issued_on <= date(filters.year, 12, 31))
+        stmt = stmt.where(Document.issued_on >= date(filters.year, 1, 1),
+                          Document.issued_on <= date(filters.year, 12, 31))
     if filters.field_id:
         from app.models import document_fields
 

@@ -10,9 +10,9 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterable
 
 from sqlalchemy.orm import selectinload
 
@@ -48,7 +48,8 @@ class _Lookups:
     """Reform fields by name and units by code, loaded once per import."""
 
     def __init__(self):
-        self.fields = {vntext.fold(vntext.nfc(f.name)).lower(): f.id for f in db.session.scalars(db.select(ReformField))}
+        self.fields = {vntext.fold(vntext.nfc(f.name)).lower(): f.id
+                       for f in db.session.scalars(db.select(ReformField))}
         self.units = {u.code: u.id for u in db.session.scalars(db.select(Unit))}
 
     def field_id(self, name: str) -> int:
@@ -67,7 +68,7 @@ def _date(value, name: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise library.DocumentError(f"{name} không hợp lệ: {value!r} (cần YYYY-MM-DD)")
+        raise library.DocumentError(f"{name} không hợp lệ: {value!r} (cần YYYY-MM-DD)") from None
 
 
 def data_from_record(record: dict, lookups: _Lookups) -> library.DocumentData:

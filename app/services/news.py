@@ -116,7 +116,8 @@ def validate(data: ArticleData) -> ArticleData:
         problems.append(f"Tóm tắt dài quá {MAX_SUMMARY} ký tự.")
     if len(data.body) > MAX_BODY:
         problems.append("Nội dung bài quá dài.")
-    for value, label in ((data.author_name, "Tác giả"), (data.source_line, "Nguồn"), (data.cover_caption, "Chú thích ảnh")):
+    labelled = ((data.author_name, "Tác giả"), (data.source_line, "Nguồn"), (data.cover_caption, "Chú thích ảnh"))
+    for value, label in labelled:
         if len(value) > MAX_LINE:
             problems.append(f"{label} dài quá {MAX_LINE} ký tự.")
     if problems:

@@ -205,7 +205,8 @@ def convert(path: str, original_name: str, image_url) -> ConvertedDocx:
         news_images.remove(*(image.stored_name for image in stored))
         if isinstance(exc, news_images.StorageFull):
             raise ingest.IngestError(str(exc), "disk_full") from None
-        raise ingest.IngestError("Không đọc được nội dung tệp Word này; hãy mở bằng Word, lưu lại rồi thử lại.") from None
+        raise ingest.IngestError(
+            "Không đọc được nội dung tệp Word này; hãy mở bằng Word, lưu lại rồi thử lại.") from None
     body = vntext.nfc(html_to_markdown(result.value))
     lines = [line for line in body.splitlines() if line.strip()]
     title_line = next((line for line in lines if not line.startswith(("![", "|"))), "")

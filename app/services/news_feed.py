@@ -1,7 +1,7 @@
 """The Atom feed (RFC 4287) of published news, built with ElementTree so every value is escaped."""
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 from xml.etree import ElementTree as ET
 
 from app.services import news
@@ -12,7 +12,7 @@ FEED_SIZE = 30
 
 
 def _when(value) -> str:
-    return value.replace(tzinfo=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.replace(tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def atom_feed(feed_url: str, site_url: str, article_url, tag_authority: str, root_url: str) -> bytes:

@@ -176,7 +176,7 @@ def import_tasks(plan: Plan, path: str, extension: str) -> ImportResult:
     seen_codes: dict[str, int] = {}
     valid = []
     for line, values in data_rows:
-        def get(attr):
+        def get(attr, values=values):
             index = columns.get(attr)
             return values[index] if index is not None and index < len(values) else None
 

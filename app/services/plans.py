@@ -111,7 +111,7 @@ def _commit_or_conflict() -> None:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        raise ConcurrentEditError(CONFLICT)
+        raise ConcurrentEditError(CONFLICT) from None
 
 
 def set_period_deadlines(plan: Plan, deadlines: dict[str, date | None]) -> None:

@@ -18,7 +18,6 @@ from app.services.documents import _saving
 from app.services.figures import check_report
 from app.services.uploads import StoredUpload
 
-
 _ROMAN_HEADING = re.compile(r"^[IVX]+\.\s")
 
 
@@ -128,7 +127,7 @@ def submit_report(period: ReportPeriod, unit_id: int, user: User, upload: Stored
             db.session.flush()
         except (StaleDataError, IntegrityError):
             db.session.rollback()
-            raise ConcurrentSubmitError(_conflict_message(report_of(period, unit_id)))
+            raise ConcurrentSubmitError(_conflict_message(report_of(period, unit_id))) from None
         search.note_change("report", report.id)
         db.session.commit()
     search.sync_after_commit()

@@ -1,13 +1,12 @@
 """Foundation: units, users, roles, login failures, and the 7 reform fields as reference data.
 
 Revision ID: 0001_foundation
-Revises: 
+Revises:
 Create Date: 2026-11-23 17:57:51.151290
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001_foundation'

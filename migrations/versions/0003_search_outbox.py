@@ -5,9 +5,8 @@ Revises: 0002_document_library
 Create Date: 2026-11-23 18:47:25.616269
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0003_search_outbox'

@@ -5,9 +5,8 @@ Revises: 0003_search_outbox
 Create Date: 2026-11-23 20:31:59.688172
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0004_news'

@@ -5,9 +5,8 @@ Revises: 0004_news
 Create Date: 2026-11-23 20:32:50.054733
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0005_plans'

@@ -6,11 +6,10 @@ Create Date: 2026-11-30 12:00:00
 
 """
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0006_database_identity'
@@ -27,7 +26,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_database_identity'))
     )
     op.bulk_insert(table, [{"id": 1, "uuid": str(uuid.uuid4()),
-                            "created_at": datetime.now(timezone.utc).replace(tzinfo=None)}])
+                            "created_at": datetime.now(UTC).replace(tzinfo=None)}])
 
 
 def downgrade():

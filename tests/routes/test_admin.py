@@ -109,7 +109,8 @@ def test_admin_creates_unit_and_duplicate_is_refused(client, make_user):
     make_user("quantri", roles=["admin"], unit=None)
     login(client, "quantri")
     token = page_token(client, "/admin/units")
-    assert client.post("/admin/units", data={"csrf_token": token, "code": "vpc", "name": "Vụ Pháp chế"}).status_code == 302
+    data = {"csrf_token": token, "code": "vpc", "name": "Vụ Pháp chế"}
+    assert client.post("/admin/units", data=data).status_code == 302
     page = client.get("/admin/units").get_data(as_text=True)
     assert "VPC" in page and "Vụ Pháp chế" in page
     again = client.post("/admin/units", data={"csrf_token": token, "code": "VPC", "name": "Khác"})

@@ -112,7 +112,8 @@ def test_change_own_password(client, make_user):
     token = page_token(client, "/account/password")
     wrong = client.post(
         "/account/password",
-        data={"csrf_token": token, "current_password": "sai", "new_password": "mat-khau-moi-1", "confirm": "mat-khau-moi-1"},
+        data={"csrf_token": token, "current_password": "sai", "new_password": "mat-khau-moi-1",
+              "confirm": "mat-khau-moi-1"},
     )
     assert wrong.status_code == 400 and "Mật khẩu hiện tại không đúng." in wrong.get_data(as_text=True)
     short = client.post(

@@ -173,7 +173,8 @@ def test_concurrent_edit_refused_without_losing_input(app, editor, make_user, ma
             "status": "", "version": version}
     response = other.post(f"/documents/{doc}/edit", data={**base, "csrf_token": page_token(other),
                                                           "title": "Bản của đồng nghiệp"})
-    assert response.status_code == 302, re.findall(r'class="(?:flash flash--error|field__error)"[^>]*>([^<]*)', response.get_data(as_text=True))
+    errors = re.findall(r'class="(?:flash flash--error|field__error)"[^>]*>([^<]*)', response.get_data(as_text=True))
+    assert response.status_code == 302, errors
     response = editor.post(f"/documents/{doc}/edit", data={**base, "csrf_token": page_token(editor),
                                                            "title": "Bản của tôi"})
     html = response.get_data(as_text=True)

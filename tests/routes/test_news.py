@@ -71,7 +71,8 @@ def visible_everywhere(client, article_id, title, word) -> dict:
         "home": title in client.get("/").get_data(as_text=True),
         "feed": any(entry.title == title for entry in feed.entries),
         "search": title in search_titles(client, word),
-        "search_page": f'href="/news/{article_id}"' in client.get("/search", query_string={"q": word}).get_data(as_text=True),
+        "search_page": f'href="/news/{article_id}"'
+        in client.get("/search", query_string={"q": word}).get_data(as_text=True),
         "suggest": any(s["title"] == title for s in client.get("/api/search/suggest", query_string={"q": word})
                        .get_json()["suggestions"]),
     }
@@ -126,7 +127,8 @@ def test_full_workflow_with_send_back(app, people):
     assert publish(reviewer, app, draft).status_code == 303
     published = article(app, draft)
     assert published.status == "published" and published.review_note == ""
-    assert all(visible_everywhere(reader, draft, "Hội nghị triển khai kế hoạch CCHC năm 2024", "hoi nghi trien khai").values())
+    title = "Hội nghị triển khai kế hoạch CCHC năm 2024"
+    assert all(visible_everywhere(reader, draft, title, "hoi nghi trien khai").values())
     # Publishing twice is refused with a message, not an error page.
     again = publish(reviewer, app, draft)
     assert again.status_code == 303 and article(app, draft).status == "published"
@@ -135,7 +137,7 @@ def test_full_workflow_with_send_back(app, people):
     assert post(author, f"/news/{draft}/unpublish").status_code == 403
     assert post(reviewer, f"/news/{draft}/unpublish", {"version": version(app, draft)}).status_code == 303
     assert article(app, draft).status == "unpublished"
-    assert not any(visible_everywhere(reader, draft, "Hội nghị triển khai kế hoạch CCHC năm 2024", "hoi nghi trien khai").values())
+    assert not any(visible_everywhere(reader, draft, title, "hoi nghi trien khai").values())
     actions = [r.action for r in _revisions(app, draft)]
     assert actions == ["create", "submit", "send_back", "submit", "publish", "unpublish"]
 
@@ -212,7 +214,8 @@ def _assert_inert(html: str):
 def test_xss_payloads_are_inert_everywhere(app, people):
     author, reviewer, reader = logged_in(app, "tacgia"), logged_in(app, "duyet"), logged_in(app, "doc")
     payload = " ".join(PAYLOADS)
-    draft = write_draft(author, title=f"Tin thử nghiệm {PAYLOADS[0]} {PAYLOADS[2]}", body=f"Đoạn đầu {payload}\n\n{payload}",
+    draft = write_draft(author, title=f"Tin thử nghiệm {PAYLOADS[0]} {PAYLOADS[2]}",
+                        body=f"Đoạn đầu {payload}\n\n{payload}",
                         summary=payload, source_line=payload[:290], cover_caption=payload[:290], author_name="Tác giả")
     post(author, f"/news/{draft}/edit", {"title": f"Tin thử nghiệm {PAYLOADS[1]}", "body": "Bản hai " + payload,
                                           "summary": payload, "version": version(app, draft)})
@@ -276,10 +279,12 @@ def test_cover_checked_by_content_and_resized(app, people):
         assert db.session.scalar(db.select(db.func.count(Article.id))) == 1
 
     # A PNG named .jpg is a valid picture: accepted by content, re-encoded, with a list-size copy.
-    draft = write_draft(author, title="Tin có ảnh bìa", cover=(io.BytesIO(_picture("PNG", size=(2400, 1200))), "bia.jpg"),
+    draft = write_draft(author, title="Tin có ảnh bìa",
+                        cover=(io.BytesIO(_picture("PNG", size=(2400, 1200))), "bia.jpg"),
                         cover_caption="Toàn cảnh hội nghị")
     stored = article(app, draft)
-    with Image.open(f"{upload_dir}/{stored.cover_name}") as full, Image.open(f"{upload_dir}/{stored.cover_thumb_name}") as thumb:
+    with Image.open(f"{upload_dir}/{stored.cover_name}") as full, \
+            Image.open(f"{upload_dir}/{stored.cover_thumb_name}") as thumb:
         assert full.size == (1600, 800) and thumb.size == (480, 240)
     # Not readable before publication (not even by guessing the address), then readable.
     assert reader.get(f"/news/images/{stored.cover_name}").status_code == 404
@@ -324,7 +329,8 @@ def test_compare_and_restore_revisions(app, people):
     assert "Tin bản một" in compare and "Tin bản hai" in compare
     publish(reviewer, app, draft)
     assert search_titles(reader, "so hoa") == ["Tin bản hai"]
-    assert post(author, f"/news/{draft}/restore/1", {"version": version(app, draft)}).status_code == 403  # published: reviewers only
+    # Published: reviewers only.
+    assert post(author, f"/news/{draft}/restore/1", {"version": version(app, draft)}).status_code == 403
     assert post(reviewer, f"/news/{draft}/restore/1", {"version": version(app, draft)}).status_code == 303
     restored = article(app, draft)
     assert restored.title == "Tin bản một" and "Câu cũ về thủ tục" in restored.body_html
@@ -338,7 +344,8 @@ def test_concurrent_edit_is_refused_and_input_kept(app, people):
     draft = write_draft(author)
     opened = version(app, draft)
     post(reviewer, f"/news/{draft}/edit", {"title": "Sửa bởi người duyệt", "body": BODY, "version": opened})
-    late = post(author, f"/news/{draft}/edit", {"title": "Sửa của tác giả", "body": "Nội dung của tôi", "version": opened})
+    late = post(author, f"/news/{draft}/edit",
+                {"title": "Sửa của tác giả", "body": "Nội dung của tôi", "version": opened})
     assert late.status_code == 409
     html = late.get_data(as_text=True)
     assert "sau khi bạn mở trang" in html and "Nội dung của tôi" in html and "Sửa của tác giả" in html
@@ -385,7 +392,8 @@ def test_article_links_document_numbers_the_reader_may_open(app, people, make_do
     decree = make_document(number="107/2021/NĐ-CP", title="Sửa đổi cơ chế một cửa")
     make_document(number="15/BC-VPC", doc_type="Báo cáo", title="Báo cáo quý I", units=["VPC"])
     author, reviewer, reader = logged_in(app, "tacgia"), logged_in(app, "duyet"), logged_in(app, "doc")
-    draft = write_draft(author, body="Theo Nghị định 107/2021/NĐ-CP và Báo cáo 15/BC-VPC.\n\n`107/2021/NĐ-CP` trong mã.")
+    draft = write_draft(author,
+                        body="Theo Nghị định 107/2021/NĐ-CP và Báo cáo 15/BC-VPC.\n\n`107/2021/NĐ-CP` trong mã.")
     publish(reviewer, app, draft)
     html = reader.get(f"/news/{draft}").get_data(as_text=True)
     assert f'<a class="doc-ref" href="/documents/{decree}">107/2021/NĐ-CP</a>' in html
