@@ -39,7 +39,6 @@ def page_token(client, path="/") -> str:
 import os as _os
 
 SAMPLES_DIR = _os.path.normpath(_os.path.join(_os.path.dirname(__file__), "..", "..", "shared", "samples"))
-SEEDS_DIR = _os.path.normpath(_os.path.join(_os.path.dirname(__file__), "..", "..", "shared", "seeds"))
 
 
 def sample(name: str) -> str:
