@@ -557,7 +557,14 @@ class Generator:
         return text.format_map(ctx) if "{" in text else text
 
     def sentences(self, templates, ctx, n: int) -> str:
-        return " ".join(cap(self.fill(self.pick(templates), ctx)) for _ in range(n))
+        """``n`` sentences from random templates (the hot loop: pick, fill and cap written out)."""
+        rand, k, out = self.rand, len(templates), []
+        for _ in range(n):
+            text = templates[int(rand() * k)].format_map(ctx)
+            if "{" in text:
+                text = text.format_map(ctx)
+            out.append(text[:1].upper() + text[1:])
+        return " ".join(out)
 
     # One document
 
