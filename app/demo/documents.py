@@ -13,12 +13,15 @@ reviewed, 24/24 civil servants assessed, 86,5% of outgoing documents signed digi
 reports leave two results unproven (the job-position review and the internal spending rules)
 so that the "thiếu số liệu" rule has something to point at.
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = write_demo_file(QUARTERLY_REPORT, folder)
+    with demo_files() as paths:  # written into a temporary folder, removed afterwards
+        stored = uploads.accept_path(paths[QUARTERLY_REPORT])
 """
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -227,3 +230,12 @@ def write_demo_file(name: str, folder: str | os.PathLike) -> str:
     """Write the demo file ``name`` (a key of :data:`DEMO_FILES`) into ``folder``; return its path.
     Raises KeyError for a name that is not a demo file."""
     return write_docx(DEMO_FILES[name](), os.path.join(folder, name))
+
+
+@contextmanager
+def demo_files() -> Iterator[dict[str, str]]:
+    """Write every demo file into a new temporary folder and yield {file name: path}; the folder
+    and the files are removed when the block ends. Raises what writing raises (OSError when the
+    disk is full)."""
+    with tempfile.TemporaryDirectory(prefix="cchc-demo-") as folder:
+        yield {name: write_demo_file(name, folder) for name in DEMO_FILES}
