@@ -97,6 +97,7 @@ def package(parts: dict[str, str | bytes]) -> bytes:
 
 
 def _members(data: bytes) -> dict[str, bytes]:
+    """{name: bytes} of every member of the zip ``data``, in order."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return {info.filename: zf.read(info.filename) for info in zf.infolist()}
 

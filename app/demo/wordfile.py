@@ -67,7 +67,7 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 DEFAULT_CREATED = datetime(2024, 1, 2, 8, 0, 0)
 
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
-# A4 with the margins of Decree 30/2020/NĐ-CP (top/bottom 20 mm, left 30 mm, right 15 mm), in twips.
+# A4 with the margins of Decree 30/2020/NĐ-CP (top/bottom 20 mm, left 30 mm, right 15 mm); the text width in twips.
 _PAGE_WIDTH, _PAGE_HEIGHT = Mm(210), Mm(297)
 _MARGINS = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(15)}
 _TEXT_WIDTH = (_PAGE_WIDTH - _MARGINS["left"] - _MARGINS["right"]) // 635  # EMU -> twips
@@ -282,6 +282,7 @@ class _Writer:
         self.style_ids: dict[str, str] = {}
 
     def style_id(self, name: str) -> str:
+        """Return the id of the built-in style ``name`` ('Heading 2' → 'Heading2'); ValueError if Word has none."""
         if name not in self.style_ids:
             try:
                 self.style_ids[name] = self.document.styles[name].style_id
@@ -289,7 +290,8 @@ class _Writer:
                 raise ValueError(f"unknown Word style {name!r}") from None
         return self.style_ids[name]
 
-    def paragraph(self, spec: Paragraph, bold: bool = False):
+    def paragraph(self, spec: Paragraph, bold: bool = False) -> etree._Element:
+        """Return the ``w:p`` of ``spec`` (every run bold when ``bold``); refuses what :meth:`run` refuses."""
         p = _el("p")
         if spec.style or spec.align:
             ppr = _el("pPr", p)
@@ -301,7 +303,9 @@ class _Writer:
             p.append(self.run(run, bold))
         return p
 
-    def run(self, spec: Run, bold: bool = False):
+    def run(self, spec: Run, bold: bool = False) -> etree._Element:
+        """Return the ``w:r`` of ``spec``, its font named on the run itself (so no style can make the
+        reader take another encoding) and its text encoded for that font; ValueError when it cannot be."""
         font = spec.font or self.font
         text = encode_for_font(spec.text, font)
         r = _el("r")
@@ -323,12 +327,15 @@ class _Writer:
                     t.set(_XML_SPACE, "preserve")
         return r
 
-    def block(self, spec: Block, width: int):
+    def block(self, spec: Block, width: int) -> etree._Element:
+        """Return the element of a paragraph or of a table ``width`` twips wide."""
         if isinstance(spec, Table):
             return self.table(spec, width)
         return self.paragraph(spec)
 
-    def table(self, spec: Table, width: int):
+    def table(self, spec: Table, width: int) -> etree._Element:
+        """Return the ``w:tbl`` of ``spec``, ``width`` twips wide, nested tables inside their cells;
+        ValueError when rows differ in length or widths do not match the columns."""
         columns = len(spec.rows[0]) if spec.rows else 0
         if not columns or any(len(row) != columns for row in spec.rows):
             raise ValueError("a table needs rows with the same, non-zero number of cells")
