@@ -1,7 +1,7 @@
 """Helpers shared by the benchmarks (``search_bench.py``, ``load.py``): paths, the corpus cache,
 child processes with their own peak memory, percentiles and formatting.
 
-Benchmarks only: nothing in app/, tests/ or scripts/ imports this (it reads ``../shared``).
+Benchmarks only: nothing in app/, tests/ or scripts/ imports this. The corpus comes from ``bench/corpus.py``.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import sys
 import time
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CORPUS_SCRIPT = os.path.join(REPO_ROOT, "..", "shared", "bench", "corpus.py")
+CORPUS_SCRIPT = os.path.join(REPO_ROOT, "bench", "corpus.py")
 VENV_BIN = os.path.join(REPO_ROOT, ".venv", "bin")
 FLASK = os.path.join(VENV_BIN, "flask")
 GUNICORN = os.path.join(VENV_BIN, "gunicorn")
@@ -200,7 +200,8 @@ def code_stamp() -> tuple[float, str]:
 # Corpus and queries
 
 def ensure_corpus(n: int, seed: int, out_dir: str) -> str:
-    path = os.path.join(out_dir, f"corpus-{n}-seed{seed}.jsonl")
+    # "ours": bench/corpus.py; corpora cached by the earlier generator (corpus-N-seedS.jsonl) are not reused.
+    path = os.path.join(out_dir, f"corpus-ours-{n}-seed{seed}.jsonl")
     if os.path.exists(path):
         log(f"corpus: reusing {path}")
         return path

@@ -86,7 +86,7 @@ def main():
     if os.environ.get("DATABASE_URL"):
         env["DATABASE_URL"] = os.environ["DATABASE_URL"]
     corpus = os.path.join(instance, "corpus.jsonl")
-    subprocess.run([sys.executable, os.path.join(ROOT, "..", "shared", "bench", "corpus.py"), "--docs",
+    subprocess.run([sys.executable, os.path.join(ROOT, "bench", "corpus.py"), "--docs",
                     str(args.docs), "--restricted", "0", "--out", corpus], check=True)
     run(env, "db", "upgrade")
     run(env, "units", "create", "VP", "Văn phòng")

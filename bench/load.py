@@ -847,7 +847,7 @@ class PrivatePostgres:
 def ensure_import_slice(n: int, seed: int, out_dir: str) -> str:
     """``n`` documents for the import during load, with numbers the main corpus never uses
     (its numbers are 1–4999; these start at 5000, one per line), so all are created."""
-    path = os.path.join(out_dir, f"corpus-import-{n}-seed{seed}.jsonl")
+    path = os.path.join(out_dir, f"corpus-ours-import-{n}-seed{seed}.jsonl")
     if os.path.exists(path):
         return path
     raw = path + ".raw"

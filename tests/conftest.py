@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.config import database_url_from_env
-from tests.helpers import TEST_PASSWORD
+from tests.helpers import TEST_PASSWORD, use_word_samples
 
 REFERENCE_TABLES = {"alembic_version", "roles", "reform_fields"}
 FAST_HASH = "pbkdf2:sha256:1000"
@@ -52,6 +52,15 @@ def migrate_database(url: str, instance_path: str) -> None:
         from app.extensions import db
 
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def word_samples(tmp_path_factory):
+    """Return this session's folder of Word test files; ``tests.helpers.sample(name)`` builds each
+    one there on first use (tests/word_fixtures.py), so nothing is read from outside the repository."""
+    folder = tmp_path_factory.mktemp("word-samples")
+    use_word_samples(folder)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -35,18 +35,24 @@ def page_token(client, path="/") -> str:
     return csrf_from(client.get(path).get_data(as_text=True))
 
 
-# ../shared/samples beside the repository: the real-looking Word files.
 import os as _os
 
-SAMPLES_DIR = _os.path.normpath(_os.path.join(_os.path.dirname(__file__), "..", "..", "shared", "samples"))
-SEEDS_DIR = _os.path.normpath(_os.path.join(_os.path.dirname(__file__), "..", "..", "shared", "seeds"))
+_word_samples: list[str] = []  # this session's folder, set by the word_samples fixture (tests/conftest.py)
+
+
+def use_word_samples(folder) -> None:
+    """Make ``sample()`` build into and read from ``folder`` (called once per test session)."""
+    _word_samples[:] = [str(folder)]
 
 
 def sample(name: str) -> str:
-    """Return the path of a file in shared/samples (failing clearly if the folder is missing)."""
-    path = _os.path.join(SAMPLES_DIR, name)
-    assert _os.path.exists(path), f"missing sample file {path}: shared/ must sit beside the repository"
-    return path
+    """Return the path of the Word test file ``name``, built by tests/word_fixtures.py into this
+    session's folder the first time it is asked for. Fails (AssertionError) outside a test session
+    and (KeyError) for a name the builder does not know."""
+    from tests import word_fixtures
+
+    assert _word_samples, "sample() needs the word_samples session fixture (tests/conftest.py)"
+    return word_fixtures.build(name, _word_samples[0])
 
 
 def files_under(folder: str) -> list[str]:

@@ -48,15 +48,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from types import MappingProxyType
 
 __all__ = [
     "TCVN3",
     "TCVN3_CAPS",
+    "TCVN3_LETTERS",
     "VNI",
-    "encoding_for_font",
+    "VNI_CODES",
+    "convert",
     "convert_tcvn3",
     "convert_vni",
-    "convert",
+    "encoding_for_font",
     "looks_like_tcvn3",
 ]
 
@@ -226,6 +229,11 @@ def _build_vni_table() -> dict[int, str]:
 
 
 _VNI_TABLE = _build_vni_table()
+
+#: Read-only views of the decode tables, for code that writes legacy text by inverting them
+#: (app/demo/wordfile.py): TCVN3 byte -> letter, VNI byte -> letter or combining marks.
+TCVN3_LETTERS = MappingProxyType(_TCVN3_LETTERS)
+VNI_CODES = MappingProxyType({**_VNI_LOWER, **_VNI_UPPER})
 
 # --------------------------------------------------------------------------------------------
 # Public API

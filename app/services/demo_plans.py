@@ -1,17 +1,17 @@
 """Demo plan: 2337/KH-TTCP with 40 tasks across the 7 reform fields, a few progress updates and
-the sample reports of ../shared/samples submitted for their periods (one of them late).
+Vụ Pháp chế's two reports (app/demo/documents.py, written at load time) submitted for their periods:
+quý I on time, the first six months, typed in TCVN3, three days late.
 Runs once: if the plan exists nothing is changed."""
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 
 from app import ingest, vntext
+from app.demo.documents import QUARTERLY_REPORT, SIX_MONTH_REPORT, demo_files
 from app.extensions import db
 from app.models import Plan, ReformField, Unit, User
 from app.services import plans as plan_rules
 from app.services import progress, reports, uploads
-from app.services.demo_documents import samples_dir
 
 PLAN_NUMBER = "2337/KH-TTCP"
 PLAN_TITLE = "Kế hoạch cải cách hành chính năm 2024 của Thanh tra Chính phủ"
@@ -98,10 +98,10 @@ UPDATES = [
      "Tỷ lệ 86,5% văn bản đi có chữ ký số", datetime(2024, 6, 25, 3)),
 ]
 
-# sample file, unit, period kind, reporter, submitted at (UTC)
+# demo Word file, unit, period kind, reporter, submitted at (UTC)
 REPORTS = [
-    ("bao-cao-cchc-quy-1-2024.docx", "VPC", "q1", "daumoi.vpc", datetime(2024, 4, 10, 2, 30)),
-    ("bao-cao-cchc-6-thang-2024-tcvn3.docx", "VPC", "h1", "daumoi.vpc", datetime(2024, 7, 18, 8, 0)),
+    (QUARTERLY_REPORT, "VPC", "q1", "daumoi.vpc", datetime(2024, 4, 10, 2, 30)),
+    (SIX_MONTH_REPORT, "VPC", "h1", "daumoi.vpc", datetime(2024, 7, 18, 8, 0)),
 ]
 
 
@@ -130,21 +130,17 @@ def load_demo_plans() -> list[str]:
                              posted_at=posted)
     lines = [f"Kế hoạch {PLAN_NUMBER}: {len(tasks)} nhiệm vụ, {len(UPDATES)} cập nhật tiến độ."]
     periods = {p.kind: p for p in plan.periods}
-    for name, unit_code, kind, username, submitted in REPORTS:
-        path = os.path.join(samples_dir(), name)
-        if not os.path.exists(path):
-            lines.append(f"  Không thấy tệp mẫu {name}: bỏ qua báo cáo.")
-            continue
-        try:
-            stored = uploads.accept_path(path, allowed=("docx",))
-            meta = stored.extracted.metadata
-            report = reports.submit_report(
-                periods[kind], units[unit_code], users[username], stored,
-                reports.ReportData(number=meta.number or "", issued_on=meta.issued_on, title=meta.summary or ""),
-                expected_version=0, submitted_at=submitted)
-        except (ingest.IngestError, reports.ReportError) as exc:
-            lines.append(f"  {name}: {exc}")
-            continue
-        lines.append(f"  Báo cáo {periods[kind].label} của {unit_code}: {reports.late_label(report.late_days)}.")
+    with demo_files() as paths:
+        for name, unit_code, kind, username, submitted in REPORTS:
+            try:
+                stored = uploads.accept_path(paths[name], allowed=("docx",))
+                meta = stored.extracted.metadata
+                report = reports.submit_report(
+                    periods[kind], units[unit_code], users[username], stored,
+                    reports.ReportData(number=meta.number or "", issued_on=meta.issued_on, title=meta.summary or ""),
+                    expected_version=0, submitted_at=submitted)
+            except (ingest.IngestError, reports.ReportError) as exc:
+                lines.append(f"  {name}: {exc}")
+                continue
+            lines.append(f"  Báo cáo {periods[kind].label} của {unit_code}: {reports.late_label(report.late_days)}.")
     return lines
-

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime
 import os
-import random
 import tempfile
 import unicodedata
 import zipfile
+from pathlib import Path
 
 import docx
 import pytest
@@ -15,22 +15,19 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
 from app.ingest import ExtractedText, IngestError, extract_docx, extract_text
+from tests.helpers import sample
+from tests.word_fixtures import XXE_SECRET
 
-SAMPLES = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "samples")
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 LEGACY_SIGNS = set("¶¸µ®«Ö©¬§¦")  # TCVN3 bytes that are not Vietnamese letters
-
-
-def sample(name: str) -> str:
-    return os.path.join(SAMPLES, name)
 
 
 def _no_legacy_gibberish(text: str) -> bool:
     return not (set(text) & LEGACY_SIGNS)
 
 
-# -- sample files -------------------------------------------------------------------------------
+# -- test files (tests/word_fixtures.py) -------------------------------------------------------------------------------
 
 
 def test_quarterly_report_sample():
@@ -50,22 +47,31 @@ def test_quarterly_report_sample():
         "Kết quả thực hiện công tác cải cách hành chính quý I năm 2024",
     ]
     # progress table: cells in body_lines, one line per row in text
-    assert "Tỷ lệ 86,5% văn bản đi có chữ ký số" in result.body_lines
-    assert "STT | Nhiệm vụ | Lĩnh vực | Tiến độ | Số liệu kiểm chứng" in result.text.split("\n")
+    assert "86,5% văn bản đi có chữ ký số" in result.body_lines
+    lines = result.text.split("\n")
+    assert "STT | Nhiệm vụ | Lĩnh vực | Tiến độ | Số liệu kiểm chứng" in lines
     assert "4 | Rà soát vị trí việc làm theo đề án được phê duyệt | Cải cách tổ chức bộ máy hành chính nhà nước" \
-           " | Chậm tiến độ | Chưa có số liệu" in result.text
+           " | Chậm tiến độ | Chưa có số liệu" in lines
+    # the table nested in the last row: its rows follow the row that holds it
+    row7 = lines.index("7 | Phát hành văn bản điện tử có chữ ký số | Xây dựng và phát triển Chính phủ điện tử, "
+                       "Chính phủ số | Đang thực hiện | 86,5% văn bản đi có chữ ký số")
+    assert lines[row7 + 1:row7 + 6] == ["Tháng | Văn bản đi | Được ký số", "Tháng 1 | 130 | 112",
+                                        "Tháng 2 | 110 | 95", "Tháng 3 | 160 | 139", "Cộng | 400 | 346"]
     # the table comes after the paragraph that introduces it and before section II
     text = result.text
-    assert text.index("Bảng tổng hợp tiến độ nhiệm vụ:") < text.index("STT | Nhiệm vụ") < text.index("II. TỒN TẠI")
+    assert text.index("Tiến độ và số liệu kiểm chứng của từng nhiệm vụ:") < text.index("STT | Nhiệm vụ") \
+        < text.index("II. TỒN TẠI")
     # 7 reform fields
-    for field in ("1. Công tác chỉ đạo, điều hành cải cách hành chính", "7. Xây dựng và phát triển Chính phủ điện tử, "
-                  "Chính phủ số"):
+    for field in ("1. Công tác chỉ đạo, điều hành cải cách hành chính",
+                  "7. Xây dựng và phát triển Chính phủ điện tử, Chính phủ số"):
         assert field in result.body_lines
+    # signature block: a borderless table beside the recipients
+    assert result.body_lines[-3:] == ["VỤ TRƯỞNG", "(Đã ký)", "Nguyễn Văn An"]
     # page header and footer
-    assert result.header_lines == ["Vụ Pháp chế - Thanh tra Chính phủ"]
-    assert result.footer_lines == ["Báo cáo CCHC quý I năm 2024"]
-    assert text.startswith("Vụ Pháp chế - Thanh tra Chính phủ\n")
-    assert text.endswith("\nBáo cáo CCHC quý I năm 2024")
+    assert result.header_lines == ["Thanh tra Chính phủ - Vụ Pháp chế"]
+    assert result.footer_lines == ["Báo cáo CCHC quý I năm 2024 - số 15/BC-VPC"]
+    assert text.startswith("Thanh tra Chính phủ - Vụ Pháp chế\n")
+    assert text.endswith("\nBáo cáo CCHC quý I năm 2024 - số 15/BC-VPC")
     assert result.legacy_runs == 0
     assert unicodedata.is_normalized("NFC", text)
     assert "" not in result.body_lines
@@ -77,6 +83,7 @@ def test_tcvn3_sample_is_converted():
     assert "BÁO CÁO" in result.body_lines
     assert "THANH TRA CHÍNH PHỦ" in result.body_lines and "VỤ PHÁP CHẾ" in result.body_lines  # .VnTimeH capitals
     assert "Đang thực hiện" in result.body_lines  # a table cell
+    assert "Quý II" in result.body_lines  # a cell of the nested table
     assert "Nguyễn Văn An" in result.body_lines
     assert result.legacy_runs > 50
     assert _no_legacy_gibberish(result.text)
@@ -85,9 +92,24 @@ def test_tcvn3_sample_is_converted():
     assert meta.number == "27/BC-VPC"
     assert meta.doc_type == "Báo cáo"
     assert meta.summary == "Kết quả thực hiện công tác cải cách hành chính 6 tháng đầu năm 2024"
-    assert meta.issued_on == datetime.date(2024, 4, 10) and meta.place == "Hà Nội"
+    assert meta.issued_on == datetime.date(2024, 7, 16) and meta.place == "Hà Nội"
     assert meta.issuer == "Vụ Pháp chế" and meta.issuer_parent == "Thanh tra Chính phủ"
-    assert result.footer_lines == ["Báo cáo CCHC 6 tháng đầu năm 2024"]
+    assert result.footer_lines == ["Báo cáo CCHC 6 tháng đầu năm 2024 - số 27/BC-VPC"]  # Unicode, kept as it is
+
+
+def test_vni_sample_is_converted_header_and_footer_too():
+    result = extract_docx(sample("thong-bao-vni.docx"))
+    meta = result.metadata
+    assert (meta.number, meta.doc_type, meta.issuer) == ("41/TB-VP", "Thông báo", "Văn phòng")
+    assert meta.summary == "Lịch kiểm tra công tác cải cách hành chính năm 2024 tại các đơn vị"
+    assert meta.issued_on == datetime.date(2024, 6, 3)
+    assert "3 | Ban Tiếp công dân Trung ương | 25/6/2024" in result.text.split("\n")
+    assert result.header_lines == ["Văn phòng Thanh tra Chính phủ"]
+    assert result.footer_lines == ["Lịch kiểm tra CCHC năm 2024"]
+    assert "CHÁNH VĂN PHÒNG" in result.body_lines
+    assert result.legacy_runs > 30
+    assert "Đề nghị các đơn vị chuẩn bị báo cáo tự đánh giá" in result.text
+    assert not set(result.text) & set("øûïåäëöñæîÑÖ")  # VNI codes that are no Vietnamese letter
 
 
 def test_procedure_sample():
@@ -97,7 +119,7 @@ def test_procedure_sample():
     assert meta.summary == "Tiếp nhận, xử lý đơn và đăng ký lịch tiếp công dân trực tuyến"
     assert meta.issuer == "Ban Tiếp công dân Trung ương" and meta.issuer_parent == "Thanh tra Chính phủ"
     assert meta.issued_on == datetime.date(2023, 8, 2)
-    assert any(line.startswith("Bước 4. Trả kết quả") for line in result.body_lines)
+    assert any(line.startswith("Bước 4. Văn phòng trả kết quả") for line in result.body_lines)
     assert "2 | Phòng Tiếp nhận | 02 ngày" in result.text.split("\n")
     assert result.header_lines == [] and result.footer_lines == []
 
@@ -306,32 +328,20 @@ def raw_docx(path, document_xml: str) -> str:
     return str(path)
 
 
-def test_external_entities_are_never_resolved(tmp_path):
-    secret = tmp_path / "secret.txt"
-    secret.write_text("BI-MAT-KHONG-DUOC-LO", encoding="utf-8")
+def test_external_entities_are_never_resolved():
     hostname = "/etc/hostname"
-    host_value = open(hostname).read().strip() if os.path.exists(hostname) else ""
-    xml = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file://{secret}"><!ENTITY host SYSTEM "file://{hostname}">]>'
-        f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>trước &xxe; giữa &host; sau</w:t></w:r></w:p>'
-        "</w:body></w:document>"
-    )
-    result = extract_docx(raw_docx(tmp_path / "xxe.docx", xml))
-    assert "BI-MAT" not in result.text
+    host_value = Path(hostname).read_text().strip() if os.path.exists(hostname) else ""
+    result = extract_docx(sample("xxe.docx"))  # entities naming a secret file beside it and /etc/hostname
+    assert XXE_SECRET not in result.text
     if len(host_value) >= 4:
         assert host_value not in result.text
     assert result.body_lines == ["trước giữa sau"]
 
 
-def test_python_docx_parser_does_not_resolve_entities_either(tmp_path):
+def test_python_docx_parser_does_not_resolve_entities_either():
     """python-docx (used elsewhere in the portal) parses with resolve_entities=False too."""
-    secret = tmp_path / "secret.txt"
-    secret.write_text("BI-MAT-KHONG-DUOC-LO", encoding="utf-8")
-    xml = (f'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file://{secret}">]>'
-           f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>trước &xxe; sau</w:t></w:r></w:p></w:body></w:document>')
-    document = docx.Document(raw_docx(tmp_path / "xxe.docx", xml))
-    assert "BI-MAT" not in "".join(p.text for p in document.paragraphs)
+    document = docx.Document(sample("xxe.docx"))
+    assert XXE_SECRET not in "".join(p.text for p in document.paragraphs)
 
 
 def test_billion_laughs_is_not_expanded(tmp_path):
@@ -360,7 +370,7 @@ def test_no_temporary_files_left(tmp_path, monkeypatch):
     work = tmp_path / "work"
     work.mkdir()
     path = work / "a.docx"
-    path.write_bytes(open(sample("bao-cao-cchc-quy-1-2024.docx"), "rb").read())
+    path.write_bytes(Path(sample("bao-cao-cchc-quy-1-2024.docx")).read_bytes())
     extract_docx(str(path))
     with pytest.raises(IngestError):
         extract_docx(sample("hong-cat-cut.docx"))
@@ -370,25 +380,13 @@ def test_no_temporary_files_left(tmp_path, monkeypatch):
 # -- speed --------------------------------------------------------------------------------------
 
 
-def test_five_megabyte_docx_is_read_whole(tmp_path):
+def test_five_megabyte_docx_is_read_whole():
     """Every paragraph and table cell of a 5 MB file (30,000 paragraphs, one run in ten in a
     legacy font) is read. Its speed is a benchmark matter, not a test's: no clock here."""
-    rng = random.Random(7)
-    words = ("cải cách hành chính thủ tục công vụ chính phủ điện tử số hóa báo cáo kế hoạch đơn vị "
-             "nhiệm vụ tiến độ hoàn thành kiểm chứng số liệu quy trình nội bộ").split()
-    paragraphs = []
-    for i in range(30000):
-        text = " ".join(rng.choice(words) for _ in range(25))
-        font = '<w:rPr><w:rFonts w:ascii=".VnTime" w:hAnsi=".VnTime"/></w:rPr>' if i % 10 == 0 else ""
-        paragraphs.append(f"<w:p><w:r>{font}<w:t>{i} {text}</w:t></w:r></w:p>")
-    rows = "".join(f"<w:tr><w:tc><w:p><w:r><w:t>{i}</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>ô {i}</w:t></w:r>"
-                   "</w:p></w:tc></w:tr>" for i in range(3000))
-    xml = (f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{W}"><w:body>{"".join(paragraphs)}'
-           f"<w:tbl>{rows}</w:tbl></w:body></w:document>")
-    path = raw_docx(tmp_path / "big.docx", xml)
-    with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as zf:  # images make up the rest of a 5 MB file
-        zf.writestr("word/media/image1.jpeg", os.urandom(5 * 1024 * 1024 - os.path.getsize(path)))
+    path = sample("bao-cao-rat-dai.docx")
     assert os.path.getsize(path) >= 5 * 1024 * 1024
     result = extract_docx(path)
     assert len(result.body_lines) == 30000 + 6000
     assert result.legacy_runs == 3000
+    assert result.body_lines[10].startswith("10 ") and result.body_lines[-1] == "ô 2999"
+    assert _no_legacy_gibberish(result.text)

@@ -1,16 +1,17 @@
 """Tests for app.ingest.legacy_fonts (TCVN3 / VNI legacy Vietnamese fonts -> Unicode).
 
 The reference tables below are written out independently of the module (from the published
-TCVN 5712:1993 VN3 and VNI-Windows tables) and used to *encode* Unicode text, which the module
-must then decode back.
+TCVN 5712:1993 VN3 and VNI-Windows tables). The encoders of app/demo/wordfile.py, made by
+inverting the module's decode tables, must agree with them; they *encode* Unicode text, which the
+module must then decode back.
 """
 from __future__ import annotations
 
-import os
 import unicodedata
 
 import pytest
 
+from app.demo.wordfile import encode_for_font, encode_tcvn3, encode_vni
 from app.ingest.legacy_fonts import (
     convert,
     convert_tcvn3,
@@ -18,6 +19,7 @@ from app.ingest.legacy_fonts import (
     encoding_for_font,
     looks_like_tcvn3,
 )
+from tests.helpers import sample
 
 # ---------------------------------------------------------------------------------------------
 # Reference data
@@ -75,20 +77,32 @@ SENTENCE = (
 )
 
 
-def encode_tcvn3(text: str) -> str:
-    return text.translate(str.maketrans(TCVN3_REF))
-
-
-def encode_vni(text: str) -> str:
-    return text.translate(str.maketrans(VNI_REF))
-
-
 def test_reference_data_is_complete():
     assert len(VIETNAMESE_LOWER) == 67
     assert len(set(ALL_LETTERS)) == 134
     assert set(VIETNAMESE_LOWER) <= set(TCVN3_REF)
     assert set(ALL_LETTERS) == set(VNI_REF)
     assert len(set(TCVN3_REF.values())) == len(TCVN3_REF) == 74
+
+
+def test_the_writers_encoders_agree_with_the_reference_tables():
+    for letter, code in TCVN3_REF.items():
+        assert encode_tcvn3(letter) == code, letter
+    for letter, code in VNI_REF.items():
+        assert encode_vni(letter) == code, letter
+    assert encode_tcvn3("BÁO CÁO", capitals=True) == "b¸o c¸o"
+    assert encode_for_font("Hà Nội", "Times New Roman") == "Hà Nội"
+
+
+@pytest.mark.parametrize("text, font", [
+    ("Ấn định", ".VnTime"),  # .VnTime has no capitals with tone marks
+    ("Báo cáo", ".VnTimeH"),  # a capitals font draws lower case as capitals
+    ("trích «dẫn»", ".VnTime"),  # « is the TCVN3 code of ô
+    ("caûi", "VNI-Times"),  # û is a VNI mark, not a letter
+])
+def test_text_a_legacy_font_would_misread_is_refused(text, font):
+    with pytest.raises(ValueError):
+        encode_for_font(text, font)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,9 +262,9 @@ def test_convert_rejects_unknown_encoding():
 @pytest.mark.parametrize("encoding", ["tcvn3", "tcvn3-caps", "vni"])
 def test_output_is_nfc(encoding):
     samples = [encode_tcvn3(SENTENCE.lower()), encode_vni(SENTENCE), "Vie\u0323\u0302t c¶i ñ", "eä" * 3]
-    for sample in samples:
-        result = convert(sample, encoding)
-        assert unicodedata.is_normalized("NFC", result), (encoding, sample, result)
+    for text in samples:
+        result = convert(text, encoding)
+        assert unicodedata.is_normalized("NFC", result), (encoding, text, result)
 
 
 @pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
@@ -312,12 +326,8 @@ def test_looks_like_tcvn3_false(text):
 
 
 # ---------------------------------------------------------------------------------------------
-# The real sample document
+# A whole document typed in TCVN3 (written by tests/word_fixtures.py)
 # ---------------------------------------------------------------------------------------------
-
-SAMPLE = os.path.join(
-    os.path.dirname(__file__), "..", "..", "..", "shared", "samples", "bao-cao-cchc-6-thang-2024-tcvn3.docx"
-)
 
 
 def _run_font_name(run, paragraph) -> str | None:
@@ -341,8 +351,7 @@ def _run_font_name(run, paragraph) -> str | None:
 
 
 def _iter_paragraphs(container):
-    for paragraph in container.paragraphs:
-        yield paragraph
+    yield from container.paragraphs
     for table in getattr(container, "tables", []):
         for row in table.rows:
             for cell in row.cells:
@@ -373,31 +382,33 @@ def _convert_document(path) -> tuple[list[str], list[str], set[str]]:
     return raw, converted, fonts
 
 
-@pytest.mark.skipif(not os.path.exists(SAMPLE), reason="sample document not available")
-def test_sample_tcvn3_document_converts():
-    raw, converted, fonts = _convert_document(SAMPLE)
+def test_tcvn3_document_converts():
+    raw, converted, fonts = _convert_document(sample("bao-cao-cchc-6-thang-2024-tcvn3.docx"))
     assert fonts == {".VnTime", ".VnTimeH"}
     text = "\n".join(converted)
 
-    assert "Kết quả thực hiện công tác cải cách hành chính" in text
+    assert "Kết quả thực hiện công tác cải cách hành chính 6 tháng đầu năm 2024" in text
     assert "BÁO CÁO" in converted  # the .VnTimeH heading, a paragraph of its own
     for expected in [
         "THANH TRA CHÍNH PHỦ\nVỤ PHÁP CHẾ",
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐỘC LẬP - TỰ DO - HẠNH PHÚC",
-        "Hà Nội, ngày 10 tháng 4 năm 2024",
-        "I. KẾT QUẢ THỰC HIỆN",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Hà Nội, ngày 16 tháng 7 năm 2024",
+        "I. KẾT QUẢ TRIỂN KHAI NHIỆM VỤ",
         "II. TỒN TẠI, HẠN CHẾ",
         "như sau:",  # ư is the soft hyphen U+00AD in TCVN3
         "được phê duyệt",
-        "Đã rà soát 37/52 văn bản",
+        "Đã rà soát 45/52 văn bản",
+        "Quý II",  # a cell of the table nested in the progress table
         "VỤ TRƯỞNG",
         "Nguyễn Văn An",
         # header and footer are real Unicode text (no legacy font) and must stay as they are
-        "Vụ Pháp chế - Thanh tra Chính phủ",
-        "Báo cáo CCHC 6 tháng đầu năm 2024",
+        "Thanh tra Chính phủ - Vụ Pháp chế",
+        "Báo cáo CCHC 6 tháng đầu năm 2024 - số 27/BC-VPC",
     ]:
         assert expected in text, expected
 
+    assert "c¶i c¸ch hµnh chÝnh" in "\n".join(raw)  # what Word keeps, before conversion
     assert looks_like_tcvn3("\n".join(raw))
     assert not looks_like_tcvn3(text)
     assert all(unicodedata.is_normalized("NFC", line) for line in converted)

@@ -7,36 +7,24 @@ import shutil
 import struct
 import tracemalloc
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from app.ingest import IngestError, check_upload, extract_docx, read_member
 from app.ingest.safety import check_zip
+from tests.helpers import sample
+from tests.word_fixtures import CONTENT_TYPES, DOC_START, ROOT_RELS
 
-SAMPLES = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "samples")
-QUY1 = os.path.join(SAMPLES, "bao-cao-cchc-quy-1-2024.docx")
 MB = 1024 * 1024
 
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/word/document.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-    "</Types>"
-)
-ROOT_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-    'officeDocument" Target="word/document.xml"/></Relationships>'
-)
-DOC_START = (
-    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
-)
 DOCUMENT = DOC_START.decode() + "Xin chào</w:t></w:r></w:p></w:body></w:document>"
+
+
+@pytest.fixture
+def quy1() -> str:
+    """The quarterly report (tests/word_fixtures.py): a normal, safe .docx."""
+    return sample("bao-cao-cchc-quy-1-2024.docx")
 
 
 def write_zip(path, members: dict[str, bytes | str], compression=zipfile.ZIP_DEFLATED) -> str:
@@ -58,31 +46,41 @@ def refused(path, name, **kwargs) -> IngestError:
     return info.value
 
 
-# -- samples ------------------------------------------------------------------------------------
+# -- test files (tests/word_fixtures.py) ---------------------------------------------------------
 
 
-def test_sample_docx_accepted():
-    check = check_upload(QUY1, "bao-cao-cchc-quy-1-2024.docx")
+def test_sample_docx_accepted(quy1):
+    check = check_upload(quy1, "bao-cao-cchc-quy-1-2024.docx")
     assert (check.kind, check.extension) == ("docx", ".docx")
-    assert check.size == os.path.getsize(QUY1)
+    assert check.size == os.path.getsize(quy1)
 
 
 def test_truncated_docx_refused_as_corrupt():
-    exc = refused(os.path.join(SAMPLES, "hong-cat-cut.docx"), "hong-cat-cut.docx")
+    exc = refused(sample("hong-cat-cut.docx"), "hong-cat-cut.docx")
     assert exc.code == "corrupt"
     assert str(exc).startswith("Tệp bị hỏng hoặc không đầy đủ")
 
 
 def test_old_binary_doc_refused_with_save_as_docx_advice(tmp_path):
-    exc = refused(os.path.join(SAMPLES, "bao-cao-cu.doc"), "bao-cao-cu.doc")
+    exc = refused(sample("bao-cao-cu.doc"), "bao-cao-cu.doc")
     assert exc.code == "old_doc"
     assert "Word" in str(exc) and ".docx" in str(exc) and "Save As" in str(exc)
-    renamed = shutil.copy(os.path.join(SAMPLES, "bao-cao-cu.doc"), tmp_path / "bao-cao.docx")
+    renamed = shutil.copy(sample("bao-cao-cu.doc"), tmp_path / "bao-cao.docx")
     assert refused(renamed, "bao-cao.docx").code == "old_doc"  # OLE2 content under a .docx name
 
 
-def test_doc_extension_holding_a_docx_says_rename(tmp_path):
-    path = shutil.copy(QUY1, tmp_path / "x.doc")
+def test_macro_document_refused_by_name_and_by_content(tmp_path):
+    exc = refused(sample("bao-cao-co-macro.docm"), "bao-cao-co-macro.docm")
+    assert exc.code == "macro" and "macro" in str(exc)
+    renamed = shutil.copy(sample("bao-cao-co-macro.docm"), tmp_path / "bao-cao.docx")
+    assert refused(renamed, "bao-cao.docx").code == "macro"  # a VBA project under a .docx name
+    with pytest.raises(IngestError) as info:
+        extract_docx(str(renamed))
+    assert info.value.code == "macro"
+
+
+def test_doc_extension_holding_a_docx_says_rename(tmp_path, quy1):
+    path = shutil.copy(quy1, tmp_path / "x.doc")
     exc = refused(path, "bao cao.doc")
     assert exc.code == "mismatch" and "đổi đuôi" in str(exc)
 
@@ -106,19 +104,19 @@ def test_empty_file(tmp_path):
     assert exc.code == "empty" and "trống" in str(exc)
 
 
-def test_over_max_bytes():
-    exc = refused(QUY1, "a.docx", max_bytes=10_000)
+def test_over_max_bytes(quy1):
+    exc = refused(quy1, "a.docx", max_bytes=10_000)
     assert exc.code == "too_large" and "MB" in str(exc)
 
 
-def test_macro_extension_refused():
-    exc = refused(QUY1, "bao-cao.docm")
+def test_macro_extension_refused(quy1):
+    exc = refused(quy1, "bao-cao.docm")
     assert exc.code == "macro" and "macro" in str(exc)
-    assert refused(QUY1, "mau.dotm").code == "macro"
+    assert refused(quy1, "mau.dotm").code == "macro"
 
 
-def test_docx_with_vba_project_refused(tmp_path):
-    path = shutil.copy(QUY1, tmp_path / "macro.docx")
+def test_docx_with_vba_project_refused(tmp_path, quy1):
+    path = shutil.copy(quy1, tmp_path / "macro.docx")
     with zipfile.ZipFile(path, "a") as zf:
         zf.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0 fake vba")
     exc = refused(path, "macro.docx")
@@ -258,27 +256,15 @@ def test_total_declared_size_limit(tmp_path):
 
 # -- zip bombs ----------------------------------------------------------------------------------
 
-BOMB_SIZE = 2000 * MB  # ~2 GB of zeros; stays below the zip64 limit so the directory is easy to patch
-
-
-@pytest.fixture(scope="session")
-def bomb_docx(tmp_path_factory) -> str:
-    """A ~2 MB .docx whose word/document.xml inflates to ~2 GB (generated once, streaming)."""
-    path = tmp_path_factory.mktemp("bomb") / "bomb.docx"
-    chunk = b"\0" * MB
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        zf.writestr("[Content_Types].xml", CONTENT_TYPES)
-        zf.writestr("_rels/.rels", ROOT_RELS)
-        with zf.open("word/document.xml", "w", force_zip64=True) as member:
-            member.write(DOC_START)
-            for _ in range(BOMB_SIZE // MB):
-                member.write(chunk)
-    return str(path)
+@pytest.fixture
+def bomb_docx() -> str:
+    """A ~2 MB .docx whose word/document.xml inflates to ~2 GB (built once per session)."""
+    return sample("bom-giai-nen.docx")
 
 
 def patch_declared_size(source: str, target, member: str, size: int) -> str:
     """Copy ``source`` to ``target`` with ``member``'s uncompressed size in the central directory set to ``size``."""
-    data = bytearray(open(source, "rb").read())
+    data = bytearray(Path(source).read_bytes())
     encoded = member.encode()
     pos = data.find(b"PK\x01\x02")
     patched = False
@@ -375,8 +361,8 @@ def test_read_member_never_returns_more_than_cap():
     assert peak < 50 * MB
 
 
-def test_read_member_reads_normal_members_and_refuses_missing_ones():
-    with zipfile.ZipFile(QUY1) as zf:
+def test_read_member_reads_normal_members_and_refuses_missing_ones(quy1):
+    with zipfile.ZipFile(quy1) as zf:
         data = read_member(zf, "word/document.xml", 10 * MB)
         assert data.startswith(b"<?xml") and len(data) == zf.getinfo("word/document.xml").file_size
         with pytest.raises(IngestError):
@@ -385,9 +371,9 @@ def test_read_member_reads_normal_members_and_refuses_missing_ones():
             read_member(zf, "word/document.xml", 100)  # declared size over the cap
 
 
-def test_check_upload_leaves_the_file_alone(tmp_path):
-    path = shutil.copy(QUY1, tmp_path / "a.docx")
-    before = open(path, "rb").read()
+def test_check_upload_leaves_the_file_alone(tmp_path, quy1):
+    path = shutil.copy(quy1, tmp_path / "a.docx")
+    before = Path(path).read_bytes()
     check_upload(str(path), "a.docx")
-    assert open(path, "rb").read() == before
+    assert Path(path).read_bytes() == before
     assert sorted(os.listdir(tmp_path)) == ["a.docx"]

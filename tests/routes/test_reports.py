@@ -34,7 +34,7 @@ def at_vietnam_time(monkeypatch, year, month, day, hour, minute=0):
 @pytest.mark.parametrize("name,number,expected", [
     ("bao-cao-cchc-quy-1-2024.docx", "15/BC-VPC", "Đã rà soát 37/52 văn bản"),
     ("bao-cao-cchc-6-thang-2024-tcvn3.docx", "27/BC-VPC", "Rà soát vị trí việc làm theo đề án được phê duyệt"),
-    ("quy-trinh-tiep-cong-dan.docx", "05/QT-BTCD", "Công dân đăng ký lịch tiếp trên cổng thông tin điện tử"),
+    ("quy-trinh-tiep-cong-dan.docx", "05/QT-BTCD", "Người dân gửi đơn hoặc đặt lịch tiếp qua dịch vụ công trực tuyến"),
 ])
 def test_good_samples_are_submitted_with_number_prefilled_and_a_readable_preview(app, world, name, number, expected):
     client = logged_in(app, "rep_vpc")

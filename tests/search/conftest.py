@@ -1,24 +1,22 @@
-"""Fixtures for search tests: the seed articles among generated noise, indexed for real."""
-import glob
+"""Fixtures for search tests: the demo news articles (app/demo/news) among generated noise,
+indexed for real."""
 import os
 import subprocess
 import sys
 
 import pytest
 
-from tests.helpers import SAMPLES_DIR, SEEDS_DIR
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CORPUS = os.path.join(ROOT, "bench", "corpus.py")
 
-CORPUS = os.path.join(SAMPLES_DIR, "..", "bench", "corpus.py")
 
+def demo_articles() -> list[tuple[str, str, str]]:
+    """(name, title, text) of the demo news articles: summary and body as readers see them, without markup."""
+    from app.services.demo_news import read_articles
+    from app.services.news_text import plain_text, render_markdown
 
-def seed_articles() -> list[tuple[str, str]]:
-    """(title, body) of the five real articles in shared/seeds."""
-    articles = []
-    for path in sorted(glob.glob(os.path.join(SEEDS_DIR, "*.txt"))):
-        with open(path, encoding="utf-8") as fh:
-            lines = [line.strip() for line in fh.read().splitlines() if line.strip()]
-        articles.append((lines[0], "\n".join(lines[1:])))
-    return articles
+    return [(item.name, item.title, item.summary + "\n" + plain_text(render_markdown(item.body)))
+            for item in read_articles()]
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +29,7 @@ def noise_file(tmp_path_factory):
 
 @pytest.fixture
 def library(app, make_unit, noise_file):
-    """Seed articles as reform documents (ids returned by title), plus 150 noise documents."""
+    """The demo news articles as reform documents (ids returned by title), plus 150 noise documents."""
     from app.services import documents as lib
     from app.services import importer
 
@@ -41,9 +39,9 @@ def library(app, make_unit, noise_file):
             report = importer.import_jsonl(lines)
         assert report.failed == 0
         ids = {}
-        for i, (title, body) in enumerate(seed_articles()):
+        for i, (_name, title, body) in enumerate(demo_articles()):
             doc = lib.create_document(lib.DocumentData(
-                category="reform", doc_type="Báo cáo", number=f"{900 + i}/BC-SEED", title=title, body=body,
+                category="reform", doc_type="Báo cáo", number=f"{900 + i}/BC-DEMO", title=title, body=body,
                 issuer="Ban biên tập"), None)
             ids[title] = doc.id
     return ids

@@ -1,9 +1,8 @@
-"""News rules without the web layer: rendering and sanitising, slugs, starting from a .docx,
-the demo articles."""
+"""News rules without the web layer: rendering and sanitising, slugs, starting from a .docx
+(the demo articles are tested in test_demo_news.py)."""
 from __future__ import annotations
 
 import io
-import os
 import re
 
 import docx
@@ -14,9 +13,8 @@ from app import ingest
 from app.extensions import db
 from app.models import Article, ArticleImage
 from app.services import news_docx
-from app.services.demo_news import SEEDS, clean_seed
 from app.services.news_text import render_markdown, slugify
-from tests.helpers import SEEDS_DIR, files_under, sample
+from tests.helpers import files_under, sample
 
 
 @pytest.mark.parametrize("markdown", [
@@ -108,25 +106,3 @@ def test_hostile_or_broken_word_files_start_nothing(app, name, message):
         assert message.lower() in str(refused.value).lower()
         assert db.session.scalar(db.select(db.func.count(Article.id))) == 0
     assert [f for f in files_under(upload_dir) if "/news/" in f] == []
-
-
-def test_seed_articles_cleaned_of_page_debris():
-    names = sorted(os.listdir(SEEDS_DIR))
-    debris = ["Nhập từ khóa", "leftcenterrightdel", "ipv6 ready", "View count", "Đang truy cập", "Thống kê truy cập",
-              "tin trong ngành"]
-    cleaned = {}
-    for seed in SEEDS:
-        name = next(n for n in names if n.startswith(seed.prefix))
-        with open(os.path.join(SEEDS_DIR, name), encoding="utf-8") as handle:
-            cleaned[seed.prefix] = clean_seed(handle.read(), seed)
-    for result in cleaned.values():
-        text = result["title"] + result["summary"] + result["body"]
-        assert not [d for d in debris if d.lower() in text.lower()], result["title"]
-        assert result["summary"] and len(result["body"]) > 1000
-    assert cleaned["000_"]["author"] == "Phương Hiếu"
-    assert cleaned["002_"]["title"] == "Họp về công tác cải cách hành chính"
-    assert cleaned["002_"]["source"] == "Nguồn: Cổng thông tin điện tử Thanh tra Chính phủ"
-    assert cleaned["003_"]["source"] == "Nguồn: Vietnam Business Forum"
-    assert cleaned["004_"]["source"] == "Nguồn: Báo Cao Bằng"
-    assert cleaned["001_"]["title"].startswith("Tiếp tục làm tốt vai trò của cơ quan tham mưu")
-    assert "*Các đại biểu dự buổi làm việc.*" in cleaned["004_"]["body"]  # a photo caption, kept as one
