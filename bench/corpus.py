@@ -137,8 +137,8 @@ TTCP = Issuer("Thanh tra Chính phủ", "TTCP", "ttcp", ["TỔNG THANH TRA", "KT
               depts=("VP", "PC", "TCCB", "KHTCTH", "BTCDTW", "TTTT"), known=("Lê Sỹ Bảy", "Nguyễn Văn Thanh"), rank=2)
 BNV = Issuer("Bộ Nội vụ", "BNV", "ministry", ["BỘ TRƯỞNG", "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG"], depts=("CCHC", "TCBC", "CCVC"),
              known=("Phạm Minh Hùng",))
-VPCP = Issuer("Văn phòng Chính phủ", "VPCP", "ministry", ["BỘ TRƯỞNG, CHỦ NHIỆM", "KT. BỘ TRƯỞNG, CHỦ NHIỆM\nPHÓ CHỦ NHIỆM"],
-              depts=("KSTT", "TH", "HC"))
+VPCP = Issuer("Văn phòng Chính phủ", "VPCP", "ministry",
+              ["BỘ TRƯỞNG, CHỦ NHIỆM", "KT. BỘ TRƯỞNG, CHỦ NHIỆM\nPHÓ CHỦ NHIỆM"], depts=("KSTT", "TH", "HC"))
 MINISTRIES = [
     BNV, VPCP, TTCP,
     Issuer("Bộ Tài chính", "BTC", "ministry", ["BỘ TRƯỞNG", "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG"], depts=("HCSN", "KHTC")),
@@ -148,7 +148,8 @@ MINISTRIES = [
 ]
 # Units of Thanh tra Chính phủ (their codes are the portal's unit codes in the demo plan).
 TTCP_UNITS = [
-    Issuer("Văn phòng Thanh tra Chính phủ", "VP", "ttcp", ["CHÁNH VĂN PHÒNG", "KT. CHÁNH VĂN PHÒNG\nPHÓ CHÁNH VĂN PHÒNG"]),
+    Issuer("Văn phòng Thanh tra Chính phủ", "VP", "ttcp",
+           ["CHÁNH VĂN PHÒNG", "KT. CHÁNH VĂN PHÒNG\nPHÓ CHÁNH VĂN PHÒNG"]),
     Issuer("Vụ Pháp chế", "VPC", "ttcp", ["VỤ TRƯỞNG", "KT. VỤ TRƯỞNG\nPHÓ VỤ TRƯỞNG"]),
     Issuer("Vụ Tổ chức cán bộ", "TCCB", "ttcp", ["VỤ TRƯỞNG", "KT. VỤ TRƯỞNG\nPHÓ VỤ TRƯỞNG"]),
     Issuer("Vụ Kế hoạch, Tài chính và Tổng hợp", "KHTCTH", "ttcp", ["VỤ TRƯỞNG", "KT. VỤ TRƯỞNG\nPHÓ VỤ TRƯỞNG"]),
@@ -319,7 +320,8 @@ WORDS = {
     ],
     "purpose": [
         "nhằm nâng cao mức độ hài lòng của người dân, doanh nghiệp",
-        "bảo đảm công khai, minh bạch, đúng quy định", "góp phần xây dựng nền hành chính dân chủ, chuyên nghiệp, hiện đại",
+        "bảo đảm công khai, minh bạch, đúng quy định",
+        "góp phần xây dựng nền hành chính dân chủ, chuyên nghiệp, hiện đại",
         "tạo thuận lợi cho tổ chức, cá nhân trong giải quyết thủ tục hành chính",
         "giảm thời gian, chi phí tuân thủ thủ tục hành chính", "khắc phục tình trạng chậm báo cáo, báo cáo sơ sài",
         "phục vụ công tác chỉ đạo, điều hành", "nâng cao hiệu lực, hiệu quả quản lý nhà nước",
@@ -363,21 +365,24 @@ AGENTS = {
     ],
     "province": [
         "Sở Nội vụ", "Văn phòng UBND tỉnh", "các sở, ban, ngành", "UBND các huyện, thị xã, thành phố",
-        "UBND cấp xã", "Trung tâm Phục vụ hành chính công tỉnh", "Bộ phận Một cửa các cấp", "Sở Thông tin và Truyền thông",
-        "Sở Tài chính", "Sở Tư pháp", "người đứng đầu các cơ quan, đơn vị", "đội ngũ cán bộ, công chức, viên chức",
+        "UBND cấp xã", "Trung tâm Phục vụ hành chính công tỉnh", "Bộ phận Một cửa các cấp",
+        "Sở Thông tin và Truyền thông", "Sở Tài chính", "Sở Tư pháp", "người đứng đầu các cơ quan, đơn vị",
+        "đội ngũ cán bộ, công chức, viên chức",
         "Thanh tra tỉnh", "các cơ quan hành chính nhà nước trên địa bàn",
     ],
     "central": [
-        "các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ", "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương",
+        "các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ",
+        "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương",
         "Bộ Nội vụ", "Văn phòng Chính phủ", "Bộ Thông tin và Truyền thông", "Bộ Tài chính", "Bộ Tư pháp",
-        "người đứng đầu các cơ quan hành chính nhà nước", "Thanh tra Chính phủ", "các cơ quan, tổ chức, cá nhân có liên quan",
+        "người đứng đầu các cơ quan hành chính nhà nước", "Thanh tra Chính phủ",
+        "các cơ quan, tổ chức, cá nhân có liên quan",
         "Tổ công tác cải cách thủ tục hành chính của Thủ tướng Chính phủ", "cán bộ, công chức, viên chức",
     ],
 }
 AGENTS["ministry"] = AGENTS["central"]
 AGENTS["party"] = ["các cấp ủy, tổ chức đảng", "các sở, ban, ngành, đoàn thể", "cấp ủy, người đứng đầu các cơ quan",
-                   "Ban Tổ chức Tỉnh ủy", "Ban Tuyên giáo Tỉnh ủy", "Ủy ban Kiểm tra Tỉnh ủy", "Ban cán sự đảng UBND tỉnh",
-                   "đội ngũ cán bộ, đảng viên"]
+                   "Ban Tổ chức Tỉnh ủy", "Ban Tuyên giáo Tỉnh ủy", "Ủy ban Kiểm tra Tỉnh ủy",
+                   "Ban cán sự đảng UBND tỉnh", "đội ngũ cán bộ, đảng viên"]
 # Who units report to and answer to, by the issuer's level.
 LEVEL_WORDS = {
     "ttcp": {"reporter": ["Thanh tra Chính phủ (qua Vụ Tổ chức cán bộ)", "Vụ Tổ chức cán bộ",
@@ -782,7 +787,8 @@ def title_law(doc: Doc) -> None:
 def title_decree(doc: Doc) -> None:
     _legal_relation(doc)
     if not doc.title:
-        doc.title = doc.gen.pick(["Quy định {t}", "Về {t}", "Quy định chi tiết một số điều và biện pháp thi hành về {t}"]
+        doc.title = doc.gen.pick(["Quy định {t}", "Về {t}",
+                                  "Quy định chi tiết một số điều và biện pháp thi hành về {t}"]
                                  ).format(t=doc.topic)
     doc.about = f"về {doc.topic}" if doc.relation != "amends" else f"sửa đổi, bổ sung quy định về {doc.topic}"
     doc.summary = doc.gen.fill(
@@ -800,7 +806,8 @@ def title_decision(doc: Doc) -> None:
         title_decree(doc)
         return
     if x < 0.45:
-        doc.title = f"Ban hành Kế hoạch cải cách hành chính năm {doc.day.year + (doc.day.month == 12)} của {doc.issuer.name}"
+        doc.title = (f"Ban hành Kế hoạch cải cách hành chính năm {doc.day.year + (doc.day.month == 12)} "
+                     f"của {doc.issuer.name}")
     elif x < 0.6:
         doc.title = f"Công bố danh mục thủ tục hành chính được chuẩn hóa thuộc phạm vi quản lý của {doc.issuer.long}"
         doc.topic = "công bố thủ tục hành chính"
@@ -815,7 +822,8 @@ def title_decision(doc: Doc) -> None:
 
 
 def title_directive(doc: Doc) -> None:
-    doc.title = doc.gen.pick(["Về {t}", "Về tăng cường {t}", "Về đẩy mạnh {t}", "Về chấn chỉnh {t}"]).format(t=doc.topic)
+    doc.title = doc.gen.pick(["Về {t}", "Về tăng cường {t}", "Về đẩy mạnh {t}",
+                              "Về chấn chỉnh {t}"]).format(t=doc.topic)
     doc.about = doc.title[0].lower() + doc.title[1:]
     doc.summary = doc.gen.fill(f"Chỉ thị {doc.about}: yêu cầu {{agent}} {{action}} {{object}}, {{purpose}}.", doc.ctx)
 
@@ -839,7 +847,8 @@ def title_plan(doc: Doc) -> None:
     else:
         doc.title = f"Kế hoạch triển khai {doc.topic} {gen.pick(['năm ' + str(day.year), 'giai đoạn 2021 - 2025'])}"
     doc.about = "về " + doc.title[0].lower() + doc.title[1:]
-    doc.summary = gen.fill(f"{doc.title}: {{action}} {{object}}, {{purpose}}; phân công nhiệm vụ cho {{agent}}.", doc.ctx)
+    doc.summary = gen.fill(f"{doc.title}: {{action}} {{object}}, {{purpose}}; "
+                           f"phân công nhiệm vụ cho {{agent}}.", doc.ctx)
 
 
 def title_report(doc: Doc) -> None:
@@ -873,7 +882,8 @@ def title_notice(doc: Doc) -> None:
 def title_letter(doc: Doc) -> None:
     gen = doc.gen
     doc.title = gen.pick([
-        f"V/v đôn đốc báo cáo kết quả thực hiện nhiệm vụ cải cách hành chính quý {gen.pick(QUARTERS)} năm {doc.day.year}",
+        "V/v đôn đốc báo cáo kết quả thực hiện nhiệm vụ cải cách hành chính "
+        f"quý {gen.pick(QUARTERS)} năm {doc.day.year}",
         f"V/v góp ý dự thảo văn bản về {doc.topic}", f"V/v triển khai {doc.topic}",
         f"V/v cung cấp thông tin, số liệu về {doc.topic}", f"V/v thực hiện chế độ báo cáo năm {doc.day.year}"])
     doc.about = doc.title.replace("V/v", "về", 1)
@@ -1039,9 +1049,10 @@ def body_plan(doc: Doc) -> None:
         _paragraphs(doc, DIRECTIVES, gen.between(2, 4), 1, 2, "letter")
     lines.append("III. TỔ CHỨC THỰC HIỆN")
     _paragraphs(doc, DIRECTIVES, gen.between(2, 3), 1, 2, "digit")
-    lines.append(cap(gen.fill(f"Các cơ quan, đơn vị báo cáo kết quả thực hiện quý I trước ngày 15/3/{doc.plan_year}, "
-                              f"6 tháng trước ngày 15/6/{doc.plan_year}, 9 tháng trước ngày 15/9/{doc.plan_year} và năm "
-                              f"trước ngày 15/11/{doc.plan_year} về {{reporter}} để tổng hợp.", ctx)))
+    lines.append(cap(gen.fill(
+        f"Các cơ quan, đơn vị báo cáo kết quả thực hiện quý I trước ngày 15/3/{doc.plan_year}, "
+        f"6 tháng trước ngày 15/6/{doc.plan_year}, 9 tháng trước ngày 15/9/{doc.plan_year} và năm "
+        f"trước ngày 15/11/{doc.plan_year} về {{reporter}} để tổng hợp.", ctx)))
     _footer(doc)
 
 
@@ -1106,7 +1117,8 @@ def body_submission(doc: Doc) -> None:
     gen = doc.gen
     _header(doc)
     lines = doc.lines
-    lines.append(f"Kính gửi: {gen.pick(['Tổng Thanh tra Chính phủ', 'Ủy ban nhân dân tỉnh', 'Lãnh đạo Thanh tra Chính phủ'])}")
+    recipient = gen.pick(["Tổng Thanh tra Chính phủ", "Ủy ban nhân dân tỉnh", "Lãnh đạo Thanh tra Chính phủ"])
+    lines.append(f"Kính gửi: {recipient}")
     lines.append("I. SỰ CẦN THIẾT")
     _paragraphs(doc, RESULTS[:6] + PROBLEMS, gen.between(1, 2), 2, 3)
     lines.append("II. NỘI DUNG CHỦ YẾU")

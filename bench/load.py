@@ -86,7 +86,7 @@ TOKEN_PREFIX = "tkz"
 # poll costs what any lookup costs. (When this was written the fallback tried two edits for words of
 # 5–12 letters: seconds of CPU each; it now tries one.) The probes measure an unknown word's cost.
 TOKEN_LETTERS = 13
-TOKEN_RE = re.compile(r"\s*\b" + TOKEN_PREFIX + r"[a-z]{%d}\b" % TOKEN_LETTERS)
+TOKEN_RE = re.compile(r"\s*\b" + TOKEN_PREFIX + rf"[a-z]{{{TOKEN_LETTERS}}}\b")
 CONN_ERROR, TIMEOUT, OTHER_ERROR = -1, -2, -3
 STATUS_NAMES = {CONN_ERROR: "connection error", TIMEOUT: "timeout", OTHER_ERROR: "protocol error"}
 
@@ -935,7 +935,8 @@ def http_get_json(port: int, path: str, timeout: float = 10.0):
 def git_info() -> dict:
     def git(*args):
         try:
-            return subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=20).stdout.strip()
+            return subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True,
+                                  timeout=20).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return ""
 
@@ -1108,7 +1109,8 @@ def memory_report(sampler: Sampler, phases: list[dict]) -> dict:
                         row["soak_slope_mb_per_10min"] = round(slope * 600, 2)
         workers.append(row)
     pg = [s.get("postgres", {}).get("pss_mb") for s in samples if s.get("postgres")]
-    imports = [sum((m or {}).get("rss", 0) for m in s["import"]["members"].values()) for s in samples if s.get("import")]
+    imports = [sum((m or {}).get("rss", 0) for m in s["import"]["members"].values())
+               for s in samples if s.get("import")]
     return {"workers": workers, "restarts": sampler.worker_events,
             "postgres_pss_mb": {"first": pg[0] if pg else None, "last": pg[-1] if pg else None,
                                 "max": max(pg) if pg else None},
@@ -1217,8 +1219,9 @@ def targets(res: dict) -> list[dict]:
     soak_s = res.get("memory", {}).get("soak_seconds")
     if growth:
         worst = max(growth)
+        run_min = (res["elapsed_s"] - res["warmup_end_s"]) / 60 if res.get("warmup_end_s") else None
         out.append({"target": "USS growth per worker, after warm-up → end, < 50 MB "
-                              f"(run: {fmt((res['elapsed_s'] - res['warmup_end_s']) / 60 if res.get('warmup_end_s') else None, '.1f')} min)",
+                              f"(run: {fmt(run_min, '.1f')} min)",
                     "value": f"{worst:.1f} MB (worst worker)", "ok": worst < 50})
     soak = [w.get("soak_growth_uss") for w in mem if w.get("soak_growth_uss") is not None]
     if soak:
@@ -1282,7 +1285,8 @@ def recommendation(res: dict) -> list[str]:
     if mem:
         uss = max(m["max_uss"] for m in mem)
         shared = max((m["max_rss"] - m["max_uss"]) for m in mem)
-        lines.append(f"Memory: each worker's own memory (USS) reached {uss:.0f} MB (RSS {max(m['max_rss'] for m in mem):.0f} MB, "
+        rss = max(m["max_rss"] for m in mem)
+        lines.append(f"Memory: each worker's own memory (USS) reached {uss:.0f} MB (RSS {rss:.0f} MB, "
                      f"~{shared:.0f} MB shared with the master). The search cache is part of USS and is capped by "
                      "PORTAL_SEARCH_CACHE_MB (256 MB per worker by default): on an index larger than this run's, "
                      "allow for it.")
@@ -1323,13 +1327,15 @@ def print_summary(res: dict) -> None:
     s = res["setup"]
     log(f"setup: import {o['docs']} lines {fmt(s.get('import_s'), '.1f')} s "
         f"({fmt(s.get('import_docs_per_s'), '.0f')} docs/s, peak {fmt(s.get('import_peak_mb'), '.0f')} MB) "
-        f"+ queued sync {fmt(s.get('sync_s'), '.1f')} s · gunicorn ready in {fmt(s.get('gunicorn_ready_s'), '.1f')} s · "
+        f"+ queued sync {fmt(s.get('sync_s'), '.1f')} s · "
+        f"gunicorn ready in {fmt(s.get('gunicorn_ready_s'), '.1f')} s · "
         f"readers {o['readers']} accounts, editors {o['editors']}, save every {o['save_interval']} s, "
         f"think {o['think_ms']} ms")
     log("NOTE: the load generator runs on the same machine and competes with the server for the same cores "
         "(see 'gen' below); 'other' is CPU used by anything else on the machine.")
     log("")
-    head = (f"{'phase':<11}{'s':>5}{'rdrs':>5}{'req/s':>8}{'ok/s':>7}{'p50':>7}{'p95':>7}{'p99':>7}{'err':>5}{'unexp':>6}"
+    head = (f"{'phase':<11}{'s':>5}{'rdrs':>5}{'req/s':>8}{'ok/s':>7}"
+            f"{'p50':>7}{'p95':>7}{'p99':>7}{'err':>5}{'unexp':>6}"
             f"{'saves ok/ref/err':>17}{'save p50/p95':>14}{'searchable p50/p95/max':>24}{'never':>6}"
             f"  cores gen/guni/pg/imp/other")
     log(head)
@@ -1403,7 +1409,8 @@ def print_summary(res: dict) -> None:
             log("  no worker was restarted (same pids from start to end)")
         pg = mem.get("postgres_pss_mb") or {}
         log(f"  PostgreSQL (all its processes, PSS): {fmt(pg.get('first'), '.0f')} → {fmt(pg.get('last'), '.0f')} MB, "
-            f"max {fmt(pg.get('max'), '.0f')}; import during load: max RSS {fmt(mem.get('import_max_rss_mb'), '.0f')} MB;"
+            f"max {fmt(pg.get('max'), '.0f')}; "
+            f"import during load: max RSS {fmt(mem.get('import_max_rss_mb'), '.0f')} MB;"
             f" load generator RSS {fmt(mem.get('generator_rss_mb_end'), '.0f')} MB")
     log("")
     problems = [p for ph in res["phases"] for p in ph["problems"]]
@@ -1417,7 +1424,8 @@ def print_summary(res: dict) -> None:
         for p in problems[:12]:
             name = res["phases"][p["phase"]]["name"] if 0 <= p["phase"] < len(res["phases"]) else p["phase"]
             log(f"  [{name} {p['t']:.1f}s] {p['class']}: {p['status']} {p['path']}"
-                f"{' request ' + p['request_id'] if p['request_id'] else ''}{' — ' + p['detail'][:160] if p['detail'] else ''}")
+                f"{' request ' + p['request_id'] if p['request_id'] else ''}"
+                f"{' — ' + p['detail'][:160] if p['detail'] else ''}")
     else:
         log("errors and unexpected answers: none")
     gl = res.get("gunicorn_log", {})

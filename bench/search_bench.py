@@ -451,10 +451,12 @@ def print_summary(res: dict) -> None:
              else f"FAILED (exit {reb.get('returncode')})")
     log(f"{'rebuild s / peak MB':24}{reb_s:25}{'':15}{'':8}(target < 1024 MB)"
         + verdict(reb.get("peak_rss_mb", 0) < 1024 if reb_ok else None))
-    log(f"{'index size MB':24}{fmt(mb(sizes.get('index_bytes')), '.1f'):25}{fmt(mb(res['fts5_build']['size_bytes']), '.1f'):15}"
+    log(f"{'index size MB':24}{fmt(mb(sizes.get('index_bytes')), '.1f'):25}"
+        f"{fmt(mb(res['fts5_build']['size_bytes']), '.1f'):15}"
         f"{rx(ratio(sizes.get('index_bytes'), res['fts5_build']['size_bytes'])):8}")
     log(f"{'database size MB':24}{fmt(mb(sizes.get('database_bytes')), '.1f'):25}")
-    log(f"{'search process peak MB':24}{fmt(por.get('process_peak_rss_mb'), '.0f'):25}(bench process, in-process search)")
+    log(f"{'search process peak MB':24}{fmt(por.get('process_peak_rss_mb'), '.0f'):25}"
+        "(bench process, in-process search)")
     log("")
     head = f"{'query':34}{'portal':>8}{'FTS5':>8}{'api':>8}{'portal ms':>11}{'FTS5 ms':>9}{'api ms':>9}{'cold ms':>9}"
     log(head)
@@ -577,7 +579,8 @@ def main() -> int:
         res["sizes"] = {
             "index_bytes": dir_size(os.path.join(instance, "index")),
             "database_bytes": sum(dir_size(os.path.join(instance, "portal.sqlite3" + s))
-                                  for s in ("", "-wal", "-shm") if os.path.exists(os.path.join(instance, "portal.sqlite3" + s))),
+                                  for s in ("", "-wal", "-shm")
+                                  if os.path.exists(os.path.join(instance, "portal.sqlite3" + s))),
         }
 
         if args.import_only:
@@ -640,7 +643,8 @@ def main() -> int:
         for q in queries:
             p = res["portal"].get("per_query", {}).get(q, {})
             if p.get("total") == 0:
-                res["problems"].append(f"portal found nothing for {q!r} (FTS5: {res['fts5']['per_query'][q].get('total')})")
+                res["problems"].append(f"portal found nothing for {q!r} "
+                                       f"(FTS5: {res['fts5']['per_query'][q].get('total')})")
 
         print_summary(res)
     finally:

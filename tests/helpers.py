@@ -1,4 +1,5 @@
 """Helpers the tests share: log in through the real form, read CSRF tokens from pages."""
+import os as _os
 import re
 
 TEST_PASSWORD = "mat-khau-thu-nghiem"
@@ -34,8 +35,6 @@ def page_token(client, path="/") -> str:
     """Return the CSRF token from a page the logged-in client can see."""
     return csrf_from(client.get(path).get_data(as_text=True))
 
-
-import os as _os
 
 _word_samples: list[str] = []  # this session's folder, set by the word_samples fixture (tests/conftest.py)
 

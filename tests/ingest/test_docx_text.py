@@ -169,7 +169,8 @@ def test_nested_table_and_reading_order(tmp_path):
     assert result.body_lines == ["Đoạn mở đầu", "Ô ngoài 1", "Ô ngoài 2", "Trước bảng con", "Ô con A", "Ô con B",
                                  "Sau bảng con", "Ô ngoài 4", "Đoạn kết"]
     assert result.text.split("\n") == [
-        "Đoạn mở đầu", "Ô ngoài 1 | Ô ngoài 2", "Trước bảng con Sau bảng con | Ô ngoài 4", "Ô con A | Ô con B", "Đoạn kết"]
+        "Đoạn mở đầu", "Ô ngoài 1 | Ô ngoài 2", "Trước bảng con Sau bảng con | Ô ngoài 4", "Ô con A | Ô con B",
+        "Đoạn kết"]
 
 
 def _inject(document, xml: str, index: int | None = None):

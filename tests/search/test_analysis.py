@@ -31,7 +31,8 @@ def test_nfc_fast_path_equals_the_reference():
 
 def test_folded_syllables_fold_each_exact_syllable():
     for text in _samples():
-        expected = [f for word in analysis.syllables(text) for f in analysis.SYLLABLE.findall(vntext.fold(word).lower())]
+        expected = [f for word in analysis.syllables(text)
+                    for f in analysis.SYLLABLE.findall(vntext.fold(word).lower())]
         assert analysis.folded_syllables(text) == expected, repr(text)
     assert analysis.folded_syllables("Hoà bình THUỶ lợi, Đà Nẵng") == ["hoa", "binh", "thuy", "loi", "da", "nang"]
 

@@ -118,8 +118,9 @@ def test_an_accented_form_no_record_holds_falls_back_with_a_notice(app, make_use
 
 def test_marks_show_the_matched_words_only(app, make_user, make_document):
     make_user("lan")
-    make_document(title="Bộ Nội vụ đề nghị bãi bỏ quy định", body="Bộ Nội vụ đề nghị bãi bỏ hai thủ tục; bộ phận một cửa "
-                  "của tỉnh giữ nguyên cửa tiếp nhận.")
+    make_document(title="Bộ Nội vụ đề nghị bãi bỏ quy định",
+                  body="Bộ Nội vụ đề nghị bãi bỏ hai thủ tục; bộ phận một cửa "
+                       "của tỉnh giữ nguyên cửa tiếp nhận.")
     for query in ("bãi bỏ", "bai bo"):
         _ids, page = top_ids(app, "lan", query)
         snippet, title = str(page.hits[0].snippet), str(page.hits[0].title_html)

@@ -18,7 +18,8 @@ def test_accent_free_query_finds_every_accented_form(app, make_user, library):
     assert 0 < accented.total < plain.total
     assert accented.total + accented.more_without_accents == plain.total
     # The Quảng Nam article is about the head's responsibility: it ranks first either way.
-    assert accented_ids[0] == plain_ids[0] == library["Quảng Nam đặt người đứng đầu vào trung tâm của cải cách hành chính"]
+    assert (accented_ids[0] == plain_ids[0]
+            == library["Quảng Nam đặt người đứng đầu vào trung tâm của cải cách hành chính"])
 
 
 def test_tone_conventions_match_each_other(app, make_user, make_document):

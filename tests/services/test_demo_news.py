@@ -41,7 +41,8 @@ def test_every_demo_file_reads_and_covers_each_state():
     states = [item.state for item in items]
     assert states.count("published") >= 5 and states.count("scheduled") == 1 and states.count("sent_back") == 1
     assert len({item.title for item in items}) == len(items)
-    assert sum(1 for item in items if item.chart) >= 2 and all(item.cover for item in items if item.state != "sent_back")
+    assert (sum(1 for item in items if item.chart) >= 2
+            and all(item.cover for item in items if item.state != "sent_back"))
     for item in items:
         assert item.summary and len(item.body) > 500 and item.fields, item.name
         assert "../shared" not in item.body and "seeds" not in item.body
@@ -99,7 +100,8 @@ def test_the_sent_back_article_waits_for_its_author_with_the_reviewers_note(app,
         demo_news.load_demo_news()
         author = db.session.scalar(db.select(User).where(User.username == "bientap"))
         drafts = news.dashboard(author)["drafts"]
-        assert [a.title for a in drafts] == ["Sở Nội vụ Quảng Nam xếp thứ nhất về Chỉ số CCHC các sở, ban, ngành năm 2023"]
+        assert [a.title for a in drafts] == [
+            "Sở Nội vụ Quảng Nam xếp thứ nhất về Chỉ số CCHC các sở, ban, ngành năm 2023"]
         assert drafts[0].revisions[0].action == "send_back" and "chưa ghi nguồn" in drafts[0].revisions[0].comment
     reader = logged_in(app, "congchuc")
     assert "xếp thứ nhất" not in reader.get("/news/").get_data(as_text=True)

@@ -95,7 +95,8 @@ def test_import_docx_folder_reports_bad_files_by_name(app, tmp_path):
     result = runner.invoke(args=["documents", "import-docx", str(folder)])
     assert result.exit_code == 0, result.output
     assert "Tạo mới: 3" in result.output and "Lỗi: 2" in result.output
-    assert "bao-cao-cu.doc: [tệp bị từ chối]" in result.output and "hong-cat-cut.docx: [tệp bị từ chối]" in result.output
+    assert ("bao-cao-cu.doc: [tệp bị từ chối]" in result.output
+            and "hong-cat-cut.docx: [tệp bị từ chối]" in result.output)
     again = runner.invoke(args=["documents", "import-docx", str(folder)])
     assert "Tạo mới: 0 · Cập nhật: 0 · Không đổi: 3" in again.output
     with app.app_context():
@@ -139,7 +140,8 @@ def test_imported_document_has_the_same_history_citations_and_links_as_one_creat
         assert [f.name for f in a.fields] == [f.name for f in b.fields]
         assert [u.code for u in a.units] == [u.code for u in b.units] == ["VPC"]
         rev_a, rev_b = a.revisions[0], b.revisions[0]
-        assert (rev_a.version, rev_a.action, rev_a.changed_fields) == (rev_b.version, rev_b.action, rev_b.changed_fields)
+        assert ((rev_a.version, rev_a.action, rev_a.changed_fields)
+                == (rev_b.version, rev_b.action, rev_b.changed_fields))
         assert rev_a.snapshot == {**rev_b.snapshot, "issuer": "Chính phủ"}
         assert rev_b.snapshot["units"] == ["VPC"] and rev_b.snapshot["fields"] == [fields[0].name, fields[3].name]
 

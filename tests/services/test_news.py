@@ -84,7 +84,8 @@ def test_article_started_from_docx_keeps_text_table_and_picture(app, make_user, 
         assert converted.title == "Hội nghị sơ kết CCHC 6 tháng đầu năm"
         assert converted.summary.startswith("Sáng 5/7, Thanh tra Chính phủ")
         assert "| Hồ sơ đúng hạn | 99,22% |" in converted.body
-        assert len(converted.images) == 1 and re.search(r"!\[\]\(/news/images/news/\d{4}/\d\d/\w+\.jpg\)", converted.body)
+        assert (len(converted.images) == 1
+                and re.search(r"!\[\]\(/news/images/news/\d{4}/\d\d/\w+\.jpg\)", converted.body))
         user = db.session.get(User, user_id)
         article = news.create_article(news.ArticleData(title=converted.title, summary=converted.summary,
                                                        body=converted.body), user, action="import_docx",
