@@ -374,7 +374,7 @@ def timed(run: Run, client: Client, kind: str, method: str, path: str, body=None
     headers_in, data, detail = None, b"", ""
     try:
         status, headers_in, data = client.request(method, path, body, headers)
-    except (TimeoutError, socket.timeout) as exc:
+    except TimeoutError as exc:
         status, detail = TIMEOUT, repr(exc)
     except (OSError, http.client.RemoteDisconnected) as exc:
         status, detail = CONN_ERROR, repr(exc)
