@@ -71,6 +71,13 @@ def locked_until(username: str):
     return until if until and until > now else None
 
 
+def prune_login_failures() -> int:
+    """Delete failed-login rows too old for ``locked_until`` ever to read again (older than the
+    lockout window plus the lock's duration); return how many were deleted. Does not commit."""
+    cutoff = clock.utcnow() - LOCKOUT_WINDOW - LOCKOUT_DURATION
+    return db.session.execute(db.delete(LoginFailure).where(LoginFailure.failed_at <= cutoff)).rowcount
+
+
 def authenticate(username: str, password: str) -> LoginResult:
     """Return the user for valid credentials, or an error message.
 
@@ -95,6 +102,7 @@ def authenticate(username: str, password: str) -> LoginResult:
     else:
         valid = check_password_hash(user.password_hash, password)
     if not valid:
+        prune_login_failures()  # the table holds the last half hour of failures, never more
         db.session.add(LoginFailure(username=username, failed_at=clock.utcnow()))
         db.session.commit()
         until = locked_until(username)
