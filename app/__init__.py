@@ -35,6 +35,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     observability.init_app(app)  # first: every later hook logs with the request id
 
+    from app import guards
+
+    guards.init_app(app)  # <int:…> within the database's range, clean input, body size before reading
+
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     options.setdefault("pool_pre_ping", True)  # a connection the server dropped is replaced, not used
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

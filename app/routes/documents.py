@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from app import ingest, search
 from app.extensions import db
 from app.forms import AttachmentForm, ConfirmForm, DocumentForm, RelationForm
+from app.guards import allows_uploads
 from app.models import (
     CATEGORIES,
     DOCUMENT_TYPES,
@@ -139,6 +140,7 @@ def _prefill(form: DocumentForm) -> str:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@allows_uploads
 @role_required(*EDIT_ROLES)
 def create():
     """Create a document; ``action=prefill`` reads an uploaded .docx into the form first.
@@ -183,6 +185,7 @@ def _save_new(form: DocumentForm):
 
 
 @bp.route("/<int:document_id>/edit", methods=["GET", "POST"])
+@allows_uploads
 @role_required(*EDIT_ROLES)
 def edit(document_id: int):
     """Edit a document's metadata and text (and add files) as a new revision.
@@ -238,6 +241,7 @@ def download(document_id: int, attachment_id: int):
 
 
 @bp.route("/<int:document_id>/attachments", methods=["POST"])
+@allows_uploads
 @role_required(*EDIT_ROLES)
 def add_attachment(document_id: int):
     """Attach one uploaded file; refuses broken or hostile files with a message."""

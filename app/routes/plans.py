@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from app import ingest
 from app.extensions import db
 from app.forms import ImportForm, PeriodsForm, PlanForm, TaskForm, UpdateForm
+from app.guards import allows_uploads
 from app.models import ADMIN, PERIOD_KINDS, TASK_STATUSES, Plan, ProgressAttachment, ProgressUpdate, Task
 from app.routes import wants_fragment
 from app.security import role_required
@@ -219,6 +220,7 @@ def task(task_id: int):
 
 
 @bp.route("/tasks/<int:task_id>/updates", methods=["POST"])
+@allows_uploads
 @role_required("reporter")
 def post_update(task_id: int):
     """Post a progress update. 403 unless the user is a reporter of the task's lead or a
@@ -334,6 +336,7 @@ def follow_up(plan_id: int):
 
 
 @bp.route("/<int:plan_id>/import", methods=["GET", "POST"])
+@allows_uploads
 @role_required(ADMIN)
 def import_tasks(plan_id: int):
     """Import tasks from a spreadsheet (.xlsx or .csv). All rows or none: when any row is wrong

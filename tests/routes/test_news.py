@@ -9,6 +9,7 @@ from datetime import timedelta
 import feedparser
 import pytest
 from PIL import Image
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from app import clock
 from app.extensions import db
@@ -448,3 +449,40 @@ def test_start_from_word_file_through_the_page(app, people):
     picture = re.search(r'src="(/news/images/[^"]+)"', stored.body_html).group(1)
     assert author.get(picture).status_code == 200
     assert logged_in(app, "doc").get(picture).status_code == 404  # a draft's pictures are not public
+
+
+def test_feed_links_come_from_the_configured_base_url_not_the_host_header(app, people):
+    app.config["BASE_URL"] = "https://cchc.thanhtra.gov.vn"
+    author, reviewer, reader = logged_in(app, "tacgia"), logged_in(app, "duyet"), logged_in(app, "doc")
+    live = write_draft(author, title="Tin có ảnh", body="![Ảnh hội nghị](/news/images/news/2024/05/"
+                       + "a" * 32 + ".jpg)\n\nNội dung.")
+    publish(reviewer, app, live)
+    environ = EnvironBuilder(path="/news/feed.atom", headers={
+        "Host": "ke-gia-mao.example", "Cookie": f"cchc_session={reader.get_cookie('cchc_session').value}"},
+    ).get_environ()
+    body, status, _headers = run_wsgi_app(app, environ, buffered=True)
+    assert status.startswith("200")
+    xml = b"".join(body).decode()
+    assert "ke-gia-mao" not in xml
+    parsed = feedparser.parse(xml)
+    assert parsed.bozo == 0
+    assert parsed.feed.id == "tag:cchc.thanhtra.gov.vn,2024:news"
+    assert {link.href for link in parsed.feed.links} == {"https://cchc.thanhtra.gov.vn/news/feed.atom",
+                                                         "https://cchc.thanhtra.gov.vn/news/"}
+    entry = parsed.entries[0]
+    assert entry.link == f"https://cchc.thanhtra.gov.vn/news/{live}/tin-co-anh"
+    assert entry.id == f"tag:cchc.thanhtra.gov.vn,2024:news:{live}"
+    assert 'src="https://cchc.thanhtra.gov.vn/news/images/news/2024/05/' in entry.content[0].value
+
+
+def test_base_url_is_checked_when_the_app_starts(monkeypatch):
+    from app.config import base_url_from_env
+
+    monkeypatch.setenv("PORTAL_BASE_URL", "https://cchc.thanhtra.gov.vn/")
+    assert base_url_from_env() == "https://cchc.thanhtra.gov.vn"
+    monkeypatch.delenv("PORTAL_BASE_URL")
+    assert base_url_from_env() == "http://127.0.0.1:5000"
+    for wrong in ("cchc.thanhtra.gov.vn", "https://cchc.gov.vn/cong?x=1", "javascript:alert(1)"):
+        monkeypatch.setenv("PORTAL_BASE_URL", wrong)
+        with pytest.raises(RuntimeError, match="PORTAL_BASE_URL"):
+            base_url_from_env()
