@@ -18,7 +18,7 @@ from app.routes import wants_fragment
 from app.security import role_required
 from app.services import news, news_docx, news_feed, news_images
 from app.services.linking import link_numbers
-from app.services.news_text import link_document_numbers, render_markdown
+from app.services.news_text import is_image_name, link_document_numbers, render_markdown
 
 bp = Blueprint("news", __name__, url_prefix="/news")
 
@@ -78,13 +78,14 @@ def feed():
 
 @bp.route("/images/<path:name>")
 def image(name: str):
-    """Return a stored news picture if the user may open the article it belongs to, else 404."""
+    """Return a stored news picture if the user may open the article it belongs to, else 404
+    (also for anything that is not a stored picture's name)."""
+    if not is_image_name(name):
+        abort(404)
     owner = news.image_owner(name)
     if owner is None or news.readable_article_or_none(current_user, owner.id) is None:
         abort(404)
     path = news_images.absolute_path(name)
-    if ".." in name:
-        abort(404)
     try:
         response = send_file(path, max_age=3600)
     except FileNotFoundError:

@@ -297,6 +297,7 @@ def test_cover_checked_by_content_and_resized(app, people):
     assert "Toàn cảnh hội nghị" in reader.get(f"/news/{draft}").get_data(as_text=True)
     assert reader.get("/news/images/news/2024/01/khong-co.jpg").status_code == 404
     assert reader.get("/news/images/../secret_key").status_code == 404
+    assert reader.get("/news/images/%2e%2e/%2e%2e/admin/users").status_code == 404
 
 
 def test_body_picture_upload_and_figure_caption(app, people):
