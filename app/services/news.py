@@ -410,24 +410,26 @@ def readable_article_or_none(user, article_id: int) -> Article | None:
 
 
 def dashboard(user) -> dict:
-    """The editor dashboard: own drafts (incl. sent back), awaiting review, scheduled, recently published."""
+    """The editor dashboard: own drafts (incl. sent back), awaiting review, scheduled, recently
+    published, expired. Lists only what ``user`` may open: a reviewer every article, an editor
+    the live ones and their own (another editor's scheduled or expired article is not listed)."""
     now = clock.utcnow()
     mine = db.select(Article).where(Article.created_by_id == user.id)
     pending = db.select(Article).where(Article.status == SUBMITTED)
+    scheduled = db.select(Article).where(Article.status == PUBLISHED, Article.publish_at > now)
+    expired = db.select(Article).where(Article.status == PUBLISHED, Article.expires_at <= now)
     if not can_review(user):
         pending = pending.where(Article.created_by_id == user.id)
+        scheduled = scheduled.where(Article.created_by_id == user.id)
+        expired = expired.where(Article.created_by_id == user.id)
     return {
         "drafts": list(db.session.scalars(mine.where(Article.status.in_((DRAFT, UNPUBLISHED)))
                                           .order_by(Article.updated_at.desc()))),
         "pending": list(db.session.scalars(pending.order_by(Article.updated_at))),
-        "scheduled": list(db.session.scalars(db.select(Article).where(Article.status == PUBLISHED,
-                                                                      Article.publish_at > now)
-                                             .order_by(Article.publish_at))),
+        "scheduled": list(db.session.scalars(scheduled.order_by(Article.publish_at))),
         "published": list(db.session.scalars(db.select(Article).where(live_clause(now))
                                              .order_by(Article.publish_at.desc()).limit(10))),
-        "expired": list(db.session.scalars(db.select(Article).where(Article.status == PUBLISHED,
-                                                                    Article.expires_at <= now)
-                                           .order_by(Article.expires_at.desc()).limit(10))),
+        "expired": list(db.session.scalars(expired.order_by(Article.expires_at.desc()).limit(10))),
     }
 
 

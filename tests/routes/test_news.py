@@ -487,3 +487,25 @@ def test_base_url_is_checked_when_the_app_starts(monkeypatch):
         monkeypatch.setenv("PORTAL_BASE_URL", wrong)
         with pytest.raises(RuntimeError, match="PORTAL_BASE_URL"):
             base_url_from_env()
+
+
+def test_manage_lists_only_articles_the_editor_may_open(app, people, monkeypatch):
+    author, other, reviewer = logged_in(app, "tacgia"), logged_in(app, "bientapkhac"), logged_in(app, "duyet")
+    now = clock.utcnow()
+    scheduled = write_draft(author, title="Lịch tiếp công dân tháng sau (hẹn giờ)")
+    expiring = write_draft(author, title="Thông báo tạm thời sắp hết hạn")
+    in_vietnam = lambda delta: clock.to_vietnam(now + delta).strftime("%Y-%m-%dT%H:%M")  # noqa: E731
+    assert publish(reviewer, app, scheduled, publish_at=in_vietnam(timedelta(days=3))).status_code == 303
+    assert publish(reviewer, app, expiring, expires_at=in_vietnam(timedelta(hours=1))).status_code == 303
+    monkeypatch.setattr(clock, "utcnow", lambda: now + timedelta(hours=2))
+    # Another editor cannot open either article, so the dashboard does not list them.
+    for article_id in (scheduled, expiring):
+        assert other.get(f"/news/{article_id}").status_code == 404
+    board = other.get("/news/manage").get_data(as_text=True)
+    assert "Lịch tiếp công dân tháng sau" not in board and "Thông báo tạm thời" not in board
+    assert f"/news/{scheduled}" not in board and f"/news/{expiring}" not in board
+    # Their author and the reviewers still see and open them.
+    for client in (author, reviewer):
+        board = client.get("/news/manage").get_data(as_text=True)
+        assert "Lịch tiếp công dân tháng sau" in board and "Thông báo tạm thời sắp hết hạn" in board
+        assert client.get(f"/news/{scheduled}").status_code == 200
