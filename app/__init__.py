@@ -50,6 +50,13 @@ def create_app(test_config: dict | None = None) -> Flask:
                                    **options.get("connect_args", {})}
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only the client address is taken from the proxy's headers, never the scheme or host.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=0, x_host=0, x_port=0,
+                                x_prefix=0)
+
     from app.extensions import csrf, db, htmx, login_manager, migrate
 
     db.init_app(app)

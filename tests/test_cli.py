@@ -50,6 +50,17 @@ def test_demo_loads_once_and_prints_logins(app):
         assert clock.to_vietnam(published[0].publish_at).date().isoformat() == "2017-06-20"
         assert {a.source_line for a in published} >= {"Nguồn: Báo Cao Bằng", "Nguồn: Vietnam Business Forum"}
         assert {a.author_name for a in published} == {"Phương Hiếu"}
+    # The demo's work is on the audit page, done by its admin where a person did it.
+    admin = app.test_client()
+    password = first.output.split("quantri")[1].split("/")[1].strip()
+    assert login(admin, "quantri", password).status_code == 302
+    log = admin.get("/admin/audit?action=news").get_data(as_text=True)
+    assert log.count("Xuất bản tin") == 5 + 1 and "quantri" in log  # five rows and the filter's option
+    tasks = admin.get("/admin/audit?action=task.create&actor=quantri").get_data(as_text=True)
+    assert "40 mục" in tasks and "2337/KH-TTCP – nhiệm vụ 7.5" in tasks
+    assert "Tạo kế hoạch" in admin.get("/admin/audit?action=plan.create&actor=quantri").get_data(as_text=True)
+    unit_log = admin.get("/admin/audit?action=unit.create").get_data(as_text=True)
+    assert "(dòng lệnh)" in unit_log and "9 mục" in unit_log
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
     with app.app_context():

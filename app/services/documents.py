@@ -30,7 +30,7 @@ from app.models import (
     document_fields,
     document_units,
 )
-from app.services import visibility
+from app.services import audit, visibility
 from app.services.uploads import StoredUpload
 
 
@@ -274,6 +274,9 @@ def create_document(data: DocumentData, user: User | None, uploads: list[StoredU
         for upload in uploads:
             _attach(document, upload, user)
         _record_revision(document, "create", user, None)
+        if document.visibility != VISIBILITY_ALL:
+            audit.record("document.visibility", document, actor=user, before={"visibility": None, "units": []},
+                         after=_visibility_state(document), note="Văn bản mới, hạn chế phạm vi xem")
         refresh_citations("document", document.id, document.title, document.summary, document.body,
                           own_number=document.number, new=True)
         _note(document.id)
@@ -380,6 +383,9 @@ def update_document(document: Document, data: DocumentData, user: User | None, e
             db.session.rollback()
             fresh = db.session.get(Document, document.id)
             raise ConcurrentEditError(_conflict_message(fresh)) from None
+        audit.record("document.visibility", document, actor=user,
+                     before={"visibility": before["visibility"], "units": before["units"]},
+                     after=_visibility_state(document), only_if_changed=True)
         refresh_citations("document", document.id, document.title, document.summary, document.body,
                           own_number=document.number)
         _note(document.id)
@@ -387,6 +393,11 @@ def update_document(document: Document, data: DocumentData, user: User | None, e
             db.session.commit()
             _indexed(document.id)
     return document
+
+
+def _visibility_state(document: Document) -> dict:
+    """Who may read the document, as the audit log shows it."""
+    return {"visibility": document.visibility, "units": [u.code for u in document.units]}
 
 
 def differs(document: Document, data: DocumentData) -> bool:
