@@ -13,7 +13,7 @@ from app.guards import allows_uploads
 from app.models import ADMIN, PERIOD_KINDS, TASK_STATUSES, Plan, ProgressAttachment, ProgressUpdate, Task
 from app.routes import wants_fragment
 from app.security import role_required
-from app.services import plan_import, progress, uploads
+from app.services import plan_import, progress, uploads, visibility
 from app.services import plans as plan_rules
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -140,7 +140,9 @@ def show(plan_id: int):
     rows = progress.by_field(plan)
     return render_template("plans/show.html", rows=rows, total=progress.total_row(rows), fields=plan_rules.fields(),
                            units=plan_rules.units(), state_labels=progress.STATES,
-                           current_period=plan_rules.current_period(plan), **context)
+                           current_period=plan_rules.current_period(plan),
+                           plan_document=visibility.readable_document_or_none(current_user, plan.document_id),
+                           **context)
 
 
 def _task_form(task: Task | None = None) -> TaskForm:

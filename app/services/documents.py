@@ -76,8 +76,12 @@ class DocumentData:
         )
 
 
-def validate(data: DocumentData, document: Document | None = None) -> DocumentData:
-    """Return cleaned data, or raise DocumentError naming what is wrong (in Vietnamese)."""
+def validate(data: DocumentData, document: Document | None = None, user: User | None = None) -> DocumentData:
+    """Return cleaned data, or raise DocumentError naming what is wrong (in Vietnamese).
+
+    A number already in the library for that issuer is refused; the message names the other
+    document only when ``user`` may read it (None: a command, which sees everything), so the
+    refusal reveals nothing about a restricted document."""
     data = data.cleaned()
     if data.category not in CATEGORIES:
         raise DocumentError("Chọn nhóm văn bản (văn bản pháp luật, văn bản CCHC hoặc quy trình nội bộ).")
@@ -108,6 +112,8 @@ def validate(data: DocumentData, document: Document | None = None) -> DocumentDa
     if data.number:
         duplicate = find_by_number(data.number, data.issuer)
         if duplicate is not None and (document is None or duplicate.id != document.id):
+            if user is not None and not visibility.can_read_document(user, duplicate):
+                raise DocumentError("Số ký hiệu này không dùng được.")
             raise DocumentError(f"Văn bản số {data.number} của {data.issuer or 'cơ quan này'} đã có trong thư viện.")
     return data
 
@@ -265,7 +271,7 @@ def create_document(data: DocumentData, user: User | None, uploads: list[StoredU
     """
     uploads = list(uploads)
     with _saving(uploads):
-        data = data if validated else validate(data)
+        data = data if validated else validate(data, user=user)
         now = utcnow()
         document = Document(created_by_id=user.id if user else None, updated_by_id=user.id if user else None,
                             created_at=now, updated_at=now)
@@ -370,7 +376,7 @@ def update_document(document: Document, data: DocumentData, user: User | None, e
     with _saving(uploads):
         if document.version != expected_version:
             raise ConcurrentEditError(_conflict_message(document))
-        data = data if validated else validate(data, document)
+        data = data if validated else validate(data, document, user)
         before = snapshot(document)
         _apply(document, data)
         for upload in uploads:
@@ -521,6 +527,20 @@ def relations_of(document: Document, user: User) -> tuple[list, list]:
         db.select(DocumentRelation).join(Document, DocumentRelation.source_id == Document.id)
         .where(DocumentRelation.target_id == document.id, clause).order_by(DocumentRelation.id)).all()
     return outgoing, incoming
+
+
+def revision_relations(snapshot: dict, user: User) -> list[tuple[str, Document]]:
+    """Return the relations a revision ``snapshot`` records (``"amends:13"``) as (wording, target
+    document), only those whose target ``user`` may read now; the others are left out."""
+    found = []
+    for item in snapshot.get("relations") or []:
+        relation_type, _, target_id = str(item).partition(":")
+        if relation_type not in RELATION_TYPES or not target_id.isdigit() or len(target_id) > 10:
+            continue
+        target = visibility.readable_document_or_none(user, int(target_id))
+        if target is not None:
+            found.append((RELATION_TYPES[relation_type][0], target))
+    return found
 
 
 def citing_documents(document: Document, user: User) -> list[Document]:
