@@ -10,10 +10,10 @@ from app import ingest
 from app.extensions import db
 from app.forms import ImportForm, PeriodsForm, PlanForm, TaskForm, UpdateForm
 from app.guards import allows_uploads
-from app.models import ADMIN, PERIOD_KINDS, TASK_STATUSES, Plan, ProgressAttachment, ProgressUpdate, Task
+from app.models import ADMIN, PERIOD_KINDS, TASK_STATUSES, Plan, ProgressUpdate, Task
 from app.routes import wants_fragment
 from app.security import role_required
-from app.services import plan_import, progress, uploads, visibility
+from app.services import evidence, plan_import, progress, uploads, visibility
 from app.services import plans as plan_rules
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -207,6 +207,7 @@ def _fresh_form(task: Task) -> UpdateForm:
 def _task_context(task: Task, form: UpdateForm, error: str | None = None, notice: str | None = None) -> dict:
     return {
         "task": task, "plan": task.plan, "form": form, "error": error, "notice": notice,
+        "files": evidence.visible_files(current_user, task.updates),
         "state": progress.task_states([task])[task.id],
         "can_post": plan_rules.can_post_progress(current_user, task),
         "field_row": progress.field_row(task.plan, task.field_id), "field_id": task.field_id,
@@ -292,9 +293,11 @@ def update_link(update_id: int):
 
 @bp.route("/updates/<int:update_id>/files/<int:file_id>")
 def update_file(update_id: int, file_id: int):
-    """Send an update's evidence file under its original name (progress is readable by all staff)."""
-    attachment = db.get_or_404(ProgressAttachment, file_id)
-    if attachment.update_id != update_id:
+    """Send an update's evidence file under its original name; 404 unless the user may open it
+    (every member of staff, except for a file that came from a restricted library document:
+    ``app.services.evidence``)."""
+    attachment = evidence.openable_file_or_none(current_user, update_id, file_id)
+    if attachment is None:
         abort(404)
     return send_file(uploads.absolute_path(attachment.stored_name), mimetype=attachment.content_type,
                      as_attachment=True, download_name=attachment.original_name, max_age=0)

@@ -340,6 +340,7 @@ def create_documents_bulk(items: list[DocumentData]) -> list[int]:
         if values:
             db.session.execute(model.insert(), values)
     _note_many(ids, now)
+    _note_evidence(set(), {row["number_key"] for row in rows if row["visibility"] != VISIBILITY_ALL})
     return ids
 
 
@@ -352,10 +353,25 @@ def _note_many(document_ids: list[int], now) -> None:
 
 
 def _note(document_id: int) -> None:
-    """In the changing transaction: queue the document for the search index (the outbox)."""
+    """In the changing transaction: queue the document for the search index (the outbox), and the
+    progress updates whose evidence came from it (``app.services.evidence``: their records hold
+    that evidence's text only while it is for all staff)."""
     from app import search
 
     search.note_change("document", document_id)
+    document = db.session.get(Document, document_id)
+    if document is not None:
+        _note_evidence({a.sha256 for a in document.attachments}, {document.number_key})
+
+
+def _note_evidence(shas: set[str], number_keys: set[str | None]) -> None:
+    """In the changing transaction: queue the progress updates with evidence from documents with
+    these files or numbers for the search index."""
+    from app import search
+    from app.services import evidence
+
+    for update_id in sorted(evidence.updates_to_reindex(shas, {k for k in number_keys if k})):
+        search.note_change("progress", update_id)
 
 
 def _indexed(document_id: int) -> None:

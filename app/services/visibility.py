@@ -31,7 +31,13 @@ def document_clause(user: User):
 
 def can_read_document(user: User, document: Document) -> bool:
     """True when ``user`` may read ``document`` (same rule as ``document_clause``)."""
-    if document.deleted_at is not None:
+    return document.deleted_at is None and may_read_content(user, document)
+
+
+def may_read_content(user: User, document: Document) -> bool:
+    """True when the visibility rule lets ``user`` read what ``document`` holds, deleted or not: what
+    came from a deleted document (an evidence file) stays as restricted as the document was."""
+    if not user.is_authenticated:
         return False
     if can_see_everything(user) or document.visibility == VISIBILITY_ALL or document.created_by_id == user.id:
         return True
