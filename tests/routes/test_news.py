@@ -183,6 +183,8 @@ def test_scheduled_article_appears_on_time_and_expired_one_disappears(app, peopl
     assert all(visible_everywhere(reader, draft, title, word).values())
 
     monkeypatch.setattr(clock, "utcnow", lambda: now + timedelta(days=2, minutes=1))
+    # Two days on, sessions idle for more than 12 hours have ended: both log in again.
+    reader, reviewer = logged_in(app, "doc"), logged_in(app, "duyet")
     assert not any(visible_everywhere(reader, draft, title, word).values())
     assert "hết hạn hiển thị" in reviewer.get(f"/news/{draft}").get_data(as_text=True)
     assert title in reviewer.get("/news/manage").get_data(as_text=True)

@@ -50,6 +50,7 @@ def test_htmx_post_returns_the_history_and_triggers_the_field_overview_refresh(a
     assert task_page.index("52/52 văn bản") < task_page.index("37/52 văn bản")  # newest first
 
     monkeypatch.setattr(clock, "utcnow", lambda: datetime(2025, 1, 5, 3))  # past the other task's deadline
+    client = logged_in(app, "rep_vpc")  # months later: the idle session has ended
     late = client.get(summary_url).get_data(as_text=True)
     assert stat(late, "done") == "1" and stat(late, "late") == "1"
 
