@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextvars
 import io
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -69,6 +70,26 @@ TARGET_LABELS = {
     "task": "Nhiệm vụ",
     "document": "Văn bản",
     "news": "Tin tức",
+}
+
+# How the page names the fields an entry stores (the stored keys stay short and stable).
+FIELD_LABELS = {
+    "full_name": "Họ và tên", "unit": "Đơn vị", "roles": "Vai trò", "role": "Vai trò", "active": "Đang hoạt động",
+    "code": "Mã", "name": "Tên", "year": "Năm", "number": "Số ký hiệu", "title": "Tên",
+    "field": "Lĩnh vực", "lead_unit": "Đơn vị chủ trì", "deadline": "Thời hạn",
+    "expected_output": "Sản phẩm dự kiến", "visibility": "Phạm vi xem", "status": "Trạng thái",
+    "publish_at": "Thời điểm đăng", "expires_at": "Hết hạn hiển thị", "tasks": "Nhiệm vụ",
+    "locked_until": "Khóa đến",
+}
+# The same key means different things on some targets.
+TARGET_FIELD_LABELS = {
+    ("task", "units"): "Đơn vị phối hợp",
+    ("document", "units"): "Đơn vị được xem",
+    ("news", "title"): "Tiêu đề",
+}
+VALUE_LABELS = {
+    "visibility": {"all": "Toàn thể cán bộ, công chức", "units": "Chỉ các đơn vị được chọn"},
+    "status": {"draft": "Bản nháp", "submitted": "Chờ duyệt", "published": "Đã đăng", "unpublished": "Đã gỡ"},
 }
 
 COMMAND_LINE = "(dòng lệnh)"
@@ -254,25 +275,41 @@ def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
 
 
-def value_text(value) -> str:
-    """A before/after value as short Vietnamese text: lists joined, booleans có/không, empty '—'."""
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
+
+
+def value_text(value, key: str = "") -> str:
+    """A before/after value as short Vietnamese text: lists joined, booleans có/không, dates
+    dd/mm/yyyy, moments in Vietnam time, known codes named; empty '—'."""
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
         return "có" if value else "không"
     if isinstance(value, list):
-        return ", ".join(value_text(v) for v in value)
+        return ", ".join(value_text(v, key) for v in value)
     if isinstance(value, dict):
         return "; ".join(f"{k}: {value_text(v)}" for k, v in value.items())
+    if isinstance(value, str):
+        if value in VALUE_LABELS.get(key, {}):
+            return VALUE_LABELS[key][value]
+        if _ISO_TIME.fullmatch(value):
+            return clock.to_vietnam(datetime.fromisoformat(value)).strftime("%d/%m/%Y %H:%M")
+        if _ISO_DATE.fullmatch(value):
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
     return str(value)
 
 
+def field_label(entry: AuditEntry, key: str) -> str:
+    return TARGET_FIELD_LABELS.get((entry.target_type, key)) or FIELD_LABELS.get(key, key)
+
+
 def changes_text(entry: AuditEntry) -> list[tuple[str, str, str]]:
-    """The entry's changed fields as (field, before, after) texts, in the order written."""
+    """The entry's changed fields as (field name, before, after) Vietnamese texts, in the order written."""
     before, after = entry.before or {}, entry.after or {}
     keys = list(dict.fromkeys([*before, *after]))
-    return [(key, value_text(before.get(key)) if key in before else "—",
-             value_text(after.get(key)) if key in after else "—") for key in keys]
+    return [(field_label(entry, key), value_text(before.get(key), key) if key in before else "—",
+             value_text(after.get(key), key) if key in after else "—") for key in keys]
 
 
 def export_workbook(filters: AuditFilters) -> io.BytesIO:

@@ -60,14 +60,14 @@ def test_account_administration_is_recorded_with_actor_before_and_after(app, mak
     actions = [row.split("quantri", 1)[1] for row in listed[:9]]
     assert actions[0].startswith(" Tạo đơn vị Đơn vị VCL")
     assert actions[1].startswith(" Đặt lại mật khẩu Tài khoản hoa")
-    assert "Vô hiệu hóa tài khoản" in actions[2] and "active: có → không" in actions[2]
-    assert "Thu hồi vai trò" in actions[3] and "role: admin → —" in actions[3]
+    assert "Vô hiệu hóa tài khoản" in actions[2] and "Đang hoạt động: có → không" in actions[2]
+    assert "Thu hồi vai trò" in actions[3] and "Vai trò: admin → —" in actions[3]
     first_edit = actions[4:8]  # one save: its details, two roles granted, one revoked
-    assert any("Cấp vai trò" in a and "role: — → admin" in a for a in first_edit)
-    assert any("Cấp vai trò" in a and "role: — → reporter" in a for a in first_edit)
-    assert any("Thu hồi vai trò" in a and "role: reader → —" in a for a in first_edit)
-    assert any("Sửa tài khoản" in a and "unit: — → TCCB" in a for a in first_edit)
-    assert "Tạo tài khoản Tài khoản hoa" in actions[8] and "roles: — → reader" in actions[8]
+    assert any("Cấp vai trò" in a and "Vai trò: — → admin" in a for a in first_edit)
+    assert any("Cấp vai trò" in a and "Vai trò: — → reporter" in a for a in first_edit)
+    assert any("Thu hồi vai trò" in a and "Vai trò: reader → —" in a for a in first_edit)
+    assert any("Sửa tài khoản" in a and "Đơn vị: — → TCCB" in a for a in first_edit)
+    assert "Tạo tài khoản Tài khoản hoa" in actions[8] and "Vai trò: — → reader" in actions[8]
     # Passwords never reach the log.
     everything = admin.get("/admin/audit").get_data(as_text=True)
     assert "bong-sen-ven-ho" not in everything
@@ -118,9 +118,9 @@ def test_plans_tasks_and_deadlines_are_recorded(app, world):
     listed = rows(admin, actor="admin")
     assert "Thêm nhiệm vụ" in listed[0] and "2337/KH-TTCP – nhiệm vụ 7.1" in listed[0]
     assert "Sửa nhiệm vụ" in listed[1]
-    assert "deadline: 2024-06-30 → 2024-07-31" in listed[1] and "units: TCCB → VP" in listed[1]
-    assert "title" not in listed[1]  # unchanged fields are left out
-    assert "Đổi hạn nộp báo cáo" in listed[2] and "Hạn Quý I: 2024-04-15 → 2024-04-10" in listed[2]
+    assert "Thời hạn: 30/06/2024 → 31/07/2024" in listed[1] and "Đơn vị phối hợp: TCCB → VP" in listed[1]
+    assert "Tên:" not in listed[1]  # unchanged fields are left out
+    assert "Đổi hạn nộp báo cáo" in listed[2] and "Hạn Quý I: 15/04/2024 → 10/04/2024" in listed[2]
     assert "Tạo kế hoạch" in listed[3] and "99/KH-TTCP" in listed[3]
 
 
@@ -162,13 +162,13 @@ def test_document_visibility_and_news_publication_are_recorded(app, make_user, m
         news.unpublish(article, admin, comment="Sai số liệu")
     client = logged_in(app, "quantri")
     listed = rows(client, action="news")
-    assert "Gỡ tin" in listed[0] and "Hội nghị CCHC" in listed[0] and "status: published → unpublished" in listed[0]
+    assert "Gỡ tin" in listed[0] and "Hội nghị CCHC" in listed[0] and "Trạng thái: Đã đăng → Đã gỡ" in listed[0]
     assert "Sai số liệu" in listed[0]
-    assert "Xuất bản tin" in listed[1] and "status: draft → published" in listed[1]
+    assert "Xuất bản tin" in listed[1] and "Trạng thái: Bản nháp → Đã đăng" in listed[1]
     visibility = rows(client, action="document.visibility")
     assert len(visibility) == 2
     assert "15/BC-VPC" in visibility[0] and "quantri" in visibility[0]
-    assert re.search(r"units: VPC → (VP, VPC|VPC, VP)\b", visibility[0]), visibility[0]
+    assert re.search(r"Đơn vị được xem: VPC → (VP, VPC|VPC, VP)\b", visibility[0]), visibility[0]
     assert "Văn bản mới, hạn chế phạm vi xem" in visibility[1]
 
 

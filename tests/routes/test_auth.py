@@ -208,3 +208,38 @@ def test_guessing_across_many_usernames_locks_that_address(app, make_user):
     assert refused.status_code == 401
     assert "Máy này đã đăng nhập sai quá nhiều lần" in refused.get_data(as_text=True)
     assert login(desk, "lan").status_code == 302
+
+
+def test_forwarded_addresses_count_only_behind_a_configured_proxy(app, app_config, make_user):
+    from app import create_app
+
+    make_user("lan")
+    # Without PORTAL_PROXIES a client cannot dodge the lock by inventing X-Forwarded-For addresses.
+    for i in range(5):
+        client = _from(app, "10.1.1.66")
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = f"192.0.2.{i}"
+        login(client, "lan", "doan-mo")
+    spoofing = _from(app, "10.1.1.66")
+    spoofing.environ_base["HTTP_X_FORWARDED_FOR"] = "192.0.2.99"
+    assert "tạm khóa" in login(spoofing, "lan").get_data(as_text=True)
+
+    # Behind one proxy (PORTAL_PROXIES=1) the address it appends is the client's.
+    proxied = create_app({**app_config, "PROXY_COUNT": 1})
+    try:
+        for _ in range(5):
+            guesser = _from(proxied, "127.0.0.1")
+            guesser.environ_base["HTTP_X_FORWARDED_FOR"] = "10.7.7.7"
+            login(guesser, "lan", "doan-mo")
+        locked = _from(proxied, "127.0.0.1")
+        locked.environ_base["HTTP_X_FORWARDED_FOR"] = "192.0.2.1, 10.7.7.7"  # a forged first entry is ignored
+        assert "tạm khóa" in login(locked, "lan").get_data(as_text=True)
+        desk = _from(proxied, "127.0.0.1")
+        desk.environ_base["HTTP_X_FORWARDED_FOR"] = "10.7.7.8"
+        assert login(desk, "lan").status_code == 302
+        assert "10.7.7.8" in desk.get("/account/sessions").get_data(as_text=True)
+    finally:
+        from app.extensions import db
+
+        with proxied.app_context():
+            db.session.remove()
+            db.engine.dispose()
