@@ -192,8 +192,8 @@ def init_app(app) -> None:
     def guard_request():
         from app.routes.errors import render_error
 
-        if request.endpoint == "static" or request.routing_exception is not None:
-            return None
+        if request.endpoint in ("static", "health.healthz") or request.routing_exception is not None:
+            return None  # nothing to read, and the health check must not load a user
         if not _limit_body():
             return render_error(413, too_large_message())
         name = _oversized_int_param()
