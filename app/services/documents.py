@@ -352,15 +352,17 @@ def _note_many(document_ids: list[int], now) -> None:
                        [{"kind": "document", "record_id": doc_id, "created_at": now} for doc_id in document_ids])
 
 
-def _note(document_id: int) -> None:
-    """In the changing transaction: queue the document for the search index (the outbox), and the
-    progress updates whose evidence came from it (``app.services.evidence``: their records hold
-    that evidence's text only while it is for all staff)."""
+def _note(document_id: int, was_restricted: bool = False) -> None:
+    """In the changing transaction: queue the document for the search index (the outbox), and, for
+    a restricted document (or one that ``was_restricted`` before this change), the progress updates
+    whose evidence came from it (``app.services.evidence``: their records hold that evidence's text
+    only while it is for all staff). A document for all staff before and after changes no
+    evidence's visibility, so saving it (an import's thousands of updates) costs nothing more."""
     from app import search
 
     search.note_change("document", document_id)
     document = db.session.get(Document, document_id)
-    if document is not None:
+    if document is not None and (document.visibility != VISIBILITY_ALL or was_restricted):
         _note_evidence({a.sha256 for a in document.attachments}, {document.number_key})
 
 
@@ -410,7 +412,7 @@ def update_document(document: Document, data: DocumentData, user: User | None, e
                      after=_visibility_state(document), only_if_changed=True)
         refresh_citations("document", document.id, document.title, document.summary, document.body,
                           own_number=document.number)
-        _note(document.id)
+        _note(document.id, was_restricted=before["visibility"] != VISIBILITY_ALL)
         if commit:
             db.session.commit()
             _indexed(document.id)

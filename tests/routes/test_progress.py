@@ -222,6 +222,12 @@ def test_evidence_follows_its_document_restricted_later(app, world, tmp_path):
     assert _search_total(outsider, SECRET_WORD) == 0
     assert logged_in(app, "reader_vpc").get(link).status_code == 200
 
+    with app.app_context():  # opened to all staff again: the evidence is everybody's again, in search too
+        doc = db.session.get(Document, document)
+        data.visibility, data.unit_ids = "all", []
+        library.update_document(doc, data, None, doc.version)
+    assert outsider.get(link).status_code == 200 and _search_total(outsider, SECRET_WORD) == 2
+
 
 def test_the_update_form_says_who_sees_evidence(app, world):
     page = logged_in(app, "rep_vpc").get(f"/plans/tasks/{world.task}").get_data(as_text=True)
