@@ -35,6 +35,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     observability.init_app(app)  # first: every later hook logs with the request id
 
+    from app import guards
+
+    guards.init_app(app)  # <int:…> within the database's range, clean input, body size before reading
+
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     options.setdefault("pool_pre_ping", True)  # a connection the server dropped is replaced, not used
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -45,6 +49,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         options["connect_args"] = {"connect_timeout": app.config["DATABASE_CONNECT_TIMEOUT"],
                                    **options.get("connect_args", {})}
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only the client address is taken from the proxy's headers, never the scheme or host.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=0, x_host=0, x_port=0,
+                                x_prefix=0)
 
     from app.extensions import csrf, db, htmx, login_manager, migrate
 

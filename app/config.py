@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 
 SECRET_FILE = "secret_key"
@@ -41,6 +42,16 @@ def load_or_create_secret(instance_path: str) -> str:
     return key
 
 
+def base_url_from_env() -> str:
+    """Return ``PORTAL_BASE_URL`` (``https://cchc.example.gov.vn``) without a trailing slash: the
+    scheme, host and port users reach the portal at, for absolute links (the Atom feed). Never
+    taken from a request's Host header. ``http://127.0.0.1:5000`` (``scripts/run.sh``) when unset."""
+    url = os.environ.get("PORTAL_BASE_URL", "").strip().rstrip("/") or "http://127.0.0.1:5000"
+    if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?", url):
+        raise RuntimeError(f"PORTAL_BASE_URL must be http(s)://host[:port] without a path, not {url!r}")
+    return url
+
+
 def default_config(instance_path: str) -> dict:
     """Return the built-in settings for an instance folder, with environment overrides."""
     https = os.environ.get("PORTAL_HTTPS", "").lower() in {"1", "true", "yes"}
@@ -53,7 +64,10 @@ def default_config(instance_path: str) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "INDEX_DIR": os.path.join(instance_path, "index"),
         "UPLOAD_DIR": os.path.join(instance_path, "uploads"),
-        "MAX_CONTENT_LENGTH": max_mb * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": max_mb * 1024 * 1024,  # upload routes (app.guards.allows_uploads)
+        "MAX_FORM_BYTES": 2 * 1024 * 1024,           # every other form: a news body is at most ~1.8 MB encoded
+        "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,     # one text field of a form with files
+        "BASE_URL": base_url_from_env(),
         "PASSWORD_HASH_METHOD": "scrypt",
         "HTTPS": https,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -65,6 +79,10 @@ def default_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_NAME": "cchc_remember",
         "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,
+        "SESSION_IDLE_SECONDS": 12 * 3600,  # a login session unused this long ends (app/services/sessions.py)
+        # Reverse proxies in front of the portal that append X-Forwarded-For (0: none, the client
+        # address is the connection's). Login lockouts and the audit log use this address.
+        "PROXY_COUNT": int(os.environ.get("PORTAL_PROXIES", "0")),
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_CSRF_SSL_STRICT": https,

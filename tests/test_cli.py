@@ -55,6 +55,17 @@ def test_demo_loads_once_and_prints_logins(app):
         assert [a.status for a in articles if a.status == PUBLISHED and a.publish_at > now] == [PUBLISHED]
         assert [a.review_note != "" for a in articles if a.status == DRAFT] == [True]
         news_count = len(articles)
+    # The demo's work is on the audit page, done by its admin where a person did it.
+    admin = app.test_client()
+    password = first.output.split("quantri")[1].split("/")[1].strip()
+    assert login(admin, "quantri", password).status_code == 302
+    log = admin.get("/admin/audit?action=news").get_data(as_text=True)
+    assert log.count("Xuất bản tin") == 5 + 1 and "quantri" in log  # five rows and the filter's option
+    tasks = admin.get("/admin/audit?action=task.create&actor=quantri").get_data(as_text=True)
+    assert "40 mục" in tasks and "2337/KH-TTCP – nhiệm vụ 7.5" in tasks
+    assert "Tạo kế hoạch" in admin.get("/admin/audit?action=plan.create&actor=quantri").get_data(as_text=True)
+    unit_log = admin.get("/admin/audit?action=unit.create").get_data(as_text=True)
+    assert "(dòng lệnh)" in unit_log and "9 mục" in unit_log
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
     with app.app_context():

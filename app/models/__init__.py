@@ -11,8 +11,10 @@ from app.models.accounts import (  # noqa: F401
     Role,
     Unit,
     User,
+    UserSession,
     user_roles,
 )
+from app.models.audit import AuditEntry  # noqa: F401,E402
 from app.models.documents import (  # noqa: F401,E402
     CATEGORIES,
     DOCUMENT_TYPES,

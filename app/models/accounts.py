@@ -54,8 +54,8 @@ class Role(db.Model):
 
 
 class User(UserMixin, db.Model):
-    """A portal account. ``auth_version`` changes when the password changes,
-    which signs out every other session and remember-me cookie."""
+    """A portal account. Each login is a row of ``user_sessions``; the browser's cookies carry
+    that session's token, so ending the row signs that browser out (``app.services.accounts``)."""
 
     __tablename__ = "users"
 
@@ -65,19 +65,39 @@ class User(UserMixin, db.Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str] = mapped_column(String(256))
-    auth_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
     unit: Mapped[Unit | None] = relationship(back_populates="users")
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin", order_by=Role.name)
 
+    # The token of the login this object was loaded for (not a column): what Flask-Login keeps in
+    # the session cookie and the remember-me cookie, see ``get_id``.
+    session_token = None
+    session_id = None  # that login's ``user_sessions`` row id
+
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        """Two objects are equal when they are the same account (whatever login loaded them)."""
+        if isinstance(other, User):
+            return self.id == other.id
+        return NotImplemented
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
     @property
     def is_active(self) -> bool:  # Flask-Login reads this
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.auth_version}"
+        """Return the token of this login's ``user_sessions`` row (Flask-Login stores it in the
+        session and remember-me cookies); refuses (RuntimeError) a user not loaded for a login."""
+        if not self.session_token:
+            raise RuntimeError("user has no login session: use accounts.authenticate()")
+        return self.session_token
 
     @property
     def role_names(self) -> set[str]:
@@ -97,10 +117,30 @@ class User(UserMixin, db.Model):
 
 
 class LoginFailure(db.Model):
-    """One failed login for a username (existing or not), for the lockout rule."""
+    """One failed login for a username (existing or not) from a client address, for the lockout rule."""
 
     __tablename__ = "login_failures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), index=True)
+    client_address: Mapped[str | None] = mapped_column(String(45), index=True)
     failed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class UserSession(db.Model):
+    """One signed-in browser: created at login, checked on every request, deleted at logout or
+    when it is ended (by its user from "Phiên đăng nhập", a password change or reset, an admin
+    deactivating the account). The cookies carry the token; only its SHA-256 is stored."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    client_address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    remember: Mapped[bool] = mapped_column(default=False)
+
+    user: Mapped[User] = relationship()

@@ -1,5 +1,5 @@
-"""Reform office administration: users, units and the system's state. Admins only."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+"""Reform office administration: users, units, the audit log and the system's state. Admins only."""
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -9,7 +9,7 @@ from app.forms import ResetPasswordForm, UnitForm, UserCreateForm, UserEditForm
 from app.models import Unit, User
 from app.routes import wants_fragment
 from app.security import role_required
-from app.services import accounts, health
+from app.services import accounts, audit, health, sessions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -45,7 +45,8 @@ def users():
 
 @bp.route("/users/new", methods=["GET", "POST"])
 def create_user():
-    """Create a user; refuses a taken username, a short password or a reporter without unit."""
+    """Create a user; refuses a taken username, a password the policy refuses (saying why) or a
+    reporter without unit."""
     form = UserCreateForm()
     form.unit_id.choices = _unit_choices()
     if request.method == "GET":
@@ -59,13 +60,11 @@ def create_user():
                 full_name=form.full_name.data,
                 roles=form.roles.data or [],
                 unit=_unit_or_none(form.unit_id.data),
+                active=form.active.data,
             )
         except accounts.AccountError as exc:
             error = str(exc)
         else:
-            if not form.active.data:
-                user.active = False
-                db.session.commit()
             flash(f"Đã tạo tài khoản {user.username}.", "success")
             return redirect(url_for("admin.users"))
     status = 200 if request.method == "GET" else 400
@@ -106,12 +105,19 @@ def edit_user(user_id: int):
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
 def reset_password(user_id: int):
-    """Set a new password for a user (signing out their sessions); refuses a short one."""
+    """Set a new password for a user (ending their sessions, except the admin's own current one);
+    refuses one the policy does not accept, saying why."""
     user = db.get_or_404(User, user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        accounts.set_password(user, form.new_password.data)
-        flash(f"Đã đặt lại mật khẩu cho {user.username}.", "success")
+        keep = sessions.current_id(current_user) if user.id == current_user.id else None
+        try:
+            accounts.set_password(user, form.new_password.data, keep_session_id=keep)
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            flash(f"Đã đặt lại mật khẩu cho {user.username}.", "success")
         return redirect(url_for("admin.edit_user", user_id=user.id))
     for errors in form.errors.values():
         for message in errors:
@@ -137,6 +143,27 @@ def units():
     ).all()
     status = 200 if request.method == "GET" else 400
     return render_template("admin/units.html", form=form, rows=rows, error=error), status
+
+
+@bp.route("/audit")
+def audit_log():
+    """Return "Nhật ký hệ thống": the audit log filtered by actor, action, target and dates,
+    newest first, 50 a page; only the rows for htmx."""
+    filters = audit.AuditFilters.from_args(request.args)
+    page = db.paginate(audit.statement(filters), per_page=50, error_out=False)
+    template = "admin/_audit_rows.html" if wants_fragment() else "admin/audit.html"
+    return render_template(template, page=page, filters=filters, args=filters.as_args(),
+                           actions=audit.ACTION_LABELS, groups=audit.GROUP_LABELS, targets=audit.TARGET_LABELS,
+                           label=audit.action_label, changes=audit.changes_text)
+
+
+@bp.route("/audit.xlsx")
+def audit_export():
+    """Download the filtered audit log (newest first) as an Excel file."""
+    filters = audit.AuditFilters.from_args(request.args)
+    stamp = clock.to_vietnam(clock.utcnow()).strftime("%Y%m%d-%H%M")
+    return send_file(audit.export_workbook(filters), as_attachment=True, download_name=f"nhat-ky-{stamp}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.route("/system")

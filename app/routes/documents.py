@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from app import ingest, search
 from app.extensions import db
 from app.forms import AttachmentForm, ConfirmForm, DocumentForm, RelationForm
+from app.guards import allows_uploads
 from app.models import (
     CATEGORIES,
     DOCUMENT_TYPES,
@@ -139,6 +140,7 @@ def _prefill(form: DocumentForm) -> str:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@allows_uploads
 @role_required(*EDIT_ROLES)
 def create():
     """Create a document; ``action=prefill`` reads an uploaded .docx into the form first.
@@ -183,6 +185,7 @@ def _save_new(form: DocumentForm):
 
 
 @bp.route("/<int:document_id>/edit", methods=["GET", "POST"])
+@allows_uploads
 @role_required(*EDIT_ROLES)
 def edit(document_id: int):
     """Edit a document's metadata and text (and add files) as a new revision.
@@ -238,6 +241,7 @@ def download(document_id: int, attachment_id: int):
 
 
 @bp.route("/<int:document_id>/attachments", methods=["POST"])
+@allows_uploads
 @role_required(*EDIT_ROLES)
 def add_attachment(document_id: int):
     """Attach one uploaded file; refuses broken or hostile files with a message."""
@@ -295,10 +299,12 @@ def add_relation(document_id: int):
 @bp.route("/<int:document_id>/relations/<int:relation_id>/delete", methods=["POST"])
 @role_required(*EDIT_ROLES)
 def remove_relation(document_id: int, relation_id: int):
-    """Delete a relation of this document (either direction)."""
+    """Delete a relation of this document (either direction). 404, as for a relation that does
+    not exist, unless the editor may open both of its documents."""
     document = visibility.readable_document_or_404(current_user, document_id)
     relation = db.session.get(DocumentRelation, relation_id)
-    if relation is None or document.id not in (relation.source_id, relation.target_id):
+    if relation is None or document.id not in (relation.source_id, relation.target_id) \
+            or not visibility.can_change_relation(current_user, relation):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -309,17 +315,22 @@ def remove_relation(document_id: int, relation_id: int):
 
 @bp.route("/<int:document_id>/history")
 def history(document_id: int):
-    """Return every revision of the document, newest first."""
+    """Return the revisions of the document the user could read when they were made, newest first."""
     document = visibility.readable_document_or_404(current_user, document_id)
-    return render_template("documents/history.html", document=document, labels=library.SNAPSHOT_LABELS)
+    revisions = [rev for rev in document.revisions
+                 if visibility.can_read_revision(current_user, document, rev.snapshot)]
+    return render_template("documents/history.html", document=document, revisions=revisions,
+                           labels=library.SNAPSHOT_LABELS)
 
 
 @bp.route("/<int:document_id>/revisions/<int:version>")
 def revision(document_id: int, version: int):
-    """Return the document as it was at one revision."""
+    """Return the document as it was at one revision, its relations as links to the documents
+    the user may open; 404 unless the user could read that revision (its own visibility then)."""
     document = visibility.readable_document_or_404(current_user, document_id)
     rev = db.session.scalar(db.select(DocumentRevision).where(
         DocumentRevision.document_id == document.id, DocumentRevision.version == version))
-    if rev is None:
+    if rev is None or not visibility.can_read_revision(current_user, document, rev.snapshot):
         abort(404)
-    return render_template("documents/revision.html", document=document, revision=rev, labels=library.SNAPSHOT_LABELS)
+    return render_template("documents/revision.html", document=document, revision=rev, labels=library.SNAPSHOT_LABELS,
+                           relations=library.revision_relations(rev.snapshot, current_user))

@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 
 from app import resilience
-from app.extensions import login_manager
+from app.extensions import htmx, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +17,7 @@ MESSAGES = {
           "Nếu cần quyền, vui lòng liên hệ Tổ CCHC."),
     404: ("Không tìm thấy trang", "Trang hoặc nội dung bạn tìm không tồn tại hoặc bạn không có quyền xem."),
     405: ("Phương thức không được hỗ trợ", "Thao tác này không được hỗ trợ tại địa chỉ này."),
-    413: ("Tệp quá lớn", "Tệp tải lên vượt quá giới hạn cho phép ({limit}). "
+    413: ("Nội dung gửi lên quá lớn", "Tệp tải lên vượt quá giới hạn cho phép ({limit}). "
           "Vui lòng nén hoặc chia nhỏ tệp rồi thử lại."),
     503: ("Hệ thống tạm thời gián đoạn", resilience.DATABASE_DOWN_MESSAGE),
     507: ("Hết dung lượng lưu trữ", resilience.DISK_FULL_MESSAGE),
@@ -34,11 +34,14 @@ def human_size(size: int) -> str:
 
 
 def render_error(status: int, message: str | None = None):
-    """Return the Vietnamese error page (or JSON under /api/) for ``status``."""
+    """Return the Vietnamese error page for ``status``: JSON under /api/, and for an htmx request
+    that gets a ``message`` of its own the message alone as text (``app.js`` shows it)."""
     title, text = MESSAGES.get(status, MESSAGES[500])
     text = message or text.format(limit=human_size(current_app.config.get("MAX_CONTENT_LENGTH") or 0))
     if request.path.startswith("/api/"):
         return jsonify(error=text), status
+    if message and htmx:
+        return text, status, {"Content-Type": "text/plain; charset=utf-8"}
     return render_template("errors/error.html", status=status, title=title, message=text), status
 
 
@@ -88,8 +91,14 @@ def init_app(app):
             "dữ liệu chưa được lưu.",
         )
 
-    for status in (400, 403, 404, 405, 413):
+    for status in (400, 403, 404, 405):
         app.register_error_handler(status, lambda error, status=status: render_error(status))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        from app.guards import too_large_message
+
+        return render_error(413, too_large_message())
 
     def database_or_disk_failure(error):
         response = _failure_response(error)

@@ -3,9 +3,8 @@ review, publish, history). Rules live in ``app.services.news``."""
 from __future__ import annotations
 
 import difflib
-from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
@@ -13,12 +12,13 @@ from wtforms.fields.choices import SelectChoice
 from app import clock, ingest, search
 from app.extensions import db
 from app.forms import ArticleDocxForm, ArticleForm, ArticleImageForm, PublishForm, ReviewCommentForm
+from app.guards import allows_uploads, int_arg
 from app.models import Article, ArticleRevision, ReformField
 from app.routes import wants_fragment
 from app.security import role_required
 from app.services import news, news_docx, news_feed, news_images
 from app.services.linking import link_numbers
-from app.services.news_text import link_document_numbers, render_markdown
+from app.services.news_text import is_image_name, link_document_numbers, render_markdown
 
 bp = Blueprint("news", __name__, url_prefix="/news")
 
@@ -35,7 +35,7 @@ def _field_choices():
 def index():
     """Return the published news, newest first, optionally in one reform field; for htmx
     ("Xem thêm") only the next rows and the next button."""
-    field_id = request.args.get("field", type=int)
+    field_id = int_arg("field")
     page = db.paginate(news.live_statement(field_id), per_page=PER_PAGE, error_out=False, max_per_page=PER_PAGE)
     context = {"page": page, "field_id": field_id}
     if wants_fragment():
@@ -71,25 +71,21 @@ def show(article_id: int, slug: str | None = None):
 
 @bp.route("/feed.atom")
 def feed():
-    """Return the Atom feed of published news (newest 30)."""
-    root = request.url_root.rstrip("/")
-    xml = news_feed.atom_feed(
-        feed_url=url_for("news.feed", _external=True), site_url=url_for("news.index", _external=True),
-        article_url=lambda a: url_for("news.show", article_id=a.id, slug=a.slug, _external=True),
-        tag_authority=urlsplit(root).hostname or "cchc.local", root_url=root,
-    )
+    """Return the Atom feed of published news (newest 30); its links start with ``BASE_URL``."""
+    xml = news_feed.atom_feed(current_app.config["BASE_URL"])
     return xml, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
 
 
 @bp.route("/images/<path:name>")
 def image(name: str):
-    """Return a stored news picture if the user may open the article it belongs to, else 404."""
+    """Return a stored news picture if the user may open the article it belongs to, else 404
+    (also for anything that is not a stored picture's name)."""
+    if not is_image_name(name):
+        abort(404)
     owner = news.image_owner(name)
     if owner is None or news.readable_article_or_none(current_user, owner.id) is None:
         abort(404)
     path = news_images.absolute_path(name)
-    if ".." in name:
-        abort(404)
     try:
         response = send_file(path, max_age=3600)
     except FileNotFoundError:
@@ -140,6 +136,7 @@ def _render_form(form, article, error=None, status=200, preview=None):
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@allows_uploads
 @role_required(*WRITE_ROLES)
 def create():
     """Write a new draft. ``action=preview`` shows the rendered body without saving (no-JS preview).
@@ -148,7 +145,7 @@ def create():
     if request.method == "GET":
         form.author_name.data = current_user.full_name
     if request.method == "POST" and request.form.get("action") == "preview":
-        return _render_form(form, None, preview=Markup(render_markdown(form.body.data)))
+        return _render_form(form, None, preview=_preview(form.body.data))
     if request.method == "POST":
         if not form.validate_on_submit():
             return _render_form(form, None, "Vui lòng sửa các trường được đánh dấu.")
@@ -163,6 +160,7 @@ def create():
 
 
 @bp.route("/from-docx", methods=["POST"])
+@allows_uploads
 @role_required(*WRITE_ROLES)
 def from_docx():
     """Create a draft from an uploaded .docx (text, tables and pictures) and open it for editing.
@@ -199,6 +197,7 @@ def _editable_or_403(article_id: int) -> Article:
 
 
 @bp.route("/<int:article_id>/edit", methods=["GET", "POST"])
+@allows_uploads
 @role_required(*WRITE_ROLES)
 def edit(article_id: int):
     """Edit an article as a new revision (authors: own drafts; reviewers: any). Refuses a
@@ -206,7 +205,7 @@ def edit(article_id: int):
     article = _editable_or_403(article_id)
     form = _article_form(article)
     if request.method == "POST" and request.form.get("action") == "preview":
-        return _render_form(form, article, preview=Markup(render_markdown(form.body.data)))
+        return _render_form(form, article, preview=_preview(form.body.data))
     if request.method == "POST":
         if not form.validate_on_submit():
             return _render_form(form, article, "Vui lòng sửa các trường được đánh dấu.")
@@ -233,10 +232,21 @@ def edit(article_id: int):
 @role_required(*WRITE_ROLES)
 def preview():
     """Return the sanitised rendering of the Markdown in ``body`` (the live preview while typing)."""
-    return render_template("news/_preview.html", preview=Markup(render_markdown(request.form.get("body", ""))))
+    return render_template("news/_preview.html", preview=_preview(request.form.get("body", "")))
+
+
+def _preview(body: str | None) -> Markup:
+    """The rendered body for a preview; a body longer than an article may be is not rendered
+    (its rendering would cost seconds for nothing: it cannot be saved), the preview says so."""
+    if len(body or "") > news.MAX_BODY:
+        limit = f"{news.MAX_BODY:,}".replace(",", ".")
+        return Markup('<p class="flash flash--error" role="alert">Nội dung bài quá dài để xem trước (tối đa {} '
+                      "ký tự); bài dài như vậy cũng không lưu được.</p>").format(limit)
+    return Markup(render_markdown(body))
 
 
 @bp.route("/<int:article_id>/images", methods=["POST"])
+@allows_uploads
 @role_required(*WRITE_ROLES)
 def add_image(article_id: int):
     """Store a picture for the article body and show the Markdown that places it. Refuses bad pictures."""
@@ -369,8 +379,7 @@ def compare(article_id: int):
     article = db.get_or_404(Article, article_id)
     if not news.can_see_unpublished(current_user, article) and not news.can_review(current_user):
         abort(404)
-    a = request.args.get("a", type=int)
-    b = request.args.get("b", type=int)
+    a, b = int_arg("a"), int_arg("b")
     if a is None or b is None:
         abort(400)
     old, new = _revision_or_404(article, min(a, b)), _revision_or_404(article, max(a, b))

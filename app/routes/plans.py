@@ -9,10 +9,11 @@ from wtforms.fields.choices import SelectChoice
 from app import ingest
 from app.extensions import db
 from app.forms import ImportForm, PeriodsForm, PlanForm, TaskForm, UpdateForm
-from app.models import ADMIN, PERIOD_KINDS, TASK_STATUSES, Plan, ProgressAttachment, ProgressUpdate, Task
+from app.guards import allows_uploads
+from app.models import ADMIN, PERIOD_KINDS, TASK_STATUSES, Plan, ProgressUpdate, Task
 from app.routes import wants_fragment
 from app.security import role_required
-from app.services import plan_import, progress, uploads
+from app.services import evidence, plan_import, progress, uploads, visibility
 from app.services import plans as plan_rules
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -139,7 +140,9 @@ def show(plan_id: int):
     rows = progress.by_field(plan)
     return render_template("plans/show.html", rows=rows, total=progress.total_row(rows), fields=plan_rules.fields(),
                            units=plan_rules.units(), state_labels=progress.STATES,
-                           current_period=plan_rules.current_period(plan), **context)
+                           current_period=plan_rules.current_period(plan),
+                           plan_document=visibility.readable_document_or_none(current_user, plan.document_id),
+                           **context)
 
 
 def _task_form(task: Task | None = None) -> TaskForm:
@@ -204,6 +207,7 @@ def _fresh_form(task: Task) -> UpdateForm:
 def _task_context(task: Task, form: UpdateForm, error: str | None = None, notice: str | None = None) -> dict:
     return {
         "task": task, "plan": task.plan, "form": form, "error": error, "notice": notice,
+        "files": evidence.visible_files(current_user, task.updates),
         "state": progress.task_states([task])[task.id],
         "can_post": plan_rules.can_post_progress(current_user, task),
         "field_row": progress.field_row(task.plan, task.field_id), "field_id": task.field_id,
@@ -219,6 +223,7 @@ def task(task_id: int):
 
 
 @bp.route("/tasks/<int:task_id>/updates", methods=["POST"])
+@allows_uploads
 @role_required("reporter")
 def post_update(task_id: int):
     """Post a progress update. 403 unless the user is a reporter of the task's lead or a
@@ -288,9 +293,11 @@ def update_link(update_id: int):
 
 @bp.route("/updates/<int:update_id>/files/<int:file_id>")
 def update_file(update_id: int, file_id: int):
-    """Send an update's evidence file under its original name (progress is readable by all staff)."""
-    attachment = db.get_or_404(ProgressAttachment, file_id)
-    if attachment.update_id != update_id:
+    """Send an update's evidence file under its original name; 404 unless the user may open it
+    (every member of staff, except for a file that came from a restricted library document:
+    ``app.services.evidence``)."""
+    attachment = evidence.openable_file_or_none(current_user, update_id, file_id)
+    if attachment is None:
         abort(404)
     return send_file(uploads.absolute_path(attachment.stored_name), mimetype=attachment.content_type,
                      as_attachment=True, download_name=attachment.original_name, max_age=0)
@@ -334,6 +341,7 @@ def follow_up(plan_id: int):
 
 
 @bp.route("/<int:plan_id>/import", methods=["GET", "POST"])
+@allows_uploads
 @role_required(ADMIN)
 def import_tasks(plan_id: int):
     """Import tasks from a spreadsheet (.xlsx or .csv). All rows or none: when any row is wrong

@@ -8,6 +8,7 @@ from flask_login import current_user
 from app import ingest
 from app.extensions import db
 from app.forms import ReportForm
+from app.guards import allows_uploads
 from app.models import ReportPeriod, ReportVersion, Unit
 from app.security import role_required
 from app.services import plans as plan_rules
@@ -63,6 +64,7 @@ def _fill_from_header(form: ReportForm, stored: uploads.StoredUpload) -> None:
 
 
 @bp.route("/periods/<int:period_id>/units/<int:unit_id>", methods=["GET", "POST"])
+@allows_uploads
 @role_required("reporter")
 def submit(period_id: int, unit_id: int):
     """Submit (or resubmit) the unit's .docx report for the period. 403 unless the user is a

@@ -46,7 +46,7 @@ def _date_arg(name: str) -> int:
         try:
             year, month, day = (int(p) for p in fmt_parts)
             return int(date(year, month, day).strftime("%Y%m%d"))
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):
             continue
     raise BadSearchParameter(f"Ngày {name} không hợp lệ (dùng YYYY-MM-DD hoặc dd/mm/yyyy).")
 

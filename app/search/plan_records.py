@@ -1,6 +1,7 @@
 """Index sources for progress updates and unit reports (kinds ``progress`` and ``report``).
 
-Progress is internal but not secret: every member of staff reads it (access ``all``). A unit
+Progress is internal but not secret: every member of staff reads it (access ``all``); the text of
+an evidence file that came from a restricted library document is left out of its record. A unit
 report is read by its unit, by whoever submitted it and by admins: access ``unit:N`` and
 ``user:N``, the same rule as ``app.services.reports.can_read_report``.
 """
@@ -25,7 +26,11 @@ def _load_updates(ids, session=None):
 
 
 def _update_text(update) -> str:
-    parts = [update.done, update.figures] + [a.text for a in update.attachments if a.text]
+    """What was done, the figures and the text of the evidence files for all staff (an evidence
+    file that came from a restricted document is never in the index: ``app.services.evidence``)."""
+    from app.services.evidence import public_files
+
+    parts = [update.done, update.figures] + [a.text for a in public_files(update) if a.text]
     return "\n".join(p for p in parts if p)
 
 

@@ -30,7 +30,7 @@ from app.models import (
     document_fields,
     document_units,
 )
-from app.services import visibility
+from app.services import audit, visibility
 from app.services.uploads import StoredUpload
 
 
@@ -76,8 +76,12 @@ class DocumentData:
         )
 
 
-def validate(data: DocumentData, document: Document | None = None) -> DocumentData:
-    """Return cleaned data, or raise DocumentError naming what is wrong (in Vietnamese)."""
+def validate(data: DocumentData, document: Document | None = None, user: User | None = None) -> DocumentData:
+    """Return cleaned data, or raise DocumentError naming what is wrong (in Vietnamese).
+
+    A number already in the library for that issuer is refused; the message names the other
+    document only when ``user`` may read it (None: a command, which sees everything), so the
+    refusal reveals nothing about a restricted document."""
     data = data.cleaned()
     if data.category not in CATEGORIES:
         raise DocumentError("Chọn nhóm văn bản (văn bản pháp luật, văn bản CCHC hoặc quy trình nội bộ).")
@@ -108,6 +112,8 @@ def validate(data: DocumentData, document: Document | None = None) -> DocumentDa
     if data.number:
         duplicate = find_by_number(data.number, data.issuer)
         if duplicate is not None and (document is None or duplicate.id != document.id):
+            if user is not None and not visibility.can_read_document(user, duplicate):
+                raise DocumentError("Số ký hiệu này không dùng được.")
             raise DocumentError(f"Văn bản số {data.number} của {data.issuer or 'cơ quan này'} đã có trong thư viện.")
     return data
 
@@ -265,7 +271,7 @@ def create_document(data: DocumentData, user: User | None, uploads: list[StoredU
     """
     uploads = list(uploads)
     with _saving(uploads):
-        data = data if validated else validate(data)
+        data = data if validated else validate(data, user=user)
         now = utcnow()
         document = Document(created_by_id=user.id if user else None, updated_by_id=user.id if user else None,
                             created_at=now, updated_at=now)
@@ -274,6 +280,9 @@ def create_document(data: DocumentData, user: User | None, uploads: list[StoredU
         for upload in uploads:
             _attach(document, upload, user)
         _record_revision(document, "create", user, None)
+        if document.visibility != VISIBILITY_ALL:
+            audit.record("document.visibility", document, actor=user, before={"visibility": None, "units": []},
+                         after=_visibility_state(document), note="Văn bản mới, hạn chế phạm vi xem")
         refresh_citations("document", document.id, document.title, document.summary, document.body,
                           own_number=document.number, new=True)
         _note(document.id)
@@ -331,6 +340,7 @@ def create_documents_bulk(items: list[DocumentData]) -> list[int]:
         if values:
             db.session.execute(model.insert(), values)
     _note_many(ids, now)
+    _note_evidence(set(), {row["number_key"] for row in rows if row["visibility"] != VISIBILITY_ALL})
     return ids
 
 
@@ -342,11 +352,28 @@ def _note_many(document_ids: list[int], now) -> None:
                        [{"kind": "document", "record_id": doc_id, "created_at": now} for doc_id in document_ids])
 
 
-def _note(document_id: int) -> None:
-    """In the changing transaction: queue the document for the search index (the outbox)."""
+def _note(document_id: int, was_restricted: bool = False) -> None:
+    """In the changing transaction: queue the document for the search index (the outbox), and, for
+    a restricted document (or one that ``was_restricted`` before this change), the progress updates
+    whose evidence came from it (``app.services.evidence``: their records hold that evidence's text
+    only while it is for all staff). A document for all staff before and after changes no
+    evidence's visibility, so saving it (an import's thousands of updates) costs nothing more."""
     from app import search
 
     search.note_change("document", document_id)
+    document = db.session.get(Document, document_id)
+    if document is not None and (document.visibility != VISIBILITY_ALL or was_restricted):
+        _note_evidence({a.sha256 for a in document.attachments}, {document.number_key})
+
+
+def _note_evidence(shas: set[str], number_keys: set[str | None]) -> None:
+    """In the changing transaction: queue the progress updates with evidence from documents with
+    these files or numbers for the search index."""
+    from app import search
+    from app.services import evidence
+
+    for update_id in sorted(evidence.updates_to_reindex(shas, {k for k in number_keys if k})):
+        search.note_change("progress", update_id)
 
 
 def _indexed(document_id: int) -> None:
@@ -367,7 +394,7 @@ def update_document(document: Document, data: DocumentData, user: User | None, e
     with _saving(uploads):
         if document.version != expected_version:
             raise ConcurrentEditError(_conflict_message(document))
-        data = data if validated else validate(data, document)
+        data = data if validated else validate(data, document, user)
         before = snapshot(document)
         _apply(document, data)
         for upload in uploads:
@@ -380,13 +407,21 @@ def update_document(document: Document, data: DocumentData, user: User | None, e
             db.session.rollback()
             fresh = db.session.get(Document, document.id)
             raise ConcurrentEditError(_conflict_message(fresh)) from None
+        audit.record("document.visibility", document, actor=user,
+                     before={"visibility": before["visibility"], "units": before["units"]},
+                     after=_visibility_state(document), only_if_changed=True)
         refresh_citations("document", document.id, document.title, document.summary, document.body,
                           own_number=document.number)
-        _note(document.id)
+        _note(document.id, was_restricted=before["visibility"] != VISIBILITY_ALL)
         if commit:
             db.session.commit()
             _indexed(document.id)
     return document
+
+
+def _visibility_state(document: Document) -> dict:
+    """Who may read the document, as the audit log shows it."""
+    return {"visibility": document.visibility, "units": [u.code for u in document.units]}
 
 
 def differs(document: Document, data: DocumentData) -> bool:
@@ -510,6 +545,20 @@ def relations_of(document: Document, user: User) -> tuple[list, list]:
         db.select(DocumentRelation).join(Document, DocumentRelation.source_id == Document.id)
         .where(DocumentRelation.target_id == document.id, clause).order_by(DocumentRelation.id)).all()
     return outgoing, incoming
+
+
+def revision_relations(snapshot: dict, user: User) -> list[tuple[str, Document]]:
+    """Return the relations a revision ``snapshot`` records (``"amends:13"``) as (wording, target
+    document), only those whose target ``user`` may read now; the others are left out."""
+    found = []
+    for item in snapshot.get("relations") or []:
+        relation_type, _, target_id = str(item).partition(":")
+        if relation_type not in RELATION_TYPES or not target_id.isdigit() or len(target_id) > 10:
+            continue
+        target = visibility.readable_document_or_none(user, int(target_id))
+        if target is not None:
+            found.append((RELATION_TYPES[relation_type][0], target))
+    return found
 
 
 def citing_documents(document: Document, user: User) -> list[Document]:

@@ -17,7 +17,7 @@ from app import clock, search, vntext
 from app.extensions import db
 from app.models import EDITOR, PUBLISHER, Article, ArticleImage, ArticleRevision, ReformField, User
 from app.models.news import DRAFT, PUBLISHED, SUBMITTED, UNPUBLISHED
-from app.services import news_images
+from app.services import audit, news_images
 from app.services.news_text import plain_text, render_markdown, slugify
 
 MAX_TITLE = 500
@@ -289,14 +289,21 @@ def add_image(article: Article, data: bytes, user: User) -> ArticleImage:
 
 # Workflow
 
+def _timing(article: Article) -> dict:
+    return {"status": article.status, "publish_at": article.publish_at, "expires_at": article.expires_at}
+
+
 def _transition(article: Article, user: User, expected_version: int | None, allowed_from: tuple[str, ...],
-                to: str, action: str, comment: str = "") -> Article:
+                to: str, action: str, comment: str = "", before: dict | None = None) -> Article:
     _check_version(article, expected_version)
     if article.status not in allowed_from:
         raise NewsError(f"Bài đang ở trạng thái “{article.status_label}”, không thể {ACTION_LABELS[action].lower()}.")
+    before = before or _timing(article)
     article.status = to
     _touch(article, user)
     _record(article, action, user, comment)
+    if action in ("publish", "unpublish"):
+        audit.record(f"news.{action}", article, actor=user, before=before, after=_timing(article), note=comment)
     _commit(article)
     return article
 
@@ -323,13 +330,15 @@ def publish(article: Article, user: User, publish_at: datetime | None = None, ex
         raise NewsError("Thời điểm hết hạn phải sau thời điểm đăng.")
     if not article.body.strip():
         raise NewsError("Bài chưa có nội dung.")
+    before = _timing(article)
     article.publish_at = publish_at
     article.expires_at = expires_at
     article.published_by_id = user.id
     article.review_note = ""
     if article.first_published_at is None:
         article.first_published_at = publish_at
-    return _transition(article, user, expected_version, (DRAFT, SUBMITTED, UNPUBLISHED), PUBLISHED, "publish")
+    return _transition(article, user, expected_version, (DRAFT, SUBMITTED, UNPUBLISHED), PUBLISHED, "publish",
+                       before=before)
 
 
 def send_back(article: Article, user: User, comment: str, expected_version: int | None = None) -> Article:
@@ -410,24 +419,26 @@ def readable_article_or_none(user, article_id: int) -> Article | None:
 
 
 def dashboard(user) -> dict:
-    """The editor dashboard: own drafts (incl. sent back), awaiting review, scheduled, recently published."""
+    """The editor dashboard: own drafts (incl. sent back), awaiting review, scheduled, recently
+    published, expired. Lists only what ``user`` may open: a reviewer every article, an editor
+    the live ones and their own (another editor's scheduled or expired article is not listed)."""
     now = clock.utcnow()
     mine = db.select(Article).where(Article.created_by_id == user.id)
     pending = db.select(Article).where(Article.status == SUBMITTED)
+    scheduled = db.select(Article).where(Article.status == PUBLISHED, Article.publish_at > now)
+    expired = db.select(Article).where(Article.status == PUBLISHED, Article.expires_at <= now)
     if not can_review(user):
         pending = pending.where(Article.created_by_id == user.id)
+        scheduled = scheduled.where(Article.created_by_id == user.id)
+        expired = expired.where(Article.created_by_id == user.id)
     return {
         "drafts": list(db.session.scalars(mine.where(Article.status.in_((DRAFT, UNPUBLISHED)))
                                           .order_by(Article.updated_at.desc()))),
         "pending": list(db.session.scalars(pending.order_by(Article.updated_at))),
-        "scheduled": list(db.session.scalars(db.select(Article).where(Article.status == PUBLISHED,
-                                                                      Article.publish_at > now)
-                                             .order_by(Article.publish_at))),
+        "scheduled": list(db.session.scalars(scheduled.order_by(Article.publish_at))),
         "published": list(db.session.scalars(db.select(Article).where(live_clause(now))
                                              .order_by(Article.publish_at.desc()).limit(10))),
-        "expired": list(db.session.scalars(db.select(Article).where(Article.status == PUBLISHED,
-                                                                    Article.expires_at <= now)
-                                           .order_by(Article.expires_at.desc()).limit(10))),
+        "expired": list(db.session.scalars(expired.order_by(Article.expires_at.desc()).limit(10))),
     }
 
 

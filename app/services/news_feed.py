@@ -1,7 +1,9 @@
 """The Atom feed (RFC 4287) of published news, built with ElementTree so every value is escaped."""
 from __future__ import annotations
 
+import re
 from datetime import UTC
+from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from app.services import news
@@ -11,16 +13,37 @@ ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 30
 
 
+# Characters XML 1.0 cannot carry at all, and the C0/C1 controls it only tolerates.
+_NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _text(value: str | None) -> str:
+    """``value`` without the characters that would make the feed not well-formed (a title that
+    reached the database by an import or by hand may hold any)."""
+    return _NOT_XML.sub("", value or "")
+
+
 def _when(value) -> str:
     return value.replace(tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def atom_feed(feed_url: str, site_url: str, article_url, tag_authority: str, root_url: str) -> bytes:
+def atom_feed(base_url: str) -> bytes:
     """Return the feed document: the newest live articles (never drafts, scheduled or expired ones).
 
-    ``article_url(article)`` gives an absolute link; entry ids are ``tag:`` URIs that stay the
-    same when a title or address changes.
+    Every absolute address starts with ``base_url`` (the configured ``BASE_URL``, never the
+    request's Host header); entry ids are ``tag:`` URIs on its host name that stay the same when a
+    title or address changes. Needs a request context (``url_for``).
     """
+    from flask import url_for
+
+    root_url = base_url.rstrip("/")
+    tag_authority = urlsplit(root_url).hostname or "cchc.local"
+    feed_url = root_url + url_for("news.feed")
+    site_url = root_url + url_for("news.index")
+
+    def article_url(article):
+        return root_url + url_for("news.show", article_id=article.id, slug=article.slug)
+
     ET.register_namespace("", ATOM)
     articles = news.latest(FEED_SIZE)
     feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "vi"})
@@ -36,19 +59,20 @@ def atom_feed(feed_url: str, site_url: str, article_url, tag_authority: str, roo
     for article in articles:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         ET.SubElement(entry, f"{{{ATOM}}}id").text = f"tag:{tag_authority},2024:news:{article.id}"
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = article.title
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = _text(article.title)
         ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html",
                                                  "href": article_url(article)})
         ET.SubElement(entry, f"{{{ATOM}}}published").text = _when(article.publish_at)
         entry_updated = article.updated_at if article.updated_at > article.publish_at else article.publish_at
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = _when(entry_updated)
         person = ET.SubElement(entry, f"{{{ATOM}}}author")
-        ET.SubElement(person, f"{{{ATOM}}}name").text = article.author_name or "Tổ CCHC"
+        ET.SubElement(person, f"{{{ATOM}}}name").text = _text(article.author_name) or "Tổ CCHC"
         for reform_field in article.fields:
-            ET.SubElement(entry, f"{{{ATOM}}}category", {"term": reform_field.code, "label": reform_field.name})
+            ET.SubElement(entry, f"{{{ATOM}}}category",
+                          {"term": _text(reform_field.code), "label": _text(reform_field.name)})
         summary = article.summary or plain_text(article.body_html)[:300]
-        ET.SubElement(entry, f"{{{ATOM}}}summary", {"type": "text"}).text = summary
+        ET.SubElement(entry, f"{{{ATOM}}}summary", {"type": "text"}).text = _text(summary)
         # The sanitised HTML as escaped text (type="html"): a reader renders it, nothing executes here.
         body = article.body_html.replace('src="/news/images/', f'src="{root_url}/news/images/')
-        ET.SubElement(entry, f"{{{ATOM}}}content", {"type": "html"}).text = body
+        ET.SubElement(entry, f"{{{ATOM}}}content", {"type": "html"}).text = _text(body)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

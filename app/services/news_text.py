@@ -26,6 +26,8 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 IMAGE_PREFIX = "/news/images/"
+# The only names ``app.services.news_images`` gives stored pictures: news/2024/05/<uuid hex>.jpg
+IMAGE_NAME = re.compile(r"news/\d{4}/\d{2}/[0-9a-f]{32}\.(?:jpg|png)")
 MAX_SLUG_LENGTH = 100
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
@@ -37,11 +39,23 @@ _LONE_IMAGE = re.compile(r'<p>(<img src="[^"]*" alt="([^"]*)"(?: title="[^"]*")?
 
 def _attribute_filter(tag: str, name: str, value: str) -> str | None:
     if tag == "img" and name == "src":
-        # Only pictures stored by the portal: the intranet has no internet and CSP allows only 'self'.
-        return value if value.startswith(IMAGE_PREFIX) and ".." not in value else None
+        # Only pictures stored by the portal, by their exact stored name: the intranet has no
+        # internet and CSP allows only 'self'; anything else (``%2e%2e/``, a query, another
+        # page of the portal the reader's browser would request) is dropped.
+        return value if is_image_path(value) else None
     if tag == "a" and name == "href" and value.startswith("//"):
         return None  # protocol-relative: another host
     return value
+
+
+def is_image_name(name: str) -> bool:
+    """True for a name a stored news picture can have (``news/2024/05/<32 hex>.jpg``), nothing else."""
+    return IMAGE_NAME.fullmatch(name) is not None
+
+
+def is_image_path(path: str) -> bool:
+    """True for the address of a stored news picture (``/news/images/`` + an image name)."""
+    return path.startswith(IMAGE_PREFIX) and is_image_name(path[len(IMAGE_PREFIX):])
 
 
 def sanitise(fragment: str) -> str:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from app import clock, vntext
 from app.extensions import db
 from app.models import Plan, ReformField, Unit
+from app.services import audit
 from app.services import plans as plan_rules
 
 MAX_ROWS = 2000
@@ -204,7 +205,9 @@ def import_tasks(plan: Plan, path: str, extension: str) -> ImportResult:
     try:
         for data in valid:
             position += 1
-            plan_rules.add_task(plan, data, commit=False, validated=True, position=position)
+            plan_rules.add_task(plan, data, commit=False, validated=True, position=position, audited=False)
+        audit.record("task.import", plan, after={"tasks": [data.code for data in valid]},
+                     note=f"Nhập {len(valid)} nhiệm vụ từ tệp .{extension.lstrip('.')}")
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -1,7 +1,7 @@
 """Plan rules: creating and editing plans, tasks and report periods, and who may report on a task.
 
 Every function commits or rolls back as a whole and raises ``PlanError`` (Vietnamese message)
-for data it refuses.
+for data it refuses. Every change is written to the audit log in its transaction.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app import clock, vntext
 from app.extensions import db
 from app.models import PERIOD_KINDS, REPORTER, Plan, ReformField, ReportPeriod, Task, Unit, User
+from app.services import audit
 
 
 class PlanError(ValueError):
@@ -85,8 +86,19 @@ def create_plan(data: PlanData, user: User | None) -> Plan:
     for kind, (_label, (month, day)) in PERIOD_KINDS.items():
         plan.periods.append(ReportPeriod(kind=kind, deadline=date(data.year, month, day)))
     db.session.add(plan)
+    db.session.flush()
+    audit.record("plan.create", plan, actor=user, after={**_plan_state(plan), **_deadlines(plan)})
     db.session.commit()
     return plan
+
+
+def _plan_state(plan: Plan) -> dict:
+    return {"year": plan.year, "number": plan.number, "title": plan.title}
+
+
+def _deadlines(plan: Plan) -> dict:
+    """Each period's deadline, keyed by its Vietnamese name (``Hạn Quý I``)."""
+    return {f"Hạn {PERIOD_KINDS[p.kind][0]}": p.deadline for p in sorted(plan.periods, key=lambda p: p.deadline)}
 
 
 def update_plan(plan: Plan, data: PlanData, expected_version: int) -> Plan:
@@ -94,7 +106,9 @@ def update_plan(plan: Plan, data: PlanData, expected_version: int) -> Plan:
     if plan.version != expected_version:
         raise ConcurrentEditError(CONFLICT)
     data = _validate_plan(data, plan)
+    before = _plan_state(plan)
     plan.year, plan.number, plan.title = data.year, data.number, data.title
+    audit.record("plan.update", plan, before=before, after=_plan_state(plan), only_if_changed=True)
     plan.number_key = vntext.number_key(data.number)
     plan.updated_at = clock.utcnow()
     _link_document(plan)
@@ -118,6 +132,7 @@ def set_period_deadlines(plan: Plan, deadlines: dict[str, date | None]) -> None:
     """Set the deadline of each period kind (``q1``, ``h1``, ``q3``, ``year``); a kind without a
     date keeps its deadline. Refuses a deadline outside the plan's year or the next one."""
     by_kind = {p.kind: p for p in plan.periods}
+    before = _deadlines(plan)
     for kind, deadline in deadlines.items():
         if kind not in PERIOD_KINDS or deadline is None:
             continue
@@ -128,6 +143,7 @@ def set_period_deadlines(plan: Plan, deadlines: dict[str, date | None]) -> None:
             by_kind[kind].deadline = deadline
         else:
             plan.periods.append(ReportPeriod(kind=kind, deadline=deadline))
+    audit.record("period.update", plan, before=before, after=_deadlines(plan), only_if_changed=True)
     db.session.commit()
     db.session.refresh(plan)
 
@@ -187,6 +203,15 @@ def validate_task(plan: Plan, data: TaskData, task: Task | None = None) -> TaskD
                     unit_ids=unit_ids, deadline=data.deadline, expected_output=output)
 
 
+def task_state(task: Task) -> dict:
+    """A task's fields as the audit log shows them (unit codes, the field's name)."""
+    field_row = db.session.get(ReformField, task.field_id) if task.field_id else None
+    lead = db.session.get(Unit, task.lead_unit_id) if task.lead_unit_id else None
+    return {"code": task.code, "title": task.title, "field": field_row.name if field_row else None,
+            "lead_unit": lead.code if lead else None, "units": [u.code for u in task.cooperating_units],
+            "deadline": task.deadline, "expected_output": task.expected_output}
+
+
 def _apply_task(task: Task, data: TaskData) -> None:
     task.code, task.title, task.field_id = data.code, data.title, data.field_id
     task.lead_unit_id, task.deadline, task.expected_output = data.lead_unit_id, data.deadline, data.expected_output
@@ -199,14 +224,18 @@ def _code_order(code: str) -> tuple:
 
 
 def add_task(plan: Plan, data: TaskData, commit: bool = True, validated: bool = False,
-             position: int | None = None) -> Task:
-    """Add a task to the plan; return it. Refuses invalid data or a code already in the plan.
+             position: int | None = None, audited: bool = True) -> Task:
+    """Add a task to the plan (recorded in the audit log unless ``audited=False``: an import
+    records itself once); return it. Refuses invalid data or a code already in the plan.
     ``commit=False`` leaves the commit to the caller (an import saves all its rows at once)."""
     data = data if validated else validate_task(plan, data)
     task = Task(created_at=clock.utcnow())
     _apply_task(task, data)
     task.position = position if position is not None else max([t.position for t in plan.tasks] + [0]) + 1
     plan.tasks.append(task)  # through the relationship, so plan.tasks stays current after the commit
+    if audited:
+        db.session.flush()
+        audit.record("task.create", task, after=task_state(task))
     if commit:
         db.session.commit()
     return task
@@ -220,7 +249,9 @@ def update_task(task: Task, data: TaskData, expected_version: int) -> Task:
     if task.version != expected_version:
         raise ConcurrentEditError(CONFLICT)
     data = validate_task(task.plan, data, task)
+    before = task_state(task)
     _apply_task(task, data)
+    audit.record("task.update", task, before=before, after=task_state(task), only_if_changed=True)
     for update in task.updates:
         search.note_change("progress", update.id)
     _commit_or_conflict()

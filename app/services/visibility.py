@@ -31,7 +31,13 @@ def document_clause(user: User):
 
 def can_read_document(user: User, document: Document) -> bool:
     """True when ``user`` may read ``document`` (same rule as ``document_clause``)."""
-    if document.deleted_at is not None:
+    return document.deleted_at is None and may_read_content(user, document)
+
+
+def may_read_content(user: User, document: Document) -> bool:
+    """True when the visibility rule lets ``user`` read what ``document`` holds, deleted or not: what
+    came from a deleted document (an evidence file) stays as restricted as the document was."""
+    if not user.is_authenticated:
         return False
     if can_see_everything(user) or document.visibility == VISIBILITY_ALL or document.created_by_id == user.id:
         return True
@@ -45,3 +51,28 @@ def readable_document_or_404(user: User, document_id: int) -> Document:
     if document is None or not can_read_document(user, document):
         abort(404)
     return document
+
+
+def readable_document_or_none(user: User, document_id: int | None) -> Document | None:
+    """Return the document when ``user`` may read it, else None (also for no id)."""
+    document = db.session.get(Document, document_id) if document_id else None
+    return document if document is not None and can_read_document(user, document) else None
+
+
+def can_read_revision(user: User, document: Document, snapshot: dict) -> bool:
+    """True when ``user`` may read the document now and could have read it as it was at the
+    revision whose ``snapshot`` is given: that revision's own visibility and units (unit codes
+    as they were then) decide, not the document's current ones. Admins and the document's
+    creator read every revision."""
+    if not can_read_document(user, document):
+        return False
+    if can_see_everything(user) or document.created_by_id == user.id:
+        return True
+    if snapshot.get("visibility", VISIBILITY_ALL) == VISIBILITY_ALL:
+        return True
+    return user.unit is not None and user.unit.code in (snapshot.get("units") or [])
+
+
+def can_change_relation(user: User, relation) -> bool:
+    """True when ``user`` may read (and so, as an editor, change) both documents of a relation."""
+    return can_read_document(user, relation.source) and can_read_document(user, relation.target)

@@ -22,6 +22,13 @@
       503: "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau ít phút.",
       507: "Hết dung lượng lưu trữ, báo quản trị viên."
     };
+    // A refusal that explains itself (413 with the limit, a bad parameter) comes as a short text.
+    var xhr = event.detail.xhr;
+    var type = xhr ? (xhr.getResponseHeader("Content-Type") || "") : "";
+    if (type.indexOf("text/plain") === 0 && xhr.responseText && xhr.responseText.length < 500) {
+      showMessage(xhr.responseText);
+      return;
+    }
     showMessage(messages[status] || "Đã xảy ra lỗi (mã " + status + "). Vui lòng thử lại.");
   });
 

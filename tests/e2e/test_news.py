@@ -71,3 +71,20 @@ def test_write_preview_submit_publish_find(page, make_user, tmp_path):
     # The reviewer saw it once after publishing, this reader once; the author's looks are not counted.
     expect(page.locator("article > p.muted").nth(1)).to_contain_text("2 lượt xem")
     page.watch.assert_clean()
+
+
+def test_a_preview_past_the_size_limit_says_so_in_vietnamese(page, make_user):
+    make_user("tacgia", roles=("editor", "reader"), unit="VP")
+    browser_login(page, "tacgia")
+    page.goto("/news/new")
+    page.get_by_label("Nội dung (Markdown)").fill("Bản thảo ngắn")
+    expect(page.locator("#article-preview")).to_contain_text("Bản thảo ngắn")
+    # Pasting a huge text (here ~3.5 MB) is refused by the server before reading it; the page says why.
+    page.evaluate("""() => {
+        const area = document.querySelector('textarea[name=body]');
+        area.value = 'chữ '.repeat(900000);
+        area.dispatchEvent(new Event('input', {bubbles: true}));
+    }""")
+    expect(page.locator("#flash")).to_contain_text("Nội dung gửi lên vượt quá giới hạn cho phép (2 MB)",
+                                                   timeout=15_000)
+    expect(page.locator("#article-preview")).to_contain_text("Bản thảo ngắn")  # the last good preview stays

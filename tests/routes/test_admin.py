@@ -97,12 +97,12 @@ def test_admin_resets_password(app, client, make_user):
     short = client.post(f"/admin/users/{user_id}/password", data={"csrf_token": page_token(client),
                                                                   "new_password": "123"})
     assert short.status_code == 302
-    assert "ít nhất 8 ký tự" in client.get(short.headers["Location"]).get_data(as_text=True)
+    assert "ít nhất 10 ký tự" in client.get(short.headers["Location"]).get_data(as_text=True)
     client.post(f"/admin/users/{user_id}/password", data={"csrf_token": page_token(client),
-                                                          "new_password": "mat-khau-moi-9"})
+                                                          "new_password": "bong-sen-ven-ho-9"})
     lan = app.test_client()
     assert login(lan, "lan").status_code == 401
-    assert login(lan, "lan", "mat-khau-moi-9").status_code == 302
+    assert login(lan, "lan", "bong-sen-ven-ho-9").status_code == 302
 
 
 def test_admin_creates_unit_and_duplicate_is_refused(client, make_user):

@@ -112,25 +112,25 @@ def test_change_own_password(client, make_user):
     token = page_token(client, "/account/password")
     wrong = client.post(
         "/account/password",
-        data={"csrf_token": token, "current_password": "sai", "new_password": "mat-khau-moi-1",
-              "confirm": "mat-khau-moi-1"},
+        data={"csrf_token": token, "current_password": "sai", "new_password": "bong-sen-ven-ho-1",
+              "confirm": "bong-sen-ven-ho-1"},
     )
     assert wrong.status_code == 400 and "Mật khẩu hiện tại không đúng." in wrong.get_data(as_text=True)
     short = client.post(
         "/account/password",
         data={"csrf_token": token, "current_password": TEST_PASSWORD, "new_password": "ngan", "confirm": "ngan"},
     )
-    assert short.status_code == 400 and "ít nhất 8 ký tự" in short.get_data(as_text=True)
+    assert short.status_code == 400 and "ít nhất 10 ký tự" in short.get_data(as_text=True)
     ok = client.post(
         "/account/password",
-        data={"csrf_token": token, "current_password": TEST_PASSWORD, "new_password": "mat-khau-moi-1",
-              "confirm": "mat-khau-moi-1"},
+        data={"csrf_token": token, "current_password": TEST_PASSWORD, "new_password": "bong-sen-ven-ho-1",
+              "confirm": "bong-sen-ven-ho-1"},
     )
     assert ok.status_code == 302
     assert client.get("/").status_code == 200  # this session stays
     fresh = client.application.test_client()
     assert login(fresh, "lan", TEST_PASSWORD).status_code == 401
-    assert login(fresh, "lan", "mat-khau-moi-1").status_code == 302
+    assert login(fresh, "lan", "bong-sen-ven-ho-1").status_code == 302
 
 
 def test_password_change_signs_out_other_sessions(app, make_user):
@@ -141,8 +141,8 @@ def test_password_change_signs_out_other_sessions(app, make_user):
     token = page_token(laptop, "/account/password")
     laptop.post(
         "/account/password",
-        data={"csrf_token": token, "current_password": TEST_PASSWORD, "new_password": "mat-khau-moi-1",
-              "confirm": "mat-khau-moi-1"},
+        data={"csrf_token": token, "current_password": TEST_PASSWORD, "new_password": "bong-sen-ven-ho-1",
+              "confirm": "bong-sen-ven-ho-1"},
     )
     assert laptop.get("/").status_code == 200
     assert phone.get("/").status_code == 302
@@ -179,3 +179,67 @@ def test_next_parameter_cannot_redirect_off_site(client, make_user):
     response = client.post("/login?next=/admin/users", data={"username": "lan", "password": TEST_PASSWORD,
                                                                "csrf_token": token})
     assert response.headers["Location"] == "/admin/users"
+
+
+def _from(app, address):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_lockout_from_one_address_does_not_stop_the_user_elsewhere(app, make_user):
+    make_user("quantri", roles=["admin"])
+    attacker, office = _from(app, "10.1.1.66"), _from(app, "10.1.1.20")
+    for _ in range(5):
+        assert login(attacker, "quantri", "doan-mo-mat-khau").status_code == 401
+    locked = login(attacker, "quantri", TEST_PASSWORD)
+    assert locked.status_code == 401 and "tạm khóa" in locked.get_data(as_text=True)
+    # The admin at their own desk still gets in, and may keep failing their own count.
+    assert login(office, "quantri", "go-nham-mot-lan").status_code == 401
+    assert login(office, "quantri", TEST_PASSWORD).status_code == 302
+
+
+def test_guessing_across_many_usernames_locks_that_address(app, make_user):
+    make_user("lan")
+    sprayer, desk = _from(app, "10.1.1.66"), _from(app, "10.1.1.20")
+    for i in range(20):
+        login(sprayer, f"nguoi-dung-{i // 4}", "Matkhau@2024")  # four tries per name stays under the per-name lock
+    refused = login(sprayer, "lan", TEST_PASSWORD)
+    assert refused.status_code == 401
+    assert "Máy này đã đăng nhập sai quá nhiều lần" in refused.get_data(as_text=True)
+    assert login(desk, "lan").status_code == 302
+
+
+def test_forwarded_addresses_count_only_behind_a_configured_proxy(app, app_config, make_user):
+    from app import create_app
+
+    make_user("lan")
+    # Without PORTAL_PROXIES a client cannot dodge the lock by inventing X-Forwarded-For addresses.
+    for i in range(5):
+        client = _from(app, "10.1.1.66")
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = f"192.0.2.{i}"
+        login(client, "lan", "doan-mo")
+    spoofing = _from(app, "10.1.1.66")
+    spoofing.environ_base["HTTP_X_FORWARDED_FOR"] = "192.0.2.99"
+    assert "tạm khóa" in login(spoofing, "lan").get_data(as_text=True)
+
+    # Behind one proxy (PORTAL_PROXIES=1) the address it appends is the client's.
+    proxied = create_app({**app_config, "PROXY_COUNT": 1})
+    try:
+        for _ in range(5):
+            guesser = _from(proxied, "127.0.0.1")
+            guesser.environ_base["HTTP_X_FORWARDED_FOR"] = "10.7.7.7"
+            login(guesser, "lan", "doan-mo")
+        locked = _from(proxied, "127.0.0.1")
+        locked.environ_base["HTTP_X_FORWARDED_FOR"] = "192.0.2.1, 10.7.7.7"  # a forged first entry is ignored
+        assert "tạm khóa" in login(locked, "lan").get_data(as_text=True)
+        desk = _from(proxied, "127.0.0.1")
+        desk.environ_base["HTTP_X_FORWARDED_FOR"] = "10.7.7.8"
+        assert login(desk, "lan").status_code == 302
+        assert "10.7.7.8" in desk.get("/account/sessions").get_data(as_text=True)
+    finally:
+        from app.extensions import db
+
+        with proxied.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -215,3 +215,131 @@ def test_user_text_is_escaped_on_document_pages(reader, make_document):
         html = reader.get(path).get_data(as_text=True)
         assert "<script>alert" not in html and "<img src=x" not in html, path
         assert "&lt;script&gt;" in html, path
+
+
+# Revisions, relations and numbers of documents the reader may not open
+
+def _restrict_then_open(app, document_id: int, editor_id: int | None = None) -> None:
+    """Save the document again, opened to all staff, with a new body (revision 2)."""
+    from app.services import documents as library
+
+    with app.app_context():
+        from app.models import User
+
+        document = db.session.get(Document, document_id)
+        data = library.DocumentData(
+            category=document.category, doc_type=document.doc_type, number=document.number,
+            title=document.title, issuer=document.issuer, visibility="all", unit_ids=[],
+            body="Bản công khai: tóm tắt kết quả.")
+        library.update_document(document, data, db.session.get(User, editor_id) if editor_id else None,
+                                document.version)
+
+
+def test_a_revision_is_shown_only_to_those_who_could_read_it_then(app, make_user, make_document):
+    make_user("vpc", unit="VPC")
+    make_user("tccb", unit="TCCB")
+    secret = make_document(number="15/BC-VPC", doc_type="Báo cáo", title="Báo cáo kiểm tra nội bộ",
+                           units=["VPC", "KHTCTH"], body="Nội dung mật: 3 cán bộ vi phạm quy trình.")
+    _restrict_then_open(app, secret)
+    insider, outsider = app.test_client(), app.test_client()
+    login(insider, "vpc")
+    login(outsider, "tccb")
+    # Everyone reads the document as it is now (revision 2)…
+    assert "Bản công khai" in outsider.get(f"/documents/{secret}").get_data(as_text=True)
+    assert "Bản công khai" in outsider.get(f"/documents/{secret}/revisions/2").get_data(as_text=True)
+    # …but revision 1, restricted to VPC and KHTCTH, only its units see: not its body, not its unit list.
+    response = outsider.get(f"/documents/{secret}/revisions/1")
+    assert response.status_code == 404
+    assert "3 cán bộ vi phạm" not in response.get_data(as_text=True)
+    history = outsider.get(f"/documents/{secret}/history").get_data(as_text=True)
+    assert f"/documents/{secret}/revisions/1" not in history and f"/documents/{secret}/revisions/2" in history
+    page = insider.get(f"/documents/{secret}/revisions/1").get_data(as_text=True)
+    assert "3 cán bộ vi phạm" in page and "KHTCTH" in page
+    assert f"/documents/{secret}/revisions/1" in insider.get(f"/documents/{secret}/history").get_data(as_text=True)
+
+
+def test_revision_pages_show_relation_targets_only_as_documents_the_reader_may_open(app, make_user, make_document):
+    make_user("tccb", unit="TCCB")
+    make_user("vpc", unit="VPC")
+    public_target = make_document(number="61/2018/NĐ-CP", title="Về cơ chế một cửa")
+    secret_target = make_document(number="15/BC-VPC", doc_type="Báo cáo", title="Báo cáo mật", units=["VPC"])
+    source = make_document(number="107/2021/NĐ-CP", title="Sửa đổi Nghị định 61")
+    with app.app_context():
+        from app.services import documents as library
+
+        for target in (public_target, secret_target):
+            library.add_relation(db.session.get(Document, source), db.session.get(Document, target), "amends", None)
+    outsider, insider = app.test_client(), app.test_client()
+    login(outsider, "tccb")
+    login(insider, "vpc")
+    page = outsider.get(f"/documents/{source}/revisions/3").get_data(as_text=True)
+    assert f"amends:{public_target}" not in page and f"amends:{secret_target}" not in page  # no raw targets
+    assert f'href="/documents/{public_target}"' in page and "61/2018/NĐ-CP" in page
+    assert f"/documents/{secret_target}" not in page and "15/BC-VPC" not in page and "Báo cáo mật" not in page
+    page = insider.get(f"/documents/{source}/revisions/3").get_data(as_text=True)
+    assert f'href="/documents/{secret_target}"' in page and "15/BC-VPC" in page
+
+
+def test_a_relation_is_deleted_only_by_an_editor_who_may_open_both_ends(app, make_user, make_document):
+    make_user("bientap", roles=["editor"], unit="VP")
+    make_user("bientap.vpc", roles=["editor"], unit="VPC")
+    public = make_document(number="61/2018/NĐ-CP", title="Về cơ chế một cửa")
+    secret = make_document(number="15/BC-VPC", doc_type="Báo cáo", title="Báo cáo mật", units=["VPC"])
+    with app.app_context():
+        from app.models import DocumentRelation
+        from app.services import documents as library
+
+        relation = library.add_relation(db.session.get(Document, secret), db.session.get(Document, public),
+                                        "based_on", None).id
+        secret_revisions = len(db.session.get(Document, secret).revisions)
+        missing = db.session.scalar(db.select(db.func.max(DocumentRelation.id))) + 1
+    editor = app.test_client()
+    login(editor, "bientap")
+    token = page_token(editor, f"/documents/{public}")
+    hidden = editor.post(f"/documents/{public}/relations/{relation}/delete", data={"csrf_token": token})
+    absent = editor.post(f"/documents/{public}/relations/{missing}/delete", data={"csrf_token": token})
+    # The same answer as for a relation that does not exist: nothing deleted, nothing revealed.
+    assert hidden.status_code == absent.status_code == 404
+    with app.app_context():
+        assert db.session.get(DocumentRelation, relation) is not None
+        assert len(db.session.get(Document, secret).revisions) == secret_revisions
+    # An editor of VPC opens both ends and may delete it.
+    insider = app.test_client()
+    login(insider, "bientap.vpc")
+    token = page_token(insider, f"/documents/{public}")
+    assert insider.post(f"/documents/{public}/relations/{relation}/delete", data={"csrf_token": token}) \
+        .status_code == 302
+    with app.app_context():
+        assert db.session.get(DocumentRelation, relation) is None
+
+
+def test_a_number_taken_by_a_document_one_cannot_read_is_refused_without_saying_so(app, editor, make_document):
+    make_document(number="15/BC-VPC", doc_type="Báo cáo", title="Báo cáo mật", units=["VPC"], issuer="Vụ Pháp chế")
+    make_document(number="16/BC-TTCP", doc_type="Báo cáo", title="Báo cáo chung", issuer="Thanh tra Chính phủ")
+    token = page_token(editor, "/documents/new")
+    form = {"csrf_token": token, "action": "save", "category": "reform", "doc_type": "Báo cáo", "status": "",
+            "title": "Báo cáo trùng số", "visibility": "all"}
+    hidden = editor.post("/documents/new", data={**form, "number": "15/BC-VPC", "issuer": "Vụ Pháp chế"})
+    text = hidden.get_data(as_text=True)
+    assert hidden.status_code == 400 and "Số ký hiệu này không dùng được." in text
+    assert "đã có trong thư viện" not in text and "Báo cáo mật" not in text
+    # A duplicate the editor can read is still named plainly.
+    visible = editor.post("/documents/new", data={**form, "number": "16/BC-TTCP", "issuer": "Thanh tra Chính phủ"})
+    assert "đã có trong thư viện" in visible.get_data(as_text=True)
+
+
+def test_a_plan_links_its_document_only_for_readers_who_may_open_it(app, make_user, make_document):
+    from app.services import plans as plan_rules
+
+    make_user("tccb", unit="TCCB")
+    make_user("vpc", unit="VPC")
+    secret = make_document(number="15/KH-VPC", doc_type="Kế hoạch", title="Kế hoạch nội bộ", units=["VPC"])
+    with app.app_context():
+        plan_id = plan_rules.create_plan(plan_rules.PlanData(year=2024, number="15/KH-VPC", title="Kế hoạch CCHC"),
+                                         None).id
+    outsider, insider = app.test_client(), app.test_client()
+    login(outsider, "tccb")
+    login(insider, "vpc")
+    page = outsider.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert f"/documents/{secret}" not in page and "Xem văn bản kế hoạch" not in page
+    assert f'href="/documents/{secret}"' in insider.get(f"/plans/{plan_id}").get_data(as_text=True)

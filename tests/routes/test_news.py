@@ -9,6 +9,7 @@ from datetime import timedelta
 import feedparser
 import pytest
 from PIL import Image
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from app import clock
 from app.extensions import db
@@ -182,6 +183,8 @@ def test_scheduled_article_appears_on_time_and_expired_one_disappears(app, peopl
     assert all(visible_everywhere(reader, draft, title, word).values())
 
     monkeypatch.setattr(clock, "utcnow", lambda: now + timedelta(days=2, minutes=1))
+    # Two days on, sessions idle for more than 12 hours have ended: both log in again.
+    reader, reviewer = logged_in(app, "doc"), logged_in(app, "duyet")
     assert not any(visible_everywhere(reader, draft, title, word).values())
     assert "hết hạn hiển thị" in reviewer.get(f"/news/{draft}").get_data(as_text=True)
     assert title in reviewer.get("/news/manage").get_data(as_text=True)
@@ -296,6 +299,7 @@ def test_cover_checked_by_content_and_resized(app, people):
     assert "Toàn cảnh hội nghị" in reader.get(f"/news/{draft}").get_data(as_text=True)
     assert reader.get("/news/images/news/2024/01/khong-co.jpg").status_code == 404
     assert reader.get("/news/images/../secret_key").status_code == 404
+    assert reader.get("/news/images/%2e%2e/%2e%2e/admin/users").status_code == 404
 
 
 def test_body_picture_upload_and_figure_caption(app, people):
@@ -448,3 +452,62 @@ def test_start_from_word_file_through_the_page(app, people):
     picture = re.search(r'src="(/news/images/[^"]+)"', stored.body_html).group(1)
     assert author.get(picture).status_code == 200
     assert logged_in(app, "doc").get(picture).status_code == 404  # a draft's pictures are not public
+
+
+def test_feed_links_come_from_the_configured_base_url_not_the_host_header(app, people):
+    app.config["BASE_URL"] = "https://cchc.thanhtra.gov.vn"
+    author, reviewer, reader = logged_in(app, "tacgia"), logged_in(app, "duyet"), logged_in(app, "doc")
+    live = write_draft(author, title="Tin có ảnh", body="![Ảnh hội nghị](/news/images/news/2024/05/"
+                       + "a" * 32 + ".jpg)\n\nNội dung.")
+    publish(reviewer, app, live)
+    environ = EnvironBuilder(path="/news/feed.atom", headers={
+        "Host": "ke-gia-mao.example", "Cookie": f"cchc_session={reader.get_cookie('cchc_session').value}"},
+    ).get_environ()
+    body, status, _headers = run_wsgi_app(app, environ, buffered=True)
+    assert status.startswith("200")
+    xml = b"".join(body).decode()
+    assert "ke-gia-mao" not in xml
+    parsed = feedparser.parse(xml)
+    assert parsed.bozo == 0
+    assert parsed.feed.id == "tag:cchc.thanhtra.gov.vn,2024:news"
+    assert {link.href for link in parsed.feed.links} == {"https://cchc.thanhtra.gov.vn/news/feed.atom",
+                                                         "https://cchc.thanhtra.gov.vn/news/"}
+    entry = parsed.entries[0]
+    assert entry.link == f"https://cchc.thanhtra.gov.vn/news/{live}/tin-co-anh"
+    assert entry.id == f"tag:cchc.thanhtra.gov.vn,2024:news:{live}"
+    assert 'src="https://cchc.thanhtra.gov.vn/news/images/news/2024/05/' in entry.content[0].value
+
+
+def test_base_url_is_checked_when_the_app_starts(monkeypatch):
+    from app.config import base_url_from_env
+
+    monkeypatch.setenv("PORTAL_BASE_URL", "https://cchc.thanhtra.gov.vn/")
+    assert base_url_from_env() == "https://cchc.thanhtra.gov.vn"
+    monkeypatch.delenv("PORTAL_BASE_URL")
+    assert base_url_from_env() == "http://127.0.0.1:5000"
+    for wrong in ("cchc.thanhtra.gov.vn", "https://cchc.gov.vn/cong?x=1", "javascript:alert(1)"):
+        monkeypatch.setenv("PORTAL_BASE_URL", wrong)
+        with pytest.raises(RuntimeError, match="PORTAL_BASE_URL"):
+            base_url_from_env()
+
+
+def test_manage_lists_only_articles_the_editor_may_open(app, people, monkeypatch):
+    author, other, reviewer = logged_in(app, "tacgia"), logged_in(app, "bientapkhac"), logged_in(app, "duyet")
+    now = clock.utcnow()
+    scheduled = write_draft(author, title="Lịch tiếp công dân tháng sau (hẹn giờ)")
+    expiring = write_draft(author, title="Thông báo tạm thời sắp hết hạn")
+    in_vietnam = lambda delta: clock.to_vietnam(now + delta).strftime("%Y-%m-%dT%H:%M")  # noqa: E731
+    assert publish(reviewer, app, scheduled, publish_at=in_vietnam(timedelta(days=3))).status_code == 303
+    assert publish(reviewer, app, expiring, expires_at=in_vietnam(timedelta(hours=1))).status_code == 303
+    monkeypatch.setattr(clock, "utcnow", lambda: now + timedelta(hours=2))
+    # Another editor cannot open either article, so the dashboard does not list them.
+    for article_id in (scheduled, expiring):
+        assert other.get(f"/news/{article_id}").status_code == 404
+    board = other.get("/news/manage").get_data(as_text=True)
+    assert "Lịch tiếp công dân tháng sau" not in board and "Thông báo tạm thời" not in board
+    assert f"/news/{scheduled}" not in board and f"/news/{expiring}" not in board
+    # Their author and the reviewers still see and open them.
+    for client in (author, reviewer):
+        board = client.get("/news/manage").get_data(as_text=True)
+        assert "Lịch tiếp công dân tháng sau" in board and "Thông báo tạm thời sắp hết hạn" in board
+        assert client.get(f"/news/{scheduled}").status_code == 200

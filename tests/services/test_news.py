@@ -35,12 +35,13 @@ def test_markdown_rendering_is_sanitised(markdown):
     for tag in tags:
         assert not re.search(r"\son\w+=", tag), tag
         assert not re.search(r"(href|src)=\"(?!https?:|/news/images/)", tag), tag
+        assert "src=" not in tag or re.search(r'src="/news/images/news/\d{4}/\d\d/[0-9a-f]{32}\.jpg"', tag), tag
 
 
 def test_markdown_keeps_what_news_needs():
     html = render_markdown("# Tiêu đề\n\n**đậm** *nghiêng* [Cổng DVC](https://dichvucong.gov.vn)\n\n"
                            "| Chỉ tiêu | Kết quả |\n|---|---|\n| Hồ sơ đúng hạn | 99,22% |\n\n"
-                           "![Đại biểu dự hội nghị](/news/images/news/2024/01/a.jpg)")
+                           "![Đại biểu dự hội nghị](/news/images/news/2024/01/" + "ab12" * 8 + ".jpg)")
     assert "<h2>Tiêu đề</h2>" in html  # the page title is the only h1
     assert '<a href="https://dichvucong.gov.vn" rel="noopener noreferrer">Cổng DVC</a>' in html
     assert "<td>99,22%</td>" in html
@@ -107,3 +108,21 @@ def test_hostile_or_broken_word_files_start_nothing(app, name, message):
         assert message.lower() in str(refused.value).lower()
         assert db.session.scalar(db.select(db.func.count(Article.id))) == 0
     assert [f for f in files_under(upload_dir) if "/news/" in f] == []
+
+
+@pytest.mark.parametrize("src", [
+    "/news/images/%2e%2e/%2e%2e/admin/users",
+    "/news/images/%2E%2E/secret_key",
+    "/news/images/news/2024/01/%2e%2e/%2e%2e/%2e%2e/logout",
+    "/news/images/..%2f..%2fadmin/users",
+    "/news/images/news/2024/01/" + "a" * 32 + ".jpg?next=/admin",
+    "/news/images/news/2024/01/" + "a" * 32 + ".jpg#x",
+    "/news/images/news/2024/01/" + "a" * 32 + ".svg",
+    "/news/images/news/2024/01/../../../admin/users.jpg",
+    "/news/images/",
+])
+def test_body_pictures_are_only_our_own_stored_names(src):
+    html = render_markdown(f"![Ảnh]({src})\n\nChữ.")
+    assert "<img" not in html or 'src="' not in html, html
+    own = "/news/images/news/2024/01/" + "0123456789abcdef" * 2 + ".png"
+    assert f'<img src="{own}" alt="Ảnh">' in render_markdown(f"![Ảnh]({own})")
