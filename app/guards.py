@@ -20,6 +20,8 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter, ValidationError
 
+from app import vntext
+
 # PostgreSQL ``integer`` (every id, year and count column). SQLite holds more; both answer the same.
 DB_INT_MAX = 2**31 - 1
 # Query parameters the portal reads as integers anywhere (paging, filters by id or year, revisions).
@@ -168,16 +170,14 @@ def _limit_body() -> bool:
 
 def too_large_message() -> str:
     """The Vietnamese 413 message for the current request's limit."""
-    from app.routes.errors import human_size
-
     limit, kind = g.get("body_limit") or (current_app.config.get("MAX_CONTENT_LENGTH") or 0, "upload")
     if kind == "anonymous":
         return ("Bạn chưa đăng nhập hoặc phiên làm việc đã hết hạn nên nội dung gửi lên không được nhận. "
                 "Vui lòng đăng nhập lại rồi gửi lại.")
     if kind == "form":
-        return (f"Nội dung gửi lên vượt quá giới hạn cho phép ({human_size(limit)}). "
+        return (f"Nội dung gửi lên vượt quá giới hạn cho phép ({vntext.human_size(limit)}). "
                 "Vui lòng rút ngắn nội dung rồi thử lại.")
-    return (f"Tệp tải lên vượt quá giới hạn cho phép ({human_size(limit)}). "
+    return (f"Tệp tải lên vượt quá giới hạn cho phép ({vntext.human_size(limit)}). "
             "Vui lòng nén hoặc chia nhỏ tệp rồi thử lại.")
 
 

@@ -5,6 +5,7 @@
 - ``number_key``: the normalised key of a document number, so ``107/2021/nd-cp`` finds ``107/2021/NĐ-CP``.
 - ``find_numbers``: document numbers mentioned in running text.
 - ``sort_key``: a collation key in Vietnamese alphabetical order.
+- ``human_size``: a size limit in Vietnamese wording (``50 MB``, ``1,5 MB``, ``64 KB``).
 """
 from __future__ import annotations
 
@@ -174,3 +175,10 @@ def sort_key(text: str | None, length: int = 120) -> str:
     codes = nfc(text or "").lower()[:length].translate(_CODES)
     codes = _SEPARATORS.sub(_SEPARATOR, codes).rstrip(_SEPARATOR)
     return codes.translate(_PRIMARY) + "00" + codes.translate(_SECONDARY)
+
+
+def human_size(size: int) -> str:
+    """``52428800`` → ``50 MB``; ``1572864`` → ``1,5 MB``; ``65536`` → ``64 KB`` (limits in messages)."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g} MB".replace(".", ",")
+    return f"{max(1, size // 1024)} KB"

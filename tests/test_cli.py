@@ -75,3 +75,12 @@ def test_demo_loads_once_and_prints_logins(app):
     # The printed password works.
     password = first.output.split("quantri")[1].split("/")[1].strip()
     assert login(app.test_client(), "quantri", password).status_code == 302
+
+
+def test_refusals_exit_with_their_kinds_status(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["units", "create", "vpc", "Vụ Pháp chế"]).exit_code == 0
+    duplicate = runner.invoke(args=["units", "create", "VPC", "Trùng"])
+    assert duplicate.exit_code == 65 and "Error: Mã đơn vị VPC đã tồn tại." in duplicate.output  # Invalid
+    unknown = runner.invoke(args=["users", "set-password", "khongco", "--password", "bong-sen-ven-ho-1"])
+    assert unknown.exit_code == 66 and "Không có tài khoản khongco" in unknown.output  # NotFound

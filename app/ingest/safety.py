@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from app.errors import Invalid
+
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 50 * MB
 #: Zip limits (all checked from the central directory, before decompressing anything).
@@ -84,7 +86,7 @@ def _mb(size: float) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".") + " MB"
 
 
-class IngestError(ValueError):
+class IngestError(Invalid):
     """Refused file; ``str(exc)`` is a clear Vietnamese message for the user.
 
     ``code`` is a short reason for programs and logs: ``empty``, ``too_large``, ``old_doc``,

@@ -4,15 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
 
+from app.errors import Invalid
 from app.extensions import db
 from app.services import documents as library
 from app.services import visibility
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-
-class BadParameter(ValueError):
-    pass
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
@@ -22,15 +19,10 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise BadParameter(f"Tham số {name} phải là số nguyên.") from None
+        raise Invalid(f"Tham số {name} phải là số nguyên.") from None
     if not low <= value <= high:
-        raise BadParameter(f"Tham số {name} phải trong khoảng {low}–{high}.")
+        raise Invalid(f"Tham số {name} phải trong khoảng {low}–{high}.")
     return value
-
-
-@bp.errorhandler(BadParameter)
-def bad_parameter(error):
-    return jsonify(error=str(error)), 400
 
 
 def document_summary(document) -> dict:

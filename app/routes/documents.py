@@ -6,6 +6,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app import ingest, search
+from app.errors import ConcurrentEditError, DomainError
 from app.extensions import db
 from app.forms import AttachmentForm, ConfirmForm, DocumentForm, RelationForm
 from app.guards import allows_uploads
@@ -21,6 +22,7 @@ from app.models import (
     Unit,
 )
 from app.routes import wants_fragment
+from app.routes.errors import status_for
 from app.security import role_required
 from app.services import documents as library
 from app.services import uploads, visibility
@@ -149,39 +151,39 @@ def create():
     nothing is saved then and the user's input stays in the form.
     """
     form = _document_form()
-    error, notice = None, None
+    error, notice, status = None, None, 200
     if request.method == "POST" and request.form.get("action") == "prefill":
         # Only the file matters here (CSRF was checked for every POST); other fields are kept as typed.
         try:
             notice = _prefill(form)
-        except ingest.IngestError as exc:
-            error = str(exc)
+        except DomainError as exc:
+            error, status = str(exc), status_for(exc)
     elif request.method == "POST" and form.validate_on_submit():
-        error, document = _save_new(form)
-        if document is not None:
+        try:
+            document = _save_new(form)
+        except DomainError as exc:
+            error, status = str(exc), status_for(exc)
+        else:
             flash("Đã lưu văn bản.", "success")
             return redirect(url_for("documents.show", document_id=document.id))
     elif request.method == "POST":
-        error = "Vui lòng sửa các trường được đánh dấu."
-    status = 400 if error else 200
+        error, status = "Vui lòng sửa các trường được đánh dấu.", 400
     return render_template("documents/form.html", form=form, document=None, error=error, notice=notice), status
 
 
 def _save_new(form: DocumentForm):
-    try:
-        files = _accept_attachments(form)
-    except ingest.IngestError as exc:
-        return str(exc), None
+    """Create the document from the form with its files (the parked source file first); return it.
+    A refusal is raised as it came, the parked file kept for the next try."""
+    files = _accept_attachments(form)
     pending = uploads.take_pending(form.pending_token.data, current_user.id) if form.pending_token.data else None
     if pending is not None:
         files.insert(0, pending)
     try:
-        document = library.create_document(_data_from(form), current_user, files)
-    except library.DocumentError as exc:
+        return library.create_document(_data_from(form), current_user, files)
+    except DomainError:
         if pending is not None:  # keep the parked source file for the next try
             form.pending_token.data = uploads.park_pending(pending, current_user.id)
-        return str(exc), None
-    return None, document
+        raise
 
 
 @bp.route("/<int:document_id>/edit", methods=["GET", "POST"])
@@ -194,25 +196,24 @@ def edit(document_id: int):
     """
     document = visibility.readable_document_or_404(current_user, document_id)
     form = _document_form(document)
-    error = None
+    error, status = None, 200
     if request.method == "POST" and form.validate_on_submit():
         try:
-            files = _accept_attachments(form)
             expected = int(form.version.data or 0)
-            library.update_document(document, _data_from(form), current_user, expected, files)
-        except (ingest.IngestError, library.DocumentError) as exc:
-            error = str(exc)
-            if isinstance(exc, library.ConcurrentEditError):
-                db.session.refresh(document)
-                form.version.data = str(document.version)
         except ValueError:
             abort(400)
+        try:
+            library.update_document(document, _data_from(form), current_user, expected, _accept_attachments(form))
+        except DomainError as exc:
+            error, status = str(exc), status_for(exc)
+            if isinstance(exc, ConcurrentEditError):
+                db.session.refresh(document)
+                form.version.data = str(document.version)
         else:
             flash("Đã lưu thay đổi.", "success")
             return redirect(url_for("documents.show", document_id=document.id))
     elif request.method == "POST":
-        error = "Vui lòng sửa các trường được đánh dấu."
-    status = 409 if error and "sau khi bạn mở trang" in error else (400 if error else 200)
+        error, status = "Vui lòng sửa các trường được đánh dấu.", 400
     return render_template("documents/form.html", form=form, document=document, error=error, notice=None), status
 
 

@@ -1,12 +1,14 @@
-"""Vietnamese error pages for 400, 403, 404, 405, 413 and 500, for a failed CSRF check, and for
-the database or the disk failing under a request (503, 507)."""
+"""Vietnamese error pages for 400, 403, 404, 405, 413 and 500, for a failed CSRF check, for a
+service's refusal (``app.errors``: each kind has its status, here and only here), and for the
+database or the disk failing under a request (503, 507)."""
 import logging
 
 from flask import current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 
-from app import resilience
+from app import resilience, vntext
+from app.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, StorageFull
 from app.extensions import htmx, login_manager
 
 log = logging.getLogger(__name__)
@@ -26,18 +28,23 @@ MESSAGES = {
 }
 
 
-def human_size(size: int) -> str:
-    """``52428800`` → ``50 MB``; ``65536`` → ``64 KB``."""
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):g} MB".replace(".", ",")
-    return f"{max(1, size // 1024)} KB"
+# The HTTP status of each kind of refusal, for pages, htmx and the API alike.
+STATUS_OF = {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 400, StorageFull: 507}
+
+
+def status_for(error: DomainError) -> int:
+    """The HTTP status of a service's refusal: its kind's (the nearest in its class's ancestry)."""
+    for kind in type(error).__mro__:
+        if kind in STATUS_OF:
+            return STATUS_OF[kind]
+    return 500
 
 
 def render_error(status: int, message: str | None = None):
     """Return the Vietnamese error page for ``status``: JSON under /api/, and for an htmx request
     that gets a ``message`` of its own the message alone as text (``app.js`` shows it)."""
     title, text = MESSAGES.get(status, MESSAGES[500])
-    text = message or text.format(limit=human_size(current_app.config.get("MAX_CONTENT_LENGTH") or 0))
+    text = message or text.format(limit=vntext.human_size(current_app.config.get("MAX_CONTENT_LENGTH") or 0))
     if request.path.startswith("/api/"):
         return jsonify(error=text), status
     if message and htmx:
@@ -72,7 +79,7 @@ def _failure_response(error):
     if resilience.is_disk_full(error):
         resilience.discard_transaction()
         log.error("storage full, nothing saved: %s %s: %s", request.method, request.path, resilience.describe(error))
-        return render_unavailable(507)
+        return render_unavailable(STATUS_OF[StorageFull])
     if resilience.is_outage(error):
         resilience.discard_transaction()
         log.warning("database unavailable: %s %s: %s", request.method, request.path, resilience.describe(error))
@@ -93,6 +100,17 @@ def init_app(app):
 
     for status in (400, 403, 404, 405):
         app.register_error_handler(status, lambda error, status=status: render_error(status))
+
+    @app.errorhandler(DomainError)
+    def refused(error):
+        """A refusal no view turned into a form message: nothing of the change is kept, and the
+        answer is the kind's status with the service's message (JSON under /api/, text for htmx)."""
+        resilience.discard_transaction()
+        status = status_for(error)
+        if status == STATUS_OF[StorageFull]:
+            log.error("storage full, nothing saved: %s %s: %s", request.method, request.path, error)
+            return render_unavailable(status)
+        return render_error(status, str(error) or None)
 
     @app.errorhandler(413)
     def too_large(error):

@@ -10,11 +10,13 @@ from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from app import clock, ingest, search
+from app.errors import ConcurrentEditError, Conflict, DomainError, Invalid
 from app.extensions import db
 from app.forms import ArticleDocxForm, ArticleForm, ArticleImageForm, PublishForm, ReviewCommentForm
 from app.guards import allows_uploads, int_arg
 from app.models import Article, ArticleRevision, ReformField
 from app.routes import wants_fragment
+from app.routes.errors import status_for
 from app.security import role_required
 from app.services import news, news_docx, news_feed, news_images
 from app.services.linking import link_numbers
@@ -151,9 +153,9 @@ def create():
             return _render_form(form, None, "Vui lòng sửa các trường được đánh dấu.")
         try:
             article = news.create_article(_data_from(form), current_user, _cover_bytes(form))
-        except (news.NewsError, news_images.ImageError) as exc:
+        except DomainError as exc:
             db.session.rollback()
-            return _render_form(form, None, str(exc))
+            return _render_form(form, None, str(exc), status_for(exc))
         flash("Đã lưu bản nháp.", "success")
         return redirect(url_for("news.show", article_id=article.id))
     return _render_form(form, None)
@@ -216,13 +218,13 @@ def edit(article_id: int):
         try:
             news.update_article(article, _data_from(form), current_user, expected, _cover_bytes(form),
                                 remove_cover=form.remove_cover.data)
-        except news.ConcurrentEditError as exc:
+        except ConcurrentEditError as exc:
             fresh = db.session.get(Article, article_id)
             form.version.data = str(fresh.version)
-            return _render_form(form, fresh, str(exc), 409)
-        except (news.NewsError, news_images.ImageError) as exc:
+            return _render_form(form, fresh, str(exc), status_for(exc))
+        except DomainError as exc:
             db.session.rollback()
-            return _render_form(form, db.session.get(Article, article_id), str(exc))
+            return _render_form(form, db.session.get(Article, article_id), str(exc), status_for(exc))
         flash("Đã lưu thay đổi.", "success")
         return redirect(url_for("news.show", article_id=article.id))
     return _render_form(form, article)
@@ -276,13 +278,12 @@ def _expected_version(form) -> int | None:
 
 
 def _workflow(article_id: int, step):
+    """Run one workflow ``step`` on the article and go back to its page with what happened.
+    A step the user may not take is a 403 (``app.routes.errors``); any other refusal is flashed."""
     article = db.get_or_404(Article, article_id)
     try:
         message = step(article)
-    except news.NotAllowed:
-        db.session.rollback()
-        abort(403)
-    except news.NewsError as exc:
+    except (Invalid, Conflict) as exc:
         db.session.rollback()
         flash(str(exc), "error")
     else:
@@ -400,7 +401,7 @@ def restore(article_id: int, number: int):
     article = _editable_or_403(article_id)
     try:
         news.restore(article, number, current_user, _expected_version(form))
-    except news.NewsError as exc:
+    except (Invalid, Conflict) as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("news.history", article_id=article_id)), 303

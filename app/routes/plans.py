@@ -7,11 +7,13 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app import ingest
+from app.errors import DomainError
 from app.extensions import db
 from app.forms import ImportForm, PeriodsForm, PlanForm, TaskForm, UpdateForm
 from app.guards import allows_uploads
 from app.models import ADMIN, PERIOD_KINDS, TASK_STATUSES, Plan, ProgressUpdate, Task
 from app.routes import wants_fragment
+from app.routes.errors import status_for
 from app.security import role_required
 from app.services import evidence, plan_import, progress, uploads, visibility
 from app.services import plans as plan_rules
@@ -62,10 +64,8 @@ def _save_form(form, save, saved_message, target):
         return None, "Vui lòng sửa các trường được đánh dấu.", 400
     try:
         result = save()
-    except plan_rules.ConcurrentEditError as exc:
-        return None, str(exc), 409
-    except plan_rules.PlanError as exc:
-        return None, str(exc), 400
+    except DomainError as exc:
+        return None, str(exc), status_for(exc)
     flash(saved_message(result), "success")
     return redirect(target(result)), None, 200
 

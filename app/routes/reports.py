@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from app import ingest
+from app.errors import ConcurrentEditError, DomainError
 from app.extensions import db
 from app.forms import ReportForm
 from app.guards import allows_uploads
 from app.models import ReportPeriod, ReportVersion, Unit
+from app.routes.errors import status_for
 from app.security import role_required
 from app.services import plans as plan_rules
 from app.services import progress, uploads
@@ -81,8 +82,8 @@ def submit(period_id: int, unit_id: int):
         if request.form.get("action") == "prefill":
             try:
                 notice = _prefill(form)
-            except ingest.IngestError as exc:
-                error, status = str(exc), 400
+            except DomainError as exc:
+                error, status = str(exc), status_for(exc)
         else:
             error, status, report_saved = _submit(form, period, unit)
             if report_saved is not None:
@@ -113,13 +114,10 @@ def _submit(form: ReportForm, period: ReportPeriod, unit: Unit):
             period, unit.id, current_user, stored,
             report_rules.ReportData(number=form.number.data, issued_on=form.issued_on.data, title=form.title.data),
             expected)
-    except ingest.IngestError as exc:
-        return str(exc), 400, None
-    except report_rules.ConcurrentSubmitError as exc:
-        form.version.data = str(_current_version(period, unit))
-        return str(exc), 409, None
-    except report_rules.ReportError as exc:
-        return str(exc), 400, None
+    except DomainError as exc:
+        if isinstance(exc, ConcurrentEditError):
+            form.version.data = str(_current_version(period, unit))
+        return str(exc), status_for(exc), None
     return None, 200, report
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_login import current_user
 
 from app import search
+from app.errors import Invalid
 from app.routes import wants_fragment
 from app.search.engine import FACET_FIELDS
 
@@ -34,10 +35,6 @@ DATE_LABELS = {"document": "Ban hành", "progress": "Cập nhật", "news": "Đ�
 _NUMBER_LIKE = re.compile(r"\d\s*/\s*\w|\b(?:số|so)\s+\d", re.IGNORECASE)  # 107/2021…, "số 3567"
 
 
-class BadSearchParameter(ValueError):
-    pass
-
-
 def _date_arg(name: str) -> int:
     raw = (request.args.get(name) or "").strip()
     if not raw:
@@ -48,7 +45,7 @@ def _date_arg(name: str) -> int:
             return int(date(year, month, day).strftime("%Y%m%d"))
         except (ValueError, TypeError, OverflowError):
             continue
-    raise BadSearchParameter(f"Ngày {name} không hợp lệ (dùng YYYY-MM-DD hoặc dd/mm/yyyy).")
+    raise Invalid(f"Ngày {name} không hợp lệ (dùng YYYY-MM-DD hoặc dd/mm/yyyy).")
 
 
 def _int_arg(name: str, default: int, low: int, high: int, strict: bool) -> int:
@@ -59,11 +56,11 @@ def _int_arg(name: str, default: int, low: int, high: int, strict: bool) -> int:
         value = int(raw)
     except ValueError:
         if strict:
-            raise BadSearchParameter(f"Tham số {name} phải là số nguyên.") from None
+            raise Invalid(f"Tham số {name} phải là số nguyên.") from None
         return default
     if not low <= value <= high:
         if strict:
-            raise BadSearchParameter(f"Tham số {name} phải trong khoảng {low}–{high}.")
+            raise Invalid(f"Tham số {name} phải trong khoảng {low}–{high}.")
         return min(max(value, low), high)
     return value
 
@@ -76,23 +73,23 @@ def request_from_args(strict: bool) -> search.SearchRequest:
     try:
         filters.date_from = _date_arg("from")
         filters.date_to = _date_arg("to")
-    except BadSearchParameter:
+    except Invalid:
         if strict:
             raise
     sort = request.args.get("sort") or "relevance"
     if sort not in SORTS:
         if strict:
-            raise BadSearchParameter("Tham số sort chỉ nhận relevance hoặc newest.")
+            raise Invalid("Tham số sort chỉ nhận relevance hoặc newest.")
         sort = "relevance"
     scope = request.args.get("in") or "all"
     if scope not in SCOPES:
         if strict:
-            raise BadSearchParameter("Tham số in chỉ nhận all (toàn văn) hoặc title (tiêu đề).")
+            raise Invalid("Tham số in chỉ nhận all (toàn văn) hoặc title (tiêu đề).")
         scope = "all"
     accents = request.args.get(ACCENTS_PARAM) or "1"
     if accents not in ("0", "1"):
         if strict:
-            raise BadSearchParameter("Tham số dau chỉ nhận 0 (không phân biệt dấu) hoặc 1 (đúng dấu đã gõ).")
+            raise Invalid("Tham số dau chỉ nhận 0 (không phân biệt dấu) hoặc 1 (đúng dấu đã gõ).")
         accents = "1"
     return search.SearchRequest(
         q=request.args.get("q", ""), filters=filters, sort=sort,
@@ -166,10 +163,7 @@ def api_search():
     """Return ``{"total", "page", "per_page", "results", "facets"}`` (and the query's notices:
     ``any_word``, ``suggestion``, ``accents_relaxed``, ``more_without_accents``) as JSON; 400
     with a JSON message for bad parameters (``in`` and ``dau`` as on the page)."""
-    try:
-        req = request_from_args(strict=True)
-    except BadSearchParameter as exc:
-        return jsonify(error=str(exc)), 400
+    req = request_from_args(strict=True)  # a bad parameter: Invalid, a JSON 400 (app.routes.errors)
     page = search.search(current_user, req)
     if page.unavailable:
         return jsonify(error="Chỉ mục tìm kiếm đang được dựng lại, vui lòng thử lại sau.",

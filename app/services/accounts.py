@@ -20,6 +20,7 @@ from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import clock
+from app.errors import Invalid
 from app.extensions import db
 from app.models import ALL_ROLES, LoginFailure, Role, Unit, User
 from app.services import audit, password_policy, sessions
@@ -37,7 +38,7 @@ MIN_PASSWORD_LENGTH = password_policy.MIN_LENGTH
 _DUMMY_HASHES: dict[str, str] = {}
 
 
-class AccountError(ValueError):
+class AccountError(Invalid):
     """A refused account operation; the message is Vietnamese and shown to the user."""
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import vntext
 from app.clock import to_vietnam, utcnow
+from app.errors import ConcurrentEditError, Invalid
 from app.extensions import db
 from app.models import (
     CATEGORIES,
@@ -34,12 +35,8 @@ from app.services import audit, visibility
 from app.services.uploads import StoredUpload
 
 
-class DocumentError(ValueError):
+class DocumentError(Invalid):
     """A refused library operation; the message is Vietnamese and shown to the user."""
-
-
-class ConcurrentEditError(DocumentError):
-    """Someone else saved the document after this user opened it."""
 
 
 @dataclass

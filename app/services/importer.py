@@ -29,7 +29,7 @@ BATCH_SIZE = 200
 # A batch that fails because the database went away is written again, after these pauses
 # (seconds, ~2 minutes in all): a PostgreSQL restart or fail-over costs a wait, not failed lines.
 OUTAGE_RETRY_DELAYS = (0.5, 1, 2, 4, 8, 15, 30, 30, 30)
-REFUSED = "[tệp bị từ chối]"  # prefix of failures that are hostile/broken files, not import errors
+REFUSED = "[tệp bị từ chối]"  # before the reason of a file the upload checks refused (counted in ImportReport.refused)
 
 
 @dataclass
@@ -38,6 +38,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)  # (line or file name, reason)
+    refused: int = 0  # of the failures, files refused by the upload checks (hostile or broken)
 
     @property
     def failed(self) -> int:
@@ -388,6 +389,7 @@ def import_docx_folder(folder: str, progress: Callable[[str], None] | None = Non
             stored = uploads.accept_path(path, name, allowed=("docx",))
         except ingest.IngestError as exc:
             report.failures.append((name, f"{REFUSED} {exc}"))
+            report.refused += 1
             continue
         try:
             data = data_from_docx(stored)

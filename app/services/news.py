@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock, search, vntext
+from app.errors import ConcurrentEditError, Forbidden, Invalid
 from app.extensions import db
 from app.models import EDITOR, PUBLISHER, Article, ArticleImage, ArticleRevision, ReformField, User
 from app.models.news import DRAFT, PUBLISHED, SUBMITTED, UNPUBLISHED
@@ -38,16 +39,8 @@ ACTION_LABELS = {
 }
 
 
-class NewsError(ValueError):
+class NewsError(Invalid):
     """A news change was refused; the message says why, in Vietnamese."""
-
-
-class ConcurrentEditError(NewsError):
-    """Someone else saved the article after this user opened it."""
-
-
-class NotAllowed(NewsError):
-    """The user may not do this to this article (the route answers 403)."""
 
 
 @dataclass
@@ -222,10 +215,10 @@ def _store_cover(article: Article, cover: bytes | None) -> list[str]:
 
 def create_article(data: ArticleData, user: User, cover: bytes | None = None, action: str = "create",
                    extra_images: list[news_images.StoredImage] = ()) -> Article:
-    """Create a draft written by ``user``; return it. Refuses (NotAllowed) a user who may not
+    """Create a draft written by ``user``; return it. Refuses (Forbidden) a user who may not
     write news, (NewsError/ImageError) invalid data or a bad cover picture; nothing is saved then."""
     if not can_write(user):
-        raise NotAllowed("Bạn không có quyền viết tin.")
+        raise Forbidden("Bạn không có quyền viết tin.")
     data = validate(data)
     if not data.author_name:
         data.author_name = user.full_name
@@ -249,10 +242,10 @@ def create_article(data: ArticleData, user: User, cover: bytes | None = None, ac
 
 def update_article(article: Article, data: ArticleData, user: User, expected_version: int | None,
                    cover: bytes | None = None, remove_cover: bool = False) -> Article:
-    """Save an edit as a new revision; return the article. Refuses NotAllowed, ConcurrentEditError
+    """Save an edit as a new revision; return the article. Refuses Forbidden, ConcurrentEditError
     (someone saved since ``expected_version``; the caller keeps the input) and invalid data."""
     if not can_edit(user, article):
-        raise NotAllowed("Bạn không được sửa bài này ở trạng thái hiện tại.")
+        raise Forbidden("Bạn không được sửa bài này ở trạng thái hiện tại.")
     _check_version(article, expected_version)
     data = validate(data)
     if article.first_published_at is None and article.title != data.title:
@@ -270,9 +263,9 @@ def update_article(article: Article, data: ArticleData, user: User, expected_ver
 
 
 def add_image(article: Article, data: bytes, user: User) -> ArticleImage:
-    """Store a picture for the article's body; return it. Refuses NotAllowed and ImageError."""
+    """Store a picture for the article's body; return it. Refuses Forbidden and ImageError."""
     if not can_edit(user, article):
-        raise NotAllowed("Bạn không được sửa bài này ở trạng thái hiện tại.")
+        raise Forbidden("Bạn không được sửa bài này ở trạng thái hiện tại.")
     stored = news_images.store(data)
     image = ArticleImage(article_id=article.id, stored_name=stored.stored_name, content_type=stored.content_type,
                          width=stored.width, height=stored.height, size=stored.size, uploaded_by_id=user.id,
@@ -309,9 +302,9 @@ def _transition(article: Article, user: User, expected_version: int | None, allo
 
 
 def submit(article: Article, user: User, expected_version: int | None = None) -> Article:
-    """Send a draft for review. Refuses NotAllowed (not the author or a reviewer) and an empty body."""
+    """Send a draft for review. Refuses Forbidden (not the author or a reviewer) and an empty body."""
     if not (can_review(user) or (can_write(user) and article.created_by_id == user.id)):
-        raise NotAllowed("Chỉ tác giả hoặc người duyệt được gửi duyệt bài này.")
+        raise Forbidden("Chỉ tác giả hoặc người duyệt được gửi duyệt bài này.")
     if not article.body.strip():
         raise NewsError("Bài chưa có nội dung; hãy viết nội dung trước khi gửi duyệt.")
     article.review_note = ""
@@ -323,7 +316,7 @@ def publish(article: Article, user: User, publish_at: datetime | None = None, ex
     """Publish now or at ``publish_at`` (naive UTC), until ``expires_at`` if given. Reviewers only;
     refuses an empty body and an expiry that is not after the publication time."""
     if not can_review(user):
-        raise NotAllowed("Chỉ người được giao quyền duyệt mới xuất bản tin.")
+        raise Forbidden("Chỉ người được giao quyền duyệt mới xuất bản tin.")
     now = clock.utcnow()
     publish_at = publish_at or now
     if expires_at is not None and expires_at <= publish_at:
@@ -345,7 +338,7 @@ def send_back(article: Article, user: User, comment: str, expected_version: int 
     """Return a submitted article to its author as a draft with a comment. Reviewers only;
     refuses an empty comment (the author must know what to fix)."""
     if not can_review(user):
-        raise NotAllowed("Chỉ người duyệt được trả lại bài.")
+        raise Forbidden("Chỉ người duyệt được trả lại bài.")
     comment = _clean(comment)
     if not comment:
         raise NewsError("Hãy ghi lý do trả lại để tác giả biết cần sửa gì.")
@@ -358,15 +351,15 @@ def send_back(article: Article, user: User, comment: str, expected_version: int 
 def unpublish(article: Article, user: User, comment: str = "", expected_version: int | None = None) -> Article:
     """Take a published article down (it disappears from lists, its page and search at once). Reviewers only."""
     if not can_review(user):
-        raise NotAllowed("Chỉ người duyệt được gỡ bài.")
+        raise Forbidden("Chỉ người duyệt được gỡ bài.")
     return _transition(article, user, expected_version, (PUBLISHED,), UNPUBLISHED, "unpublish", _clean(comment)[:2000])
 
 
 def restore(article: Article, revision_number: int, user: User, expected_version: int | None = None) -> Article:
     """Bring back the content (not the workflow state) of an earlier revision as a new revision.
-    Refuses NotAllowed and a revision that does not exist (NewsError)."""
+    Refuses Forbidden and a revision that does not exist (NewsError)."""
     if not can_edit(user, article):
-        raise NotAllowed("Bạn không được sửa bài này ở trạng thái hiện tại.")
+        raise Forbidden("Bạn không được sửa bài này ở trạng thái hiện tại.")
     _check_version(article, expected_version)
     revision = db.session.scalar(db.select(ArticleRevision).where(
         ArticleRevision.article_id == article.id, ArticleRevision.number == revision_number))

@@ -190,7 +190,7 @@ def convert(path: str, original_name: str, image_url) -> ConvertedDocx:
             data = stream.read(news_images.MAX_IMAGE_BYTES + 1)
         try:
             picture = news_images.store(data)
-        except news_images.StorageFull:
+        except news_images.DiskFull:
             raise
         except news_images.ImageError:
             skipped += 1
@@ -203,7 +203,7 @@ def convert(path: str, original_name: str, image_url) -> ConvertedDocx:
             result = mammoth.convert_to_html(handle, convert_image=mammoth.images.img_element(keep_image))
     except Exception as exc:
         news_images.remove(*(image.stored_name for image in stored))
-        if isinstance(exc, news_images.StorageFull):
+        if isinstance(exc, news_images.DiskFull):
             raise ingest.IngestError(str(exc), "disk_full") from None
         raise ingest.IngestError(
             "Không đọc được nội dung tệp Word này; hãy mở bằng Word, lưu lại rồi thử lại.") from None

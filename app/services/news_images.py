@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.clock import utcnow
+from app.errors import Invalid
 from app.resilience import DISK_FULL_MESSAGE, is_disk_full
 from app.services.uploads import upload_dir
 
@@ -28,12 +29,13 @@ FULL_SIDE = 1600                 # the article page
 THUMB_SIDE = 480                 # lists and the home page
 
 
-class ImageError(ValueError):
+class ImageError(Invalid):
     """A picture was refused; the message says why, in Vietnamese."""
 
 
-class StorageFull(ImageError):
-    """No space left on the disk for the picture (nothing of it is kept)."""
+class DiskFull(ImageError):
+    """No space left on the disk for the picture (nothing of it is kept). Refused in its form like
+    any other picture (README, "A full disk")."""
 
 
 @dataclass
@@ -103,7 +105,7 @@ def _write(data: bytes, extension: str) -> str:
         if not is_disk_full(exc):
             raise
         log.error("storage full while writing a news picture under %s: %s", upload_dir(), exc)
-        raise StorageFull(DISK_FULL_MESSAGE) from None
+        raise DiskFull(DISK_FULL_MESSAGE) from None
     return name
 
 
@@ -117,7 +119,7 @@ def store(data: bytes, max_side: int = FULL_SIDE) -> StoredImage:
 
 def store_cover(data: bytes) -> tuple[StoredImage, StoredImage]:
     """Check a cover picture and store it twice: page size and list size. Raises ImageError
-    (StorageFull when the disk is full); nothing is kept then."""
+    (DiskFull when the disk is full); nothing is kept then."""
     image = open_checked(data)
     stored = []
     try:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from app import clock, vntext
+from app.errors import Invalid
 from app.extensions import db
 from app.models import Plan, ReformField, Unit
 from app.services import audit
@@ -32,7 +33,7 @@ REQUIRED_COLUMNS = ("code", "title", "field", "lead")
 WRONG_TYPE = "Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv). Hãy tải tệp mẫu và điền theo mẫu."
 
 
-class ImportFileError(ValueError):
+class ImportFileError(Invalid):
     """The file as a whole cannot be read (Vietnamese message)."""
 
 

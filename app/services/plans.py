@@ -11,17 +11,14 @@ from datetime import date
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock, vntext
+from app.errors import ConcurrentEditError, Invalid
 from app.extensions import db
 from app.models import PERIOD_KINDS, REPORTER, Plan, ReformField, ReportPeriod, Task, Unit, User
 from app.services import audit
 
 
-class PlanError(ValueError):
+class PlanError(Invalid):
     """A refused plan operation; the message is Vietnamese and shown to the user."""
-
-
-class ConcurrentEditError(PlanError):
-    """Someone else saved the record after this user opened it."""
 
 
 def today() -> date:

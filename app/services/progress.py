@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app import clock, vntext
+from app.errors import Forbidden, Invalid
 from app.extensions import db
 from app.models import (
     DELAYED,
@@ -36,7 +37,7 @@ STATES = {
 MAX_TEXT = 10_000
 
 
-class ProgressError(ValueError):
+class ProgressError(Invalid):
     """A refused update; the message is Vietnamese and shown to the user."""
 
 
@@ -76,7 +77,7 @@ def post_update(task: Task, user: User, data: UpdateData, uploads: list[StoredUp
                 posted_at=None) -> ProgressUpdate:
     """Record a progress update on ``task`` by ``user``'s unit, with its attachments; return it.
 
-    Raises PermissionError unless the user is a reporter of the task's lead or a cooperating unit,
+    Raises Forbidden unless the user is a reporter of the task's lead or a cooperating unit,
     ProgressError for invalid data; nothing is saved then and the uploaded files are removed.
     ``posted_at`` is for the demo loader only; routes use the clock.
     """
@@ -85,7 +86,7 @@ def post_update(task: Task, user: User, data: UpdateData, uploads: list[StoredUp
     uploads = list(uploads)
     with _saving(uploads):
         if not plan_rules.can_post_progress(user, task):
-            raise PermissionError("not a reporter of this task's units")
+            raise Forbidden("Chỉ đầu mối CCHC của đơn vị chủ trì hoặc phối hợp được cập nhật tiến độ nhiệm vụ này.")
         data = validate_update(data)
         now = posted_at or clock.utcnow()
         period = plan_rules.period_for(task.plan, clock.to_vietnam(now).date())

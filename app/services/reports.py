@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock, vntext
+from app.errors import ConcurrentEditError, Forbidden, Invalid
 from app.extensions import db
 from app.models import ReportPeriod, ReportVersion, UnitReport, User
 from app.services import plans as plan_rules
@@ -21,12 +22,8 @@ from app.services.uploads import StoredUpload
 _ROMAN_HEADING = re.compile(r"^[IVX]+\.\s")
 
 
-class ReportError(ValueError):
+class ReportError(Invalid):
     """A refused submission; the message is Vietnamese and shown to the user."""
-
-
-class ConcurrentSubmitError(ReportError):
-    """Someone of the unit submitted the report after this user opened the page."""
 
 
 def submitters(report: UnitReport) -> set[int]:
@@ -84,8 +81,8 @@ def submit_report(period: ReportPeriod, unit_id: int, user: User, upload: Stored
     """Submit (or resubmit) ``unit_id``'s report for ``period`` as a new version; return the report.
 
     ``expected_version`` is the number of versions the user saw (0 for a first submission): if
-    someone submitted meanwhile the save is refused (ConcurrentSubmitError) so nobody replaces a
-    version unseen. Raises PermissionError unless ``user`` is a reporter of that unit, ReportError
+    someone submitted meanwhile the save is refused (ConcurrentEditError) so nobody replaces a
+    version unseen. Raises Forbidden unless ``user`` is a reporter of that unit, ReportError
     for a file that is not a .docx or invalid data; nothing is saved then and the file is removed.
     ``submitted_at`` is for the demo loader only; routes use the clock.
     """
@@ -93,7 +90,7 @@ def submit_report(period: ReportPeriod, unit_id: int, user: User, upload: Stored
 
     with _saving([upload]):
         if not plan_rules.can_submit_report(user, unit_id):
-            raise PermissionError("not a reporter of this unit")
+            raise Forbidden("Chỉ đầu mối CCHC của đơn vị được nộp báo cáo của đơn vị.")
         if upload.kind != "docx" or upload.extracted is None:
             raise ReportError("Báo cáo phải là tệp Word (.docx).")
         number = " ".join(vntext.nfc(data.number or "").split())
@@ -104,7 +101,7 @@ def submit_report(period: ReportPeriod, unit_id: int, user: User, upload: Stored
         report = report_of(period, unit_id)
         seen = report.version if report is not None else 0
         if seen != expected_version:
-            raise ConcurrentSubmitError(_conflict_message(report))
+            raise ConcurrentEditError(_conflict_message(report))
         lines = preview_lines(upload.extracted)
         check = check_report(lines)
         days = late_days(period.deadline, now)
@@ -127,7 +124,7 @@ def submit_report(period: ReportPeriod, unit_id: int, user: User, upload: Stored
             db.session.flush()
         except (StaleDataError, IntegrityError):
             db.session.rollback()
-            raise ConcurrentSubmitError(_conflict_message(report_of(period, unit_id))) from None
+            raise ConcurrentEditError(_conflict_message(report_of(period, unit_id))) from None
         search.note_change("report", report.id)
         db.session.commit()
     search.sync_after_commit()

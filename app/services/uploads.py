@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
-from app import ingest
+from app import ingest, vntext
 from app.clock import utcnow
 from app.resilience import DISK_FULL_MESSAGE, is_disk_full
 
@@ -109,10 +109,8 @@ def _copy_to_temp(source, dest: str) -> tuple[int, str]:
                 break
             size += len(chunk)
             if size > limit:
-                from app.routes.errors import human_size
-
                 raise ingest.IngestError(
-                    f"Tệp vượt quá giới hạn {human_size(limit)}. Vui lòng nén hoặc chia nhỏ tệp rồi thử lại."
+                    f"Tệp vượt quá giới hạn {vntext.human_size(limit)}. Vui lòng nén hoặc chia nhỏ tệp rồi thử lại."
                 )
             digest.update(chunk)
             out.write(chunk)

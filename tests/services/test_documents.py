@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 
+from app.errors import ConcurrentEditError
 from app.extensions import db
 from app.models import Document, DocumentRevision, User
 from app.services import documents as library
@@ -77,7 +78,7 @@ def test_stale_version_is_refused_and_nothing_saved(app, make_user, make_documen
         opened_version = doc.version
         library.update_document(doc, first, editor, expected_version=opened_version)
         second = library.DocumentData(category="legal", doc_type="Nghị định", title="Sửa lần 2", issuer="Chính phủ")
-        with pytest.raises(library.ConcurrentEditError, match="sau khi bạn mở trang"):
+        with pytest.raises(ConcurrentEditError, match="sau khi bạn mở trang"):
             library.update_document(doc, second, editor, expected_version=opened_version)
         assert db.session.get(Document, doc_id).title == "Sửa lần 1"
 
