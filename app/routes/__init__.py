@@ -1,5 +1,15 @@
 """Blueprints, one per area of the portal."""
+from flask import abort
+
 from app.extensions import htmx
+
+
+def or_404(record):
+    """Return ``record``, or answer 404 when it is None: missing, or not for this user (the same
+    answer, so a restricted record's existence is not revealed; see ``app.access``)."""
+    if record is None:
+        abort(404)
+    return record
 
 
 def wants_fragment() -> bool:

@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
 
+from app import access
 from app.errors import Invalid
 from app.extensions import db
+from app.routes import or_404
 from app.services import documents as library
-from app.services import visibility
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -56,7 +57,7 @@ def documents():
 def document(document_id: int):
     """Return every metadata field, the full text, attachments and relations of one document;
     404 when it does not exist or the user may not read it."""
-    doc = visibility.readable_document_or_404(current_user, document_id)
+    doc = or_404(access.readable_document_or_none(current_user, document_id))
     outgoing, incoming = library.relations_of(doc, current_user)
     data = document_summary(doc)
     data.update(

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app import ingest, search
+from app import access, ingest, search
 from app.errors import ConcurrentEditError, DomainError
 from app.extensions import db
 from app.forms import AttachmentForm, ConfirmForm, DocumentForm, RelationForm
@@ -21,11 +21,11 @@ from app.models import (
     ReformField,
     Unit,
 )
-from app.routes import wants_fragment
+from app.routes import or_404, wants_fragment
 from app.routes.errors import status_for
 from app.security import role_required
 from app.services import documents as library
-from app.services import uploads, visibility
+from app.services import uploads
 from app.services.linking import linked_paragraphs
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -50,7 +50,7 @@ def index():
 def show(document_id: int):
     """Return the document page (properties, text, files, relations, citations, history);
     404 when it does not exist or the user may not read it."""
-    document = visibility.readable_document_or_404(current_user, document_id)
+    document = or_404(access.readable_document_or_none(current_user, document_id))
     outgoing, incoming = library.relations_of(document, current_user)
     return render_template(
         "documents/show.html",
@@ -194,7 +194,7 @@ def edit(document_id: int):
 
     Refuses a concurrent edit (someone saved since the form was opened) without losing input.
     """
-    document = visibility.readable_document_or_404(current_user, document_id)
+    document = or_404(access.readable_document_or_none(current_user, document_id))
     form = _document_form(document)
     error, status = None, 200
     if request.method == "POST" and form.validate_on_submit():
@@ -221,7 +221,7 @@ def edit(document_id: int):
 @role_required(*EDIT_ROLES)
 def delete(document_id: int):
     """Ask for confirmation (GET), then remove the document from the library (POST)."""
-    document = visibility.readable_document_or_404(current_user, document_id)
+    document = or_404(access.readable_document_or_none(current_user, document_id))
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         library.delete_document(document, current_user)
@@ -233,7 +233,7 @@ def delete(document_id: int):
 @bp.route("/<int:document_id>/attachments/<int:attachment_id>")
 def download(document_id: int, attachment_id: int):
     """Send an attachment under its original (Vietnamese) name; 404 unless the user may read the document."""
-    document = visibility.readable_document_or_404(current_user, document_id)
+    document = or_404(access.readable_document_or_none(current_user, document_id))
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.document_id != document.id:
         abort(404)
@@ -246,7 +246,7 @@ def download(document_id: int, attachment_id: int):
 @role_required(*EDIT_ROLES)
 def add_attachment(document_id: int):
     """Attach one uploaded file; refuses broken or hostile files with a message."""
-    document = visibility.readable_document_or_404(current_user, document_id)
+    document = or_404(access.readable_document_or_none(current_user, document_id))
     form = AttachmentForm()
     if form.validate_on_submit():
         try:
@@ -264,7 +264,7 @@ def add_attachment(document_id: int):
 @role_required(*EDIT_ROLES)
 def remove_attachment(document_id: int, attachment_id: int):
     """Remove an attachment from the document (kept in the history by name)."""
-    document = visibility.readable_document_or_404(current_user, document_id)
+    document = or_404(access.readable_document_or_none(current_user, document_id))
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.document_id != document.id:
         abort(404)
@@ -279,11 +279,11 @@ def remove_attachment(document_id: int, attachment_id: int):
 @role_required(*EDIT_ROLES)
 def add_relation(document_id: int):
     """Add a typed relation to another document found by its number; refuses unknown numbers."""
-    document = visibility.readable_document_or_404(current_user, document_id)
+    document = or_404(access.readable_document_or_none(current_user, document_id))
     form = _relation_form(request.form)
     if form.validate_on_submit():
         target = library.find_by_number(form.target_number.data)
-        if target is None or not visibility.can_read_document(current_user, target):
+        if target is None or not access.can_read_document(current_user, target):
             flash(f"Không tìm thấy văn bản số {form.target_number.data} trong thư viện.", "error")
         else:
             try:
@@ -302,10 +302,10 @@ def add_relation(document_id: int):
 def remove_relation(document_id: int, relation_id: int):
     """Delete a relation of this document (either direction). 404, as for a relation that does
     not exist, unless the editor may open both of its documents."""
-    document = visibility.readable_document_or_404(current_user, document_id)
+    document = or_404(access.readable_document_or_none(current_user, document_id))
     relation = db.session.get(DocumentRelation, relation_id)
     if relation is None or document.id not in (relation.source_id, relation.target_id) \
-            or not visibility.can_change_relation(current_user, relation):
+            or not access.can_change_relation(current_user, relation):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -317,9 +317,9 @@ def remove_relation(document_id: int, relation_id: int):
 @bp.route("/<int:document_id>/history")
 def history(document_id: int):
     """Return the revisions of the document the user could read when they were made, newest first."""
-    document = visibility.readable_document_or_404(current_user, document_id)
+    document = or_404(access.readable_document_or_none(current_user, document_id))
     revisions = [rev for rev in document.revisions
-                 if visibility.can_read_revision(current_user, document, rev.snapshot)]
+                 if access.can_read_revision(current_user, document, rev.snapshot)]
     return render_template("documents/history.html", document=document, revisions=revisions,
                            labels=library.SNAPSHOT_LABELS)
 
@@ -328,10 +328,10 @@ def history(document_id: int):
 def revision(document_id: int, version: int):
     """Return the document as it was at one revision, its relations as links to the documents
     the user may open; 404 unless the user could read that revision (its own visibility then)."""
-    document = visibility.readable_document_or_404(current_user, document_id)
+    document = or_404(access.readable_document_or_none(current_user, document_id))
     rev = db.session.scalar(db.select(DocumentRevision).where(
         DocumentRevision.document_id == document.id, DocumentRevision.version == version))
-    if rev is None or not visibility.can_read_revision(current_user, document, rev.snapshot):
+    if rev is None or not access.can_read_revision(current_user, document, rev.snapshot):
         abort(404)
     return render_template("documents/revision.html", document=document, revision=rev, labels=library.SNAPSHOT_LABELS,
                            relations=library.revision_relations(rev.snapshot, current_user))

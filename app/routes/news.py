@@ -9,18 +9,18 @@ from flask_login import current_user
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
-from app import clock, ingest, search
+from app import access, clock, ingest, search
 from app.errors import ConcurrentEditError, Conflict, DomainError, Invalid
 from app.extensions import db
 from app.forms import ArticleDocxForm, ArticleForm, ArticleImageForm, PublishForm, ReviewCommentForm
 from app.guards import allows_uploads, int_arg
 from app.models import Article, ArticleRevision, ReformField
-from app.routes import wants_fragment
+from app.news_text import is_image_name, link_document_numbers, render_markdown
+from app.routes import or_404, wants_fragment
 from app.routes.errors import status_for
 from app.security import role_required
 from app.services import news, news_docx, news_feed, news_images
 from app.services.linking import link_numbers
-from app.services.news_text import is_image_name, link_document_numbers, render_markdown
 
 bp = Blueprint("news", __name__, url_prefix="/news")
 
@@ -46,10 +46,7 @@ def index():
 
 
 def _readable_or_404(article_id: int) -> Article:
-    article = news.readable_article_or_none(current_user, article_id)
-    if article is None:
-        abort(404)
-    return article
+    return or_404(access.readable_article_or_none(current_user, article_id))
 
 
 @bp.route("/<int:article_id>")
@@ -85,7 +82,7 @@ def image(name: str):
     if not is_image_name(name):
         abort(404)
     owner = news.image_owner(name)
-    if owner is None or news.readable_article_or_none(current_user, owner.id) is None:
+    if owner is None or access.readable_article_or_none(current_user, owner.id) is None:
         abort(404)
     path = news_images.absolute_path(name)
     try:
@@ -346,7 +343,7 @@ def unpublish(article_id: int):
 def history(article_id: int):
     """Return the list of revisions (who, when, what) with a form to compare two of them."""
     article = db.get_or_404(Article, article_id)
-    if not news.can_see_unpublished(current_user, article) and not news.can_review(current_user):
+    if not access.can_see_unpublished(current_user, article) and not news.can_review(current_user):
         abort(404)
     revisions = list(db.session.scalars(db.select(ArticleRevision).where(ArticleRevision.article_id == article.id)
                                         .order_by(ArticleRevision.number.desc())))
@@ -378,7 +375,7 @@ def _diff_rows(old: str, new: str) -> list[tuple[str, str]]:
 def compare(article_id: int):
     """Return the differences between revisions ``a`` and ``b`` (title, summary, body line by line)."""
     article = db.get_or_404(Article, article_id)
-    if not news.can_see_unpublished(current_user, article) and not news.can_review(current_user):
+    if not access.can_see_unpublished(current_user, article) and not news.can_review(current_user):
         abort(404)
     a, b = int_arg("a"), int_arg("b")
     if a is None or b is None:

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app import ingest
+from app import access, ingest
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ImportForm, PeriodsForm, PlanForm, TaskForm, UpdateForm
@@ -15,7 +15,7 @@ from app.models import ADMIN, PERIOD_KINDS, TASK_STATUSES, Plan, ProgressUpdate,
 from app.routes import wants_fragment
 from app.routes.errors import status_for
 from app.security import role_required
-from app.services import evidence, plan_import, progress, uploads, visibility
+from app.services import plan_import, progress, uploads
 from app.services import plans as plan_rules
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -141,7 +141,7 @@ def show(plan_id: int):
     return render_template("plans/show.html", rows=rows, total=progress.total_row(rows), fields=plan_rules.fields(),
                            units=plan_rules.units(), state_labels=progress.STATES,
                            current_period=plan_rules.current_period(plan),
-                           plan_document=visibility.readable_document_or_none(current_user, plan.document_id),
+                           plan_document=access.readable_document_or_none(current_user, plan.document_id),
                            **context)
 
 
@@ -207,7 +207,7 @@ def _fresh_form(task: Task) -> UpdateForm:
 def _task_context(task: Task, form: UpdateForm, error: str | None = None, notice: str | None = None) -> dict:
     return {
         "task": task, "plan": task.plan, "form": form, "error": error, "notice": notice,
-        "files": evidence.visible_files(current_user, task.updates),
+        "files": access.visible_evidence(current_user, task.updates),
         "state": progress.task_states([task])[task.id],
         "can_post": plan_rules.can_post_progress(current_user, task),
         "field_row": progress.field_row(task.plan, task.field_id), "field_id": task.field_id,
@@ -295,8 +295,8 @@ def update_link(update_id: int):
 def update_file(update_id: int, file_id: int):
     """Send an update's evidence file under its original name; 404 unless the user may open it
     (every member of staff, except for a file that came from a restricted library document:
-    ``app.services.evidence``)."""
-    attachment = evidence.openable_file_or_none(current_user, update_id, file_id)
+    ``app.access``)."""
+    attachment = access.openable_evidence_or_none(current_user, update_id, file_id)
     if attachment is None:
         abort(404)
     return send_file(uploads.absolute_path(attachment.stored_name), mimetype=attachment.content_type,

@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from app import access
 from app.errors import ConcurrentEditError, DomainError
 from app.extensions import db
 from app.forms import ReportForm
 from app.guards import allows_uploads
 from app.models import ReportPeriod, ReportVersion, Unit
+from app.routes import or_404
 from app.routes.errors import status_for
 from app.security import role_required
 from app.services import plans as plan_rules
@@ -131,14 +133,14 @@ def _current_version(period: ReportPeriod, unit: Unit) -> int:
 def show(report_id: int):
     """Return the report page: the latest version's preview, its lateness and figures check, and
     every version; 404 unless the user may read it (its unit, its submitters, admins)."""
-    report = report_rules.readable_report_or_404(current_user, report_id)
+    report = or_404(access.readable_report_or_none(current_user, report_id))
     return _render_version(report, report.latest)
 
 
 @bp.route("/<int:report_id>/versions/<int:version_no>")
 def version(report_id: int, version_no: int):
     """Return one earlier version of the report, as the report page shows the latest."""
-    report = report_rules.readable_report_or_404(current_user, report_id)
+    report = or_404(access.readable_report_or_none(current_user, report_id))
     return _render_version(report, _version_or_404(report, version_no))
 
 
@@ -159,7 +161,7 @@ def _render_version(report, shown: ReportVersion):
 @bp.route("/<int:report_id>/versions/<int:version_no>/file")
 def download(report_id: int, version_no: int):
     """Send the original .docx of a version under its original name; 404 unless the user may read the report."""
-    report = report_rules.readable_report_or_404(current_user, report_id)
+    report = or_404(access.readable_report_or_none(current_user, report_id))
     shown = _version_or_404(report, version_no)
     return send_file(uploads.absolute_path(shown.stored_name), mimetype=shown.content_type, as_attachment=True,
                      download_name=shown.original_name, max_age=0)

@@ -1,17 +1,17 @@
 """Index sources for progress updates and unit reports (kinds ``progress`` and ``report``).
 
-Progress is internal but not secret: every member of staff reads it (access ``all``); the text of
-an evidence file that came from a restricted library document is left out of its record. A unit
-report is read by its unit, by whoever submitted it and by admins: access ``unit:N`` and
-``user:N``, the same rule as ``app.services.reports.can_read_report``.
+Who reads them is ``app.access``'s rule, carried as access terms: progress is read by every member
+of staff (the text of an evidence file that came from a restricted library document is left out
+of its record); a unit report by its unit, whoever submitted it and admins.
 """
 from __future__ import annotations
 
 from flask import url_for
 from sqlalchemy.orm import selectinload
 
+from app import access
 from app.extensions import db
-from app.search.records import Source, _date_number, register
+from app.search.records import Source, _date_number, number_terms, register
 
 
 def _load_updates(ids, session=None):
@@ -27,10 +27,8 @@ def _load_updates(ids, session=None):
 
 def _update_text(update) -> str:
     """What was done, the figures and the text of the evidence files for all staff (an evidence
-    file that came from a restricted document is never in the index: ``app.services.evidence``)."""
-    from app.services.evidence import public_files
-
-    parts = [update.done, update.figures] + [a.text for a in public_files(update) if a.text]
+    file that came from a restricted document is never in the index: ``app.access``)."""
+    parts = [update.done, update.figures] + [a.text for a in access.public_evidence(update) if a.text]
     return "\n".join(p for p in parts if p)
 
 
@@ -51,7 +49,7 @@ def _update_fields(update) -> dict:
         "unit": update.unit.code,
         "period": update.period.label if update.period else "",
         "date": _date_number(update.created_at),
-        "access": "all",
+        "access": access.ALL_STAFF,
         "version": update.version,
     }
 
@@ -73,12 +71,7 @@ def _load_reports(ids, session=None):
 
 
 def _report_fields(report) -> dict:
-    from app.services.reports import submitters
-
     latest = report.latest
-    access = [f"unit:{report.unit_id}"] + [f"user:{uid}" for uid in sorted(submitters(report))]
-    from app.search.records import number_terms
-
     return {
         "uid": f"report:{report.id}",
         "kind": "report",
@@ -92,7 +85,7 @@ def _report_fields(report) -> dict:
         "unit": report.unit.code,
         "period": report.period.label,
         "date": _date_number(latest.issued_on or latest.submitted_at),
-        "access": " ".join(access),
+        "access": " ".join(access.report_terms(report)),
         "version": report.version,
     }
 
@@ -104,12 +97,6 @@ def _report_versions():
         yield row[0], row[1]
 
 
-def _report_readable(user, report) -> bool:
-    from app.services.reports import can_read_report
-
-    return can_read_report(user, report)
-
-
 register(Source(
     kind="progress",
     load=_load_updates,
@@ -117,7 +104,7 @@ register(Source(
     live_versions=_update_versions,
     url=lambda record_id: url_for("plans.update_link", update_id=record_id),
     text=_update_text,
-    readable=lambda user, update: bool(user.is_authenticated),
+    readable=lambda user, update: access.can_read_progress(user),
 ))
 register(Source(
     kind="report",
@@ -126,5 +113,5 @@ register(Source(
     live_versions=_report_versions,
     url=lambda record_id: url_for("reports.show", report_id=record_id),
     text=lambda report: report.latest.text,
-    readable=_report_readable,
+    readable=access.can_read_report,
 ))

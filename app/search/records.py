@@ -13,8 +13,9 @@ from datetime import UTC
 from flask import url_for
 from sqlalchemy.orm import selectinload
 
-from app import vntext
+from app import access, vntext
 from app.extensions import db
+from app.news_text import plain_text
 
 
 def number_terms(number: str | None) -> list[str]:
@@ -73,12 +74,6 @@ def _document_text(doc) -> str:
 
 
 def _document_fields(doc) -> dict:
-    if doc.visibility == "all":
-        access = ["all"]
-    else:
-        access = [f"unit:{u.id}" for u in doc.units]
-    if doc.created_by_id:
-        access.append(f"user:{doc.created_by_id}")
     head = " ".join(p for p in (doc.doc_type, doc.number, doc.title) if p)
     content = "\n".join(p for p in (head, doc.summary, doc.issuer, doc.signer, _document_text(doc)) if p)
     return {
@@ -96,7 +91,7 @@ def _document_fields(doc) -> dict:
         "year": str(doc.issued_on.year) if doc.issued_on else "",
         "status": doc.status or "",
         "date": _date_number(doc.issued_on),
-        "access": " ".join(access),
+        "access": " ".join(access.document_terms(doc)),
         "version": doc.version,
     }
 
@@ -111,12 +106,6 @@ def _document_versions():
         yield row[0], row[1]
 
 
-def _document_readable(user, doc) -> bool:
-    from app.services.visibility import can_read_document
-
-    return can_read_document(user, doc)
-
-
 SOURCES: dict[str, Source] = {
     "document": Source(
         kind="document",
@@ -125,7 +114,7 @@ SOURCES: dict[str, Source] = {
         live_versions=_document_versions,
         url=lambda record_id: url_for("documents.show", document_id=record_id),
         text=_document_text,
-        readable=_document_readable,
+        readable=access.can_read_document,
     ),
 }
 
@@ -149,8 +138,6 @@ def _load_news(ids, session=None):
 
 
 def _news_text(article) -> str:
-    from app.services.news_text import plain_text
-
     return plain_text(article.body_html)
 
 
@@ -175,7 +162,7 @@ def _news_fields(article) -> dict:
         "year": str(published.year) if published else "",
         "status": "",
         "date": _date_number(published),
-        "access": "all",
+        "access": access.ALL_STAFF,
         "live_from": epoch_minutes(article.publish_at),
         "live_until": epoch_minutes(article.expires_at),
         "version": article.version,

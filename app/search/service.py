@@ -12,7 +12,7 @@ from datetime import date
 from flask import current_app
 from markupsafe import Markup
 
-from app import clock
+from app import access, clock
 from app.extensions import db
 from app.search import engine, index
 from app.search.query import ParsedQuery, parse
@@ -88,14 +88,12 @@ def _index_dir() -> str:
 
 
 def access_for(user) -> engine.Access:
-    """The access terms a user holds (admins read everything)."""
+    """The access terms a user holds (``app.access.user_terms``; admins read everything), at this minute."""
     now = epoch_minutes(clock.utcnow())
-    if user.is_admin:
+    terms = access.user_terms(user)
+    if terms is None:
         return engine.Access(everything=True, now=now)
-    terms = ["all", f"user:{user.id}"]
-    if user.unit_id is not None:
-        terms.append(f"unit:{user.unit_id}")
-    return engine.Access(terms=tuple(terms), now=now)
+    return engine.Access(terms=terms, now=now)
 
 
 def _snapshot():

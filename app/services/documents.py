@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import vntext
+from app import access, vntext
 from app.clock import to_vietnam, utcnow
 from app.errors import ConcurrentEditError, Invalid
 from app.extensions import db
@@ -31,7 +31,7 @@ from app.models import (
     document_fields,
     document_units,
 )
-from app.services import audit, visibility
+from app.services import audit
 from app.services.uploads import StoredUpload
 
 
@@ -109,7 +109,7 @@ def validate(data: DocumentData, document: Document | None = None, user: User | 
     if data.number:
         duplicate = find_by_number(data.number, data.issuer)
         if duplicate is not None and (document is None or duplicate.id != document.id):
-            if user is not None and not visibility.can_read_document(user, duplicate):
+            if user is not None and not access.can_read_document(user, duplicate):
                 raise DocumentError("Số ký hiệu này không dùng được.")
             raise DocumentError(f"Văn bản số {data.number} của {data.issuer or 'cơ quan này'} đã có trong thư viện.")
     return data
@@ -367,9 +367,8 @@ def _note_evidence(shas: set[str], number_keys: set[str | None]) -> None:
     """In the changing transaction: queue the progress updates with evidence from documents with
     these files or numbers for the search index."""
     from app import search
-    from app.services import evidence
 
-    for update_id in sorted(evidence.updates_to_reindex(shas, {k for k in number_keys if k})):
+    for update_id in sorted(access.updates_to_reindex(shas, {k for k in number_keys if k})):
         search.note_change("progress", update_id)
 
 
@@ -534,7 +533,7 @@ def remove_relation(relation: DocumentRelation, user: User) -> None:
 
 def relations_of(document: Document, user: User) -> tuple[list, list]:
     """Return (outgoing, incoming) relations whose other document ``user`` may read."""
-    clause = visibility.document_clause(user)
+    clause = access.document_clause(user)
     outgoing = db.session.scalars(
         db.select(DocumentRelation).join(Document, DocumentRelation.target_id == Document.id)
         .where(DocumentRelation.source_id == document.id, clause).order_by(DocumentRelation.id)).all()
@@ -552,7 +551,7 @@ def revision_relations(snapshot: dict, user: User) -> list[tuple[str, Document]]
         relation_type, _, target_id = str(item).partition(":")
         if relation_type not in RELATION_TYPES or not target_id.isdigit() or len(target_id) > 10:
             continue
-        target = visibility.readable_document_or_none(user, int(target_id))
+        target = access.readable_document_or_none(user, int(target_id))
         if target is not None:
             found.append((RELATION_TYPES[relation_type][0], target))
     return found
@@ -566,7 +565,7 @@ def citing_documents(document: Document, user: User) -> list[Document]:
         db.select(Document)
         .join(Citation, db.and_(Citation.source_kind == "document", Citation.source_id == Document.id))
         .where(Citation.number_key == document.number_key, Document.id != document.id,
-               visibility.document_clause(user))
+               access.document_clause(user))
         .order_by(Document.issued_on.desc(), Document.id.desc())
     ))
 
@@ -626,7 +625,7 @@ class DocumentFilters:
 def list_statement(user: User, filters: DocumentFilters):
     """Return the SELECT of documents ``user`` may read matching ``filters``, sorted. The body is
     not loaded (lists never show it; sorting every row with its full text cost ~100 ms a page)."""
-    stmt = db.select(Document).options(defer(Document.body)).where(visibility.document_clause(user))
+    stmt = db.select(Document).options(defer(Document.body)).where(access.document_clause(user))
     if filters.category:
         stmt = stmt.where(Document.category == filters.category)
     if filters.doc_type:
@@ -657,7 +656,7 @@ def list_statement(user: User, filters: DocumentFilters):
 
 def filter_options(user: User) -> dict:
     """Return the choices for the list filters, drawn only from documents ``user`` may read."""
-    clause = visibility.document_clause(user)
+    clause = access.document_clause(user)
     issuers = db.session.scalars(
         db.select(Document.issuer).where(clause, Document.issuer != "").distinct()).all()
     years = db.session.scalars(

@@ -4,10 +4,9 @@ from __future__ import annotations
 from flask import url_for
 from markupsafe import Markup, escape
 
-from app import vntext
+from app import access, vntext
 from app.extensions import db
 from app.models import Document
-from app.services import visibility
 
 
 def _targets(keys: set[str], user) -> dict[str, int]:
@@ -15,7 +14,7 @@ def _targets(keys: set[str], user) -> dict[str, int]:
         return {}
     rows = db.session.execute(
         db.select(Document.number_key, Document.id)
-        .where(Document.number_key.in_(keys), visibility.document_clause(user))
+        .where(Document.number_key.in_(keys), access.document_clause(user))
         .order_by(Document.id)
     ).all()
     found: dict[str, int] = {}

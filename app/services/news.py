@@ -13,13 +13,13 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import clock, search, vntext
+from app import access, clock, search, vntext
 from app.errors import ConcurrentEditError, Forbidden, Invalid
 from app.extensions import db
 from app.models import EDITOR, PUBLISHER, Article, ArticleImage, ArticleRevision, ReformField, User
 from app.models.news import DRAFT, PUBLISHED, SUBMITTED, UNPUBLISHED
+from app.news_text import plain_text, render_markdown, slugify
 from app.services import audit, news_images
-from app.services.news_text import plain_text, render_markdown, slugify
 
 MAX_TITLE = 500
 MAX_SUMMARY = 1000
@@ -64,8 +64,9 @@ def can_write(user) -> bool:
 
 
 def can_review(user) -> bool:
-    """Reviewers publish, send back and unpublish: admins and editors granted the publish right."""
-    return user.is_authenticated and user.has_role(PUBLISHER)
+    """Reviewers publish, send back and unpublish: admins and editors granted the publish right
+    (``app.access.is_news_reviewer``; they also read every unpublished article)."""
+    return access.is_news_reviewer(user)
 
 
 def can_edit(user, article: Article) -> bool:
@@ -73,18 +74,6 @@ def can_edit(user, article: Article) -> bool:
     if can_review(user):
         return True
     return can_write(user) and article.created_by_id == user.id and article.status in (DRAFT, UNPUBLISHED)
-
-
-def can_see_unpublished(user, article: Article) -> bool:
-    """The author and reviewers see an article that readers cannot (draft, pending, scheduled, expired)."""
-    return can_review(user) or (user.is_authenticated and article.created_by_id == user.id)
-
-
-def live_clause(now: datetime | None = None):
-    """SQL condition: published, its time has come and it has not expired."""
-    now = now or clock.utcnow()
-    return db.and_(Article.status == PUBLISHED, Article.publish_at <= now,
-                   db.or_(Article.expires_at.is_(None), Article.expires_at > now))
 
 
 # Validation and snapshots
@@ -390,7 +379,7 @@ def record_view(article: Article, user) -> int:
 
 def live_statement(field_id: int | None = None, now: datetime | None = None):
     """Published, live articles, newest first (optionally in one reform field)."""
-    stmt = db.select(Article).where(live_clause(now))
+    stmt = db.select(Article).where(access.live_clause(now))
     if field_id:
         stmt = stmt.where(Article.fields.any(ReformField.id == field_id))
     return stmt.order_by(Article.publish_at.desc(), Article.id.desc())
@@ -399,16 +388,6 @@ def live_statement(field_id: int | None = None, now: datetime | None = None):
 def latest(limit: int = 5) -> list[Article]:
     """The newest live articles (home page block, feed)."""
     return list(db.session.scalars(live_statement().limit(limit)))
-
-
-def readable_article_or_none(user, article_id: int) -> Article | None:
-    """The article if ``user`` may open it now (live, or theirs/a reviewer's), else None."""
-    article = db.session.get(Article, article_id)
-    if article is None:
-        return None
-    if article.is_live(clock.utcnow()) or can_see_unpublished(user, article):
-        return article
-    return None
 
 
 def dashboard(user) -> dict:
@@ -429,7 +408,7 @@ def dashboard(user) -> dict:
                                           .order_by(Article.updated_at.desc()))),
         "pending": list(db.session.scalars(pending.order_by(Article.updated_at))),
         "scheduled": list(db.session.scalars(scheduled.order_by(Article.publish_at))),
-        "published": list(db.session.scalars(db.select(Article).where(live_clause(now))
+        "published": list(db.session.scalars(db.select(Article).where(access.live_clause(now))
                                              .order_by(Article.publish_at.desc()).limit(10))),
         "expired": list(db.session.scalars(expired.order_by(Article.expires_at.desc()).limit(10))),
     }

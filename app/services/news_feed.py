@@ -6,8 +6,8 @@ from datetime import UTC
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
+from app.news_text import plain_text
 from app.services import news
-from app.services.news_text import plain_text
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 30

@@ -1,16 +1,15 @@
-"""Unit report rules: who reads a report, submitting a .docx for a period (versions kept),
-lateness against the period deadline, and the readable preview."""
+"""Unit report rules: submitting a .docx for a period (versions kept), lateness against the period
+deadline, and the readable preview. Who reads a report: ``app.access.can_read_report``."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import abort
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import clock, vntext
+from app import access, clock, vntext
 from app.errors import ConcurrentEditError, Forbidden, Invalid
 from app.extensions import db
 from app.models import ReportPeriod, ReportVersion, UnitReport, User
@@ -24,26 +23,6 @@ _ROMAN_HEADING = re.compile(r"^[IVX]+\.\s")
 
 class ReportError(Invalid):
     """A refused submission; the message is Vietnamese and shown to the user."""
-
-
-def submitters(report: UnitReport) -> set[int]:
-    return {v.submitted_by_id for v in report.versions if v.submitted_by_id}
-
-
-def can_read_report(user: User, report: UnitReport) -> bool:
-    """A unit report is read by its own unit, by whoever submitted a version of it, and by admins
-    (the reform office). The search index carries the same rule (``unit:N``, ``user:N``)."""
-    if not user.is_authenticated:
-        return False
-    return user.is_admin or user.unit_id == report.unit_id or user.id in submitters(report)
-
-
-def readable_report_or_404(user: User, report_id: int) -> UnitReport:
-    """Return the report, or 404 when it does not exist or ``user`` may not read it (same answer)."""
-    report = db.session.get(UnitReport, report_id)
-    if report is None or not can_read_report(user, report):
-        abort(404)
-    return report
 
 
 def late_days(deadline: date, submitted_at: datetime) -> int:
@@ -146,7 +125,7 @@ def reports_for(period_ids: list[int], user: User) -> dict[tuple[int, int], Unit
     if not period_ids:
         return {}
     rows = db.session.scalars(db.select(UnitReport).where(UnitReport.period_id.in_(period_ids)))
-    return {(r.period_id, r.unit_id): r for r in rows if can_read_report(user, r)}
+    return {(r.period_id, r.unit_id): r for r in rows if access.can_read_report(user, r)}
 
 
 @dataclass

@@ -12,8 +12,8 @@ CORPUS = os.path.join(ROOT, "bench", "corpus.py")
 
 def demo_articles() -> list[tuple[str, str, str]]:
     """(name, title, text) of the demo news articles: summary and body as readers see them, without markup."""
+    from app.news_text import plain_text, render_markdown
     from app.services.demo_news import read_articles
-    from app.services.news_text import plain_text, render_markdown
 
     return [(item.name, item.title, item.summary + "\n" + plain_text(render_markdown(item.body)))
             for item in read_articles()]

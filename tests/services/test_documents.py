@@ -3,11 +3,11 @@ from datetime import date
 
 import pytest
 
+from app import access
 from app.errors import ConcurrentEditError
 from app.extensions import db
 from app.models import Document, DocumentRevision, User
 from app.services import documents as library
-from app.services import visibility
 
 
 def _user(username):
@@ -121,12 +121,12 @@ def test_restricted_document_visibility_rule(app, make_user, make_document):
     with app.app_context():
         def readable(username):
             user = _user(username)
-            return set(db.session.scalars(db.select(Document.id).where(visibility.document_clause(user))))
+            return set(db.session.scalars(db.select(Document.id).where(access.document_clause(user))))
 
         assert readable("vpc") == {secret, public}
         assert readable("quantri") == {secret, public}
         assert readable("tccb") == {public}
         assert readable("nounit") == {public}
         doc = db.session.get(Document, secret)
-        assert visibility.can_read_document(_user("vpc"), doc)
-        assert not visibility.can_read_document(_user("tccb"), doc)
+        assert access.can_read_document(_user("vpc"), doc)
+        assert not access.can_read_document(_user("tccb"), doc)

@@ -12,8 +12,8 @@ from PIL import Image
 from app import ingest
 from app.extensions import db
 from app.models import Article, ArticleImage
+from app.news_text import render_markdown, slugify
 from app.services import news_docx
-from app.services.news_text import render_markdown, slugify
 from tests.helpers import files_under, sample
 
 
