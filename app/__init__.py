@@ -99,7 +99,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["SEARCH_BACKGROUND_SYNC"]:
         @app.before_request
         def start_search_upkeep():
-            from app.search.outbox import start_background
+            from app.search.upkeep import start_background
 
             start_background(app)
 

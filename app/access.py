@@ -27,6 +27,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from app import clock, vntext
 from app.extensions import db
 from app.ingest import parse_official_header
@@ -212,26 +214,28 @@ def header_number_key(sha256: str, text: str | None) -> str | None:
     return key
 
 
-def evidence_sources(files: Iterable[ProgressAttachment]) -> dict[int, list[Document]]:
+def evidence_sources(files: Iterable[ProgressAttachment], session: Session | None = None) -> dict[int, list[Document]]:
     """Return, for each evidence file (by id), the library documents it came from (deleted ones
     too): those with an attachment of the same SHA-256 and those whose number its header carries.
-    Two queries whatever the number of files."""
+    Two queries whatever the number of files, through ``session`` (the request's by default; the
+    indexer reads with its own)."""
+    session = session or db.session
     files = list(files)
     keys = {f.id: header_number_key(f.sha256, f.text) for f in files}
     by_sha: dict[str, set[int]] = {}
     by_key: dict[str, set[int]] = {}
     shas = {f.sha256 for f in files}
     if shas:
-        for sha, doc_id in db.session.execute(
+        for sha, doc_id in session.execute(
                 db.select(Attachment.sha256, Attachment.document_id).where(Attachment.sha256.in_(shas))):
             by_sha.setdefault(sha, set()).add(doc_id)
     wanted_keys = {k for k in keys.values() if k}
     if wanted_keys:
-        for key, doc_id in db.session.execute(
+        for key, doc_id in session.execute(
                 db.select(Document.number_key, Document.id).where(Document.number_key.in_(wanted_keys))):
             by_key.setdefault(key, set()).add(doc_id)
     ids = set().union(*by_sha.values(), *by_key.values())
-    documents = {d.id: d for d in db.session.scalars(db.select(Document).where(Document.id.in_(ids)))} if ids else {}
+    documents = {d.id: d for d in session.scalars(db.select(Document).where(Document.id.in_(ids)))} if ids else {}
     result = {}
     for f in files:
         doc_ids = by_sha.get(f.sha256, set()) | (by_key.get(keys[f.id], set()) if keys[f.id] else set())
@@ -271,9 +275,9 @@ def openable_evidence_or_none(user: User, update_id: int, file_id: int) -> Progr
     return file if can_open_evidence(user, file.update, evidence_sources([file])[file.id]) else None
 
 
-def public_evidence(update: ProgressUpdate) -> list[ProgressAttachment]:
+def public_evidence(update: ProgressUpdate, session: Session | None = None) -> list[ProgressAttachment]:
     """The update's evidence files that are for all staff (what search may hold)."""
-    sources = evidence_sources(update.attachments)
+    sources = evidence_sources(update.attachments, session)
     return [f for f in update.attachments if is_open_to_all(sources[f.id])]
 
 

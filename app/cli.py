@@ -192,14 +192,10 @@ def init_app(app: Flask) -> None:
         index, merge small segments (an alternative to the web processes' catch-up thread)."""
         import time
 
-        from app.search import outbox
+        from app.search import upkeep
 
         click.echo("Đang theo dõi thay đổi cần đưa vào chỉ mục (Ctrl+C để dừng)…")
-        delay = interval
-        while True:
-            outcome = outbox.upkeep_once(app, merge_inline=True)
-            delay = min(60.0, delay * 2) if outcome == "failed" else interval
-            time.sleep(delay)
+        upkeep.keep_up(lambda: upkeep.upkeep_once(app, merge_inline=True), time.sleep, interval)
 
     @search.command("verify")
     def search_verify():

@@ -10,6 +10,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.models.accounts import Unit, User
 from app.models.reference import ReformField
+from app.models.searchable import Searchable, SearchPart
 
 CATEGORIES = {
     "legal": "Văn bản pháp luật",
@@ -64,7 +65,7 @@ document_units = Table(
 )
 
 
-class Document(db.Model):
+class Document(Searchable, db.Model):
     """A legal text, reform document or internal procedure with its official metadata.
 
     Deleting sets ``deleted_at``: the document disappears everywhere, its revisions stay.
@@ -72,6 +73,7 @@ class Document(db.Model):
     """
 
     __tablename__ = "documents"
+    search_kind = "document"
     __table_args__ = (
         Index("ix_documents_number_issuer", "number_key", "issuer"),
         Index("ix_documents_issued_on", "issued_on"),
@@ -162,10 +164,11 @@ class StoredFileColumns:
     text: Mapped[str | None] = mapped_column(Text)
 
 
-class Attachment(StoredFileColumns, db.Model):
+class Attachment(StoredFileColumns, SearchPart, db.Model):
     """A file stored under ``UPLOAD_DIR`` with a generated name; ``text`` is what was extracted."""
 
     __tablename__ = "attachments"
+    search_parent = ("document", "document_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)

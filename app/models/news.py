@@ -10,6 +10,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.models.accounts import User
 from app.models.reference import ReformField
+from app.models.searchable import Searchable
 
 DRAFT, SUBMITTED, PUBLISHED, UNPUBLISHED = "draft", "submitted", "published", "unpublished"
 ARTICLE_STATUSES = {
@@ -27,7 +28,7 @@ article_fields = Table(
 )
 
 
-class Article(db.Model):
+class Article(Searchable, db.Model):
     """A news item. Readers see it only while ``status`` is published, ``publish_at`` has come
     and ``expires_at`` (if any) has not: checked on every read, so no scheduler is needed.
 
@@ -36,6 +37,7 @@ class Article(db.Model):
     """
 
     __tablename__ = "articles"
+    search_kind = "news"
     __table_args__ = (Index("ix_articles_status_publish_at", "status", "publish_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models.accounts import Unit, User
 from app.models.documents import StoredFileColumns
 from app.models.reference import ReformField
+from app.models.searchable import Searchable, SearchPart
 
 NOT_STARTED, IN_PROGRESS, DONE, DELAYED = "not_started", "in_progress", "done", "delayed"
 TASK_STATUSES = {
@@ -60,13 +61,14 @@ class Plan(db.Model):
                                                        cascade="all, delete-orphan")
 
 
-class Task(db.Model):
+class Task(SearchPart, db.Model):
     """A task of a plan: reform field, lead unit, cooperating units, deadline, expected output.
 
     Its status is that of its latest progress update (``app.services.progress.task_states``).
     """
 
     __tablename__ = "plan_tasks"
+    search_parent = ("progress", "updates")
     __table_args__ = (UniqueConstraint("plan_id", "code", name="uq_plan_tasks_plan_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,10 +118,11 @@ class ReportPeriod(db.Model):
         return f"{PERIOD_KINDS[self.kind][0]}/{self.plan.year}"
 
 
-class ProgressUpdate(db.Model):
+class ProgressUpdate(Searchable, db.Model):
     """One progress report on a task by one unit; the history is never edited."""
 
     __tablename__ = "progress_updates"
+    search_kind = "progress"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("plan_tasks.id", ondelete="CASCADE"), index=True)
@@ -155,10 +158,11 @@ class ProgressUpdate(db.Model):
         return f"{self.status_label}, {self.percent}%"
 
 
-class ProgressAttachment(StoredFileColumns, db.Model):
+class ProgressAttachment(StoredFileColumns, SearchPart, db.Model):
     """A file attached to a progress update (evidence), stored like library attachments."""
 
     __tablename__ = "progress_attachments"
+    search_parent = ("progress", "update_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     update_id: Mapped[int] = mapped_column(ForeignKey("progress_updates.id", ondelete="CASCADE"), index=True)
@@ -166,7 +170,7 @@ class ProgressAttachment(StoredFileColumns, db.Model):
     update: Mapped[ProgressUpdate] = relationship(back_populates="attachments")
 
 
-class UnitReport(db.Model):
+class UnitReport(Searchable, db.Model):
     """A unit's report for one period; each (re)submission is a ``ReportVersion``, none is deleted.
 
     Lateness is that of the first submission (the unit reported then); ``version`` counts the
@@ -174,6 +178,7 @@ class UnitReport(db.Model):
     """
 
     __tablename__ = "unit_reports"
+    search_kind = "report"
     __table_args__ = (UniqueConstraint("period_id", "unit_id", name="uq_unit_reports_period_unit"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -205,10 +210,11 @@ class UnitReport(db.Model):
         return self.latest.title if self.versions else ""
 
 
-class ReportVersion(db.Model):
+class ReportVersion(SearchPart, db.Model):
     """One submitted .docx of a unit report: the file, its number and date, its text, its lateness."""
 
     __tablename__ = "report_versions"
+    search_parent = ("report", "report_id")
     __table_args__ = (UniqueConstraint("report_id", "version_no", name="uq_report_versions_report_no"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

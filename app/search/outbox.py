@@ -1,8 +1,9 @@
 """Keeping the index in step with the database, which is the single source of truth.
 
 Every change that affects search writes an ``IndexChange`` row in the same transaction as
-the change (``note_change``). An index applies the rows in id order and stores the last id
-it applied next to its files (``applied``), under the cross-process write lock:
+the change (``app.search.tracking``, from the session's flush). An index applies the rows in id
+order and stores the last id it applied next to its files (``applied``), under the cross-process
+write lock:
 
 - a change rolled back never has a row, so it is never indexed;
 - a change committed but not yet applied (busy index, failure, process killed) stays pending
@@ -19,18 +20,20 @@ trusted (``IndexUnavailable("mismatch: …")``) and is rebuilt.
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
+import shutil
 import threading
 import time
+import uuid
 
 from flask import current_app
 from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import DatabaseIdentity, IndexChange
+from app.resilience import describe, is_outage
 from app.search import index
 from app.search.records import SOURCES
 
@@ -40,11 +43,6 @@ APPLIED_FILE = "applied"
 # (under a millisecond per record) and keeps its postings in memory: 2,000 keeps saves waiting
 # at most a second or two while an import indexes, and segments large enough to rarely need a merge.
 SYNC_BATCH = 2000
-
-
-def note_change(kind: str, record_id: int) -> None:
-    """Record, in the caller's transaction, that a record changed in a way search must see."""
-    db.session.add(IndexChange(kind=kind, record_id=record_id))
 
 
 # Change ids come from a sequence, but concurrent transactions commit out of order: id 105 can
@@ -81,8 +79,6 @@ def save_state(index_path: str, state: dict) -> None:
 
 def database_id(session: Session | None = None) -> str:
     """The id of the database this process talks to (created if the row is missing)."""
-    import uuid
-
     session = session or db.session
     found = session.scalar(db.select(DatabaseIdentity.uuid).where(DatabaseIdentity.id == 1))
     if found:
@@ -145,8 +141,9 @@ def _advance(state: dict, now: float) -> None:
     state["gaps"] = {k: v for k, v in gaps.items() if k > upto}
 
 
-def latest_change_id() -> int:
-    return db.session.scalar(db.select(db.func.max(IndexChange.id))) or 0
+def latest_change_id(session: Session | None = None) -> int:
+    """The id of the newest change row (0 when there is none)."""
+    return (session or db.session).scalar(db.select(db.func.max(IndexChange.id))) or 0
 
 
 def own_session() -> Session:
@@ -239,9 +236,7 @@ def sync(lock_timeout: float = 30.0, max_batches: int | None = None) -> int:
     """
     index_dir = current_app.config["INDEX_DIR"]
     if index.current_name(index_dir) is None and _live_records() <= SMALL_REBUILD:
-        from app.search import service
-
-        service.rebuild(wait=False)  # a new portal, or a small one: building from scratch is quick and exact
+        rebuild(wait=False)  # a new portal, or a small one: building from scratch is quick and exact
     with index.write_lock(index_dir, timeout=lock_timeout):
         ix = index.open_current(index_dir)
         path = os.path.join(index_dir, index.current_name(index_dir))
@@ -252,7 +247,8 @@ SMALL_REBUILD = 500
 
 
 def _live_records() -> int:
-    return sum(sum(1 for _ in source.live_versions()) for source in SOURCES.values())
+    with own_session() as session:
+        return sum(sum(1 for _ in source.live_versions(session)) for source in SOURCES.values())
 
 
 def pending() -> int | None:
@@ -273,117 +269,53 @@ def sync_after_commit() -> None:
     the thread applies it within milliseconds. Elsewhere (commands, tests) it is applied now if
     the index is free within ``SEARCH_SYNC_WAIT`` seconds, else left queued. Never an error for
     the user: the change is committed and stays queued until it is applied, by any process."""
-    if _background.get("pid") == os.getpid():
-        wake_background()
+    if catch_up.running_here():
+        catch_up.wake()
         return
     try:
         sync(lock_timeout=current_app.config.get("SEARCH_SYNC_WAIT", 0.25))
     except index.IndexBusy:
         log.info("index busy: change queued for the background catch-up")
-        wake_background()
+        catch_up.wake()
     except index.IndexUnavailable as exc:
         log.warning("index unavailable (%s): change queued until it is rebuilt", exc.reason)
-        wake_background()
+        catch_up.wake()
     except Exception as exc:  # noqa: BLE001 - queued changes are retried by the background catch-up
-        from app.resilience import describe, is_outage
-
         if is_outage(exc):
             log.warning("index sync deferred, database unreachable: %s", describe(exc))
         else:
             log.warning("index sync deferred", exc_info=True)
-        wake_background()
+        catch_up.wake()
 
 
-# Background catch-up: one thread per process, started with the first request.
+class CatchUp:
+    """This process's catch-up thread (``app.search.upkeep``), if one was started: saves hand it
+    their changes instead of applying them themselves."""
 
-_background: dict[str, object] = {}
-_background_lock = threading.Lock()
+    def __init__(self):
+        self.pid: int | None = None
+        self.event: threading.Event | None = None
+
+    def attach(self, event: threading.Event) -> None:
+        """Record that this process now runs the thread woken by ``event``."""
+        self.pid, self.event = os.getpid(), event
+
+    def running_here(self) -> bool:
+        """True in the process that started the thread (not in a child forked from it)."""
+        return self.pid == os.getpid()
+
+    def wake(self) -> None:
+        """Ask the thread to catch up now rather than at its next round."""
+        if self.event is not None:
+            self.event.set()
+
+
+catch_up = CatchUp()
 
 
 def wake_background() -> None:
-    event = _background.get("event")
-    if event is not None:
-        event.set()
-
-
-def start_background(app) -> None:
-    """Start (once per process) the thread that applies queued changes, with backoff on
-    failure, and rebuilds a missing, corrupt or outdated index in the background."""
-    with _background_lock:
-        if _background.get("pid") == os.getpid():
-            return
-        event = threading.Event()
-        _background.update(pid=os.getpid(), event=event)
-        thread = threading.Thread(target=_loop, args=(app, event), name="search-sync", daemon=True)
-        thread.start()
-
-
-def _loop(app, event: threading.Event) -> None:
-    interval = app.config.get("SEARCH_SYNC_INTERVAL", 1.0)
-    delay = interval
-    while True:
-        event.wait(delay)
-        event.clear()
-        outcome = upkeep_once(app, merge_inline=False)
-        delay = min(60.0, delay * 2) if outcome == "failed" else interval
-
-
-_lag_logged = {"at": 0.0, "value": 0}
-
-
-def upkeep_once(app, merge_inline: bool) -> str:
-    """One round of index upkeep for this process: apply queued changes; rebuild an index that
-    is missing, damaged, of an older schema or of another database (one process at a time);
-    merge small segments when the policy asks (``merge_inline``: here, else in a separate
-    process). Returns ``synced``, ``busy``, ``rebuilt``, ``rebuilding`` or ``failed``. Expected
-    conditions are logged without a traceback."""
-    from app.search import merge
-
-    index_dir = app.config["INDEX_DIR"]
-    with app.app_context():
-        try:
-            try:
-                applied = sync(lock_timeout=5.0)
-            except index.IndexUnavailable as exc:
-                log.warning("search index unavailable (%s): rebuilding", exc.reason)
-                return "rebuilt" if rebuild_in_background(app) else "rebuilding"
-            except index.DAMAGE_ERRORS as exc:
-                if index.confirm_damage(index_dir, exc):
-                    return "rebuilt" if rebuild_in_background(app) else "rebuilding"
-                raise
-            _log_lag(applied)
-            if merge.wanted(index_dir):
-                if merge_inline:
-                    merge.merge_all(index_dir)
-                else:
-                    merge.spawn(index_dir)
-            return "synced"
-        except index.IndexBusy:
-            return "busy"
-        except Exception as exc:  # noqa: BLE001
-            from app.resilience import describe, is_outage
-
-            if is_outage(exc):
-                log.warning("search index upkeep: database unreachable (%s); retrying", describe(exc))
-            else:
-                log.exception("search index upkeep failed; retrying")
-            return "failed"
-        finally:
-            with contextlib.suppress(Exception):
-                db.session.remove()
-
-
-def _log_lag(applied: int) -> None:
-    """Say how far behind the index is when it is behind (at most once a minute), and what was applied."""
-    now = time.monotonic()
-    if applied:
-        log.info("search index: applied %d queued changes", applied)
-    if now - _lag_logged["at"] < 60:
-        return
-    waiting = pending() or 0
-    if waiting or _lag_logged["value"]:
-        log.info("search index lag: %d changes waiting", waiting)
-        _lag_logged.update(at=now, value=waiting)
+    """Ask this process's catch-up thread, if any, to catch up now (a damaged index to rebuild)."""
+    catch_up.wake()
 
 
 def rebuild_running(index_dir: str) -> bool:
@@ -403,18 +335,69 @@ def needs_rebuild(index_dir: str) -> str | None:
     return None
 
 
-def rebuild_in_background(app) -> bool:
-    """Rebuild the index if it needs it, unless another process already is rebuilding.
-    Returns True when this call did the rebuild."""
-    from app.search import service
+# Rebuilding
 
-    with app.app_context():
-        reason = needs_rebuild(app.config["INDEX_DIR"])
-        if reason is None:
-            return False
-        started = time.time()
-        result = service.rebuild(wait=False, reason=reason)
-        if result is None:
-            return False  # another process is rebuilding
-        log.warning("search index rebuilt in %.1f s (was: %s)", time.time() - started, reason)
-        return True
+REBUILD_BATCH = 5000  # records per rebuild commit (one segment each); a commit's postings are built in memory
+
+
+def rebuild(progress=None, wait: bool = True, reason: str | None = None) -> dict | None:
+    """Build a fresh index from the database in a new folder, then switch to it atomically.
+
+    One rebuild at a time per index (``rebuild.lock``): with ``wait``, a rebuild already running
+    is waited for and then this one runs; without, None is returned at once. Streams records in
+    batches (bounded memory); searches keep using the old index meanwhile. Changes committed
+    while the rebuild ran are applied just before the switch. Returns counts and timings.
+    """
+    index_dir = current_app.config["INDEX_DIR"]
+    with index.held(index_dir, index.REBUILD_LOCK, wait=wait) as mine:
+        if not mine:
+            return None
+        log.info("search index rebuild started%s", f" ({reason})" if reason else "")
+        result = _rebuild(index_dir, progress)
+        log.info("search index rebuilt: %s in %.1f s", result["counts"], result["seconds"])
+        return result
+
+
+def _rebuild(index_dir: str, progress) -> dict:
+    started_at = time.time()
+    with own_session() as session:
+        snapshot_change = latest_change_id(session)  # the database as read from here on
+    name, path, ix = index.new_index_folder(index_dir)
+    counts = {}
+    try:
+        with own_session() as session:
+            for kind, source in SOURCES.items():
+                ids = [record_id for record_id, _version in source.live_versions(session)]
+                count = 0
+                for start in range(0, len(ids), REBUILD_BATCH):
+                    # One commit per batch bounds the writer's memory (see SYNC_BATCH).
+                    writer = index.writer(ix)
+                    try:
+                        count += _write_batch(writer, source, ids[start:start + REBUILD_BATCH], session)
+                        writer.commit()
+                    except BaseException:
+                        writer.cancel()
+                        raise
+                    if progress:
+                        progress(kind, count)
+                counts[kind] = count
+        with index.write_lock(index_dir, timeout=120), own_session() as session:
+            # Changes committed while the rebuild ran are applied before the new index goes live.
+            write_applied(path, max(0, snapshot_change - REBUILD_OVERLAP), session)
+            apply_pending(ix, path)
+            index.activate(index_dir, name)
+    except BaseException:
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    index.searchers.clear()
+    return {"counts": counts, "seconds": time.time() - started_at, "folder": name}
+
+
+def _write_batch(writer, source, ids, session) -> int:
+    if not ids:
+        return 0
+    rows = source.load(ids, session)
+    for row in rows:
+        writer.add_document(**source.fields(row))
+    session.expunge_all()
+    return len(rows)

@@ -1,8 +1,9 @@
 """What each kind of content puts in the index, and how to read it back from the database.
 
 A source knows how to turn its database rows into index fields, stream every id for a
-rebuild, and report the version of each live record (for ``verify``). Later kinds register
-their own source here.
+rebuild, and report the version of each live record (for ``verify``): documents, news,
+progress updates and unit reports. Who may find a record is ``app.access``'s rule, carried as
+access terms (``access`` field); a search also checks each hit against the rule itself.
 """
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from flask import url_for
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
-from app import access, vntext
+from app import access, clock, vntext
 from app.extensions import db
+from app.models import Article, Document, ProgressUpdate, Task, UnitReport
+from app.models.news import PUBLISHED
 from app.news_text import plain_text
 
 
@@ -37,7 +40,7 @@ class Source:
     kind: str
     load: Callable[..., list]                    # (ids, session=None) → live rows (skips missing or deleted)
     fields: Callable[[object], dict]             # row → index fields
-    live_versions: Callable[[], Iterator[tuple[int, int]]]  # every (id, version) that should be indexed
+    live_versions: Callable[..., Iterator[tuple[int, int]]]  # (session=None) → every (id, version) to index
     url: Callable[[int], str]
     text: Callable[[object], str]                # full text, for snippets
     readable: Callable[[object, object], bool]   # (user, row) → may read
@@ -57,8 +60,6 @@ def epoch_minutes(value) -> int:
 # Documents
 
 def _load_documents(ids, session=None):
-    from app.models import Document
-
     if not ids:
         return []
     return list((session or db.session).scalars(
@@ -96,10 +97,8 @@ def _document_fields(doc) -> dict:
     }
 
 
-def _document_versions():
-    from app.models import Document
-
-    result = db.session.execute(
+def _document_versions(session: Session | None = None):
+    result = (session or db.session).execute(
         db.select(Document.id, Document.version).where(Document.deleted_at.is_(None)).order_by(Document.id)
         .execution_options(yield_per=5000))
     for row in result:
@@ -129,12 +128,10 @@ def register(source: Source) -> None:
 # on time and an expired one disappears without any change to the index).
 
 def _load_news(ids, session=None):
-    from app.models import Article
-
     if not ids:
         return []
     return list((session or db.session).scalars(
-        db.select(Article).where(Article.id.in_(ids), Article.status == "published")))
+        db.select(Article).where(Article.id.in_(ids), Article.status == PUBLISHED)))
 
 
 def _news_text(article) -> str:
@@ -142,9 +139,7 @@ def _news_text(article) -> str:
 
 
 def _news_fields(article) -> dict:
-    from app.clock import to_vietnam
-
-    published = to_vietnam(article.publish_at).date() if article.publish_at else None
+    published = clock.to_vietnam(article.publish_at).date() if article.publish_at else None
     content = "\n".join(p for p in (article.title, article.summary, article.author_name, article.source_line,
                                     article.cover_caption, _news_text(article)) if p)
     return {
@@ -169,19 +164,16 @@ def _news_fields(article) -> dict:
     }
 
 
-def _news_versions():
-    from app.models import Article
-
-    result = db.session.execute(
-        db.select(Article.id, Article.version).where(Article.status == "published").order_by(Article.id))
+def _news_versions(session: Session | None = None):
+    result = (session or db.session).execute(
+        db.select(Article.id, Article.version).where(Article.status == PUBLISHED).order_by(Article.id))
     for row in result:
         yield row[0], row[1]
 
 
 def _news_readable(user, article) -> bool:
-    from app.clock import utcnow
-
-    return article.is_live(utcnow())
+    """Search lists an article only while it is live, to everyone (its author and reviewers too)."""
+    return article.is_live(clock.utcnow())
 
 
 register(Source(
@@ -195,4 +187,103 @@ register(Source(
 ))
 
 
-from app.search import plan_records  # noqa: E402,F401  (registers progress updates and unit reports)
+# Progress updates: read by every member of staff; the text of an evidence file that came from a
+# restricted library document is left out of the record (``app.access``).
+
+def _load_updates(ids, session=None):
+    if not ids:
+        return []
+    return list((session or db.session).scalars(
+        db.select(ProgressUpdate).where(ProgressUpdate.id.in_(ids))
+        .options(selectinload(ProgressUpdate.task).selectinload(Task.plan),
+                 selectinload(ProgressUpdate.period))))
+
+
+def _update_text(update) -> str:
+    """What was done, the figures and the text of the evidence files for all staff (an evidence
+    file that came from a restricted document is never in the index: ``app.access``)."""
+    evidence = access.public_evidence(update, object_session(update))
+    parts = [update.done, update.figures] + [a.text for a in evidence if a.text]
+    return "\n".join(p for p in parts if p)
+
+
+def _update_fields(update) -> dict:
+    task = update.task
+    title = f"{task.code} {task.title}"
+    return {
+        "uid": f"progress:{update.id}",
+        "kind": "progress",
+        "record_id": update.id,
+        "title": title,
+        "content": "\n".join([title, update.status_label, task.plan.number, _update_text(update)]),
+        "number": "",
+        "issuer": update.unit.name,
+        "fields": str(task.field_id),
+        "year": str(task.plan.year),
+        "state": update.status_label,
+        "unit": update.unit.code,
+        "period": update.period.label if update.period else "",
+        "date": _date_number(update.created_at),
+        "access": access.ALL_STAFF,
+        "version": update.version,
+    }
+
+
+def _update_versions(session: Session | None = None):
+    for row in (session or db.session).execute(
+            db.select(ProgressUpdate.id, ProgressUpdate.version).order_by(ProgressUpdate.id)):
+        yield row[0], row[1]
+
+
+# Unit reports: read by their unit, whoever submitted a version and admins.
+
+def _load_reports(ids, session=None):
+    if not ids:
+        return []
+    return list((session or db.session).scalars(
+        db.select(UnitReport).where(UnitReport.id.in_(ids)).options(selectinload(UnitReport.versions))))
+
+
+def _report_fields(report) -> dict:
+    latest = report.latest
+    return {
+        "uid": f"report:{report.id}",
+        "kind": "report",
+        "record_id": report.id,
+        "title": report.title,
+        "content": "\n".join(p for p in (report.title, latest.doc_number, latest.title, latest.text) if p),
+        "number": ",".join(number_terms(latest.doc_number)),
+        "number_display": latest.doc_number or None,
+        "issuer": report.unit.name,
+        "year": str(report.period.plan.year),
+        "unit": report.unit.code,
+        "period": report.period.label,
+        "date": _date_number(latest.issued_on or latest.submitted_at),
+        "access": " ".join(access.report_terms(report)),
+        "version": report.version,
+    }
+
+
+def _report_versions(session: Session | None = None):
+    for row in (session or db.session).execute(db.select(UnitReport.id, UnitReport.version).order_by(UnitReport.id)):
+        yield row[0], row[1]
+
+
+register(Source(
+    kind="progress",
+    load=_load_updates,
+    fields=_update_fields,
+    live_versions=_update_versions,
+    url=lambda record_id: url_for("plans.update_link", update_id=record_id),
+    text=_update_text,
+    readable=lambda user, update: access.can_read_progress(user),
+))
+register(Source(
+    kind="report",
+    load=_load_reports,
+    fields=_report_fields,
+    live_versions=_report_versions,
+    url=lambda record_id: url_for("reports.show", report_id=record_id),
+    text=lambda report: report.latest.text,
+    readable=access.can_read_report,
+))

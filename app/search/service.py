@@ -1,10 +1,10 @@
-"""The search interface the rest of the portal uses: index, remove, search, suggest, related,
-rebuild, verify. Routes and services call these functions and never touch Whoosh."""
+"""The search interface the rest of the portal uses: search, suggest, related, status, verify,
+index and remove by hand. Routes and services call these functions and never touch Whoosh."""
 from __future__ import annotations
 
 import contextlib
 import logging
-import shutil
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,15 +14,16 @@ from markupsafe import Markup
 
 from app import access, clock
 from app.extensions import db
-from app.search import engine, index
+from app.models import CATEGORIES, ReformField
+from app.search import engine, index, merge, outbox, storage
 from app.search.query import ParsedQuery, parse
 from app.search.records import SOURCES, epoch_minutes
 from app.search.schema import KINDS
 from app.search.snippets import Highlighter
+from app.search.spelling import correct
 
 log = logging.getLogger(__name__)
 MAX_PER_PAGE = 100
-REBUILD_BATCH = 5000  # records per rebuild commit (one segment each); a commit's postings are built in memory
 
 
 SCOPES = {"all": engine.CONTENT, "title": engine.TITLE}
@@ -121,8 +122,6 @@ def search(user, request: SearchRequest) -> SearchPage:
     except index.DAMAGE_ERRORS as exc:
         if not index.confirm_damage(_index_dir(), exc):
             raise
-        from app.search import outbox
-
         outbox.wake_background()  # the catch-up thread rebuilds it
         page.unavailable = "corrupt"
         return page
@@ -200,8 +199,6 @@ def _hits(view, user, parsed: ParsedQuery, result: engine.Evaluation, exact: boo
 
 
 def _label_facets(facets: dict[str, dict[str, int]]) -> dict[str, list[tuple[str, str, int]]]:
-    from app.models import CATEGORIES, ReformField
-
     field_names = {str(f.id): f.name for f in db.session.scalars(db.select(ReformField))}
     labelled = {}
     for name, counts in facets.items():
@@ -225,8 +222,6 @@ def _label_facets(facets: dict[str, dict[str, int]]) -> dict[str, list[tuple[str
 
 def _suggest_correction(view, parsed: ParsedQuery, allowed) -> str | None:
     """Return a corrected query built only from words in records the user may read, or None."""
-    from app.search.spelling import correct
-
     return correct(view, parsed, allowed)
 
 
@@ -263,10 +258,6 @@ def index_health() -> dict:
     ``folder``, ``segments``, ``records``, ``applied_change``, ``pending_changes`` (changes
     committed in the database and not yet searchable; None when unknown),
     ``last_commit_age_seconds``, ``rebuilding`` and ``merging`` (bools)."""
-    import os
-
-    from app.search import merge, outbox
-
     index_dir = _index_dir()
     report = {"state": "ok", "reason": None, "folder": index.current_name(index_dir), "segments": 0,
               "records": 0, "applied_change": 0, "pending_changes": None, "last_commit_age_seconds": None,
@@ -316,9 +307,7 @@ def status() -> str | None:
 
 def index_records(kind: str, ids: list[int]) -> None:
     """Write the database's current state of these records into the index now (add, replace or
-    remove), outside the outbox; normal changes go through ``note_change`` and ``sync``."""
-    from app.search import outbox
-
+    remove), outside the outbox; normal changes are queued by ``app.search.tracking``."""
     if not ids:
         return
     index_dir = _index_dir()
@@ -343,77 +332,6 @@ def remove_record(kind: str, record_id: int) -> None:
         writer.commit()
 
 
-def sync(lock_timeout: float = 30.0) -> int:
-    """Apply every queued change to the index; return how many (see ``app.search.outbox``)."""
-    from app.search import outbox
-
-    return outbox.sync(lock_timeout=lock_timeout)
-
-
-def rebuild(progress=None, wait: bool = True, reason: str | None = None) -> dict | None:
-    """Build a fresh index from the database in a new folder, then switch to it atomically.
-
-    One rebuild at a time per index (``rebuild.lock``): with ``wait``, a rebuild already running
-    is waited for and then this one runs; without, None is returned at once. Streams records in
-    batches (bounded memory); searches keep using the old index meanwhile. Changes committed
-    while the rebuild ran are applied just before the switch. Returns counts and timings.
-    """
-    index_dir = _index_dir()
-    with index.held(index_dir, index.REBUILD_LOCK, wait=wait) as mine:
-        if not mine:
-            return None
-        log.info("search index rebuild started%s", f" ({reason})" if reason else "")
-        result = _rebuild(index_dir, progress)
-        log.info("search index rebuilt: %s in %.1f s", result["counts"], result["seconds"])
-        return result
-
-
-def _rebuild(index_dir: str, progress) -> dict:
-    from app.search import outbox
-
-    started_at = time.time()
-    snapshot_change = outbox.latest_change_id()  # the database as read from here on
-    name, path, ix = index.new_index_folder(index_dir)
-    counts = {}
-    try:
-        with outbox.own_session() as session:
-            for kind, source in SOURCES.items():
-                ids = [record_id for record_id, _version in source.live_versions()]
-                count = 0
-                for start in range(0, len(ids), REBUILD_BATCH):
-                    # One commit per batch bounds the writer's memory (see outbox.SYNC_BATCH).
-                    writer = index.writer(ix)
-                    try:
-                        count += _write_batch(writer, source, ids[start:start + REBUILD_BATCH], session)
-                        writer.commit()
-                    except BaseException:
-                        writer.cancel()
-                        raise
-                    if progress:
-                        progress(kind, count)
-                counts[kind] = count
-        with index.write_lock(index_dir, timeout=120):
-            # Changes committed while the rebuild ran are applied before the new index goes live.
-            outbox.write_applied(path, max(0, snapshot_change - outbox.REBUILD_OVERLAP))
-            outbox.apply_pending(ix, path)
-            index.activate(index_dir, name)
-    except BaseException:
-        shutil.rmtree(path, ignore_errors=True)
-        raise
-    index.searchers.clear()
-    return {"counts": counts, "seconds": time.time() - started_at, "folder": name}
-
-
-def _write_batch(writer, source, ids, session) -> int:
-    if not ids:
-        return 0
-    rows = source.load(ids, session)
-    for row in rows:
-        writer.add_document(**source.fields(row))
-    session.expunge_all()
-    return len(rows)
-
-
 @dataclass
 class VerifyReport:
     missing: list[str] = field(default_factory=list)
@@ -432,10 +350,6 @@ def verify() -> VerifyReport:
     """Compare the index with the database and check its files: records missing from it, stale
     in it, or extra; segment files whose size or CRC-32 is not what their commit wrote; an
     index that follows another database. Never raises for a damaged index: it says what is wrong."""
-    import os
-
-    from app.search import outbox
-
     report = VerifyReport()
     index_dir = _index_dir()
     name = index.current_name(index_dir)
@@ -448,8 +362,6 @@ def verify() -> VerifyReport:
     except index.IndexUnavailable as exc:
         report.unavailable = exc.reason
         with contextlib.suppress(Exception):
-            from app.search import storage
-
             report.damaged = index.current_problems(storage.open_index(path), path, full=True)
         return report
     report.damaged = index.current_problems(ix, path, full=True)

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import access, vntext
+from app import access, search, vntext
 from app.clock import to_vietnam, utcnow
 from app.errors import ConcurrentEditError, Invalid
 from app.extensions import db
@@ -282,10 +282,8 @@ def create_document(data: DocumentData, user: User | None, uploads: list[StoredU
                          after=_visibility_state(document), note="Văn bản mới, hạn chế phạm vi xem")
         refresh_citations("document", document.id, document.title, document.summary, document.body,
                           own_number=document.number, new=True)
-        _note(document.id)
         if commit:
             db.session.commit()
-            _indexed(document.id)
     return document
 
 
@@ -336,47 +334,11 @@ def create_documents_bulk(items: list[DocumentData]) -> list[int]:
                           (DocumentRevision.__table__, revisions), (Citation.__table__, citations)):
         if values:
             db.session.execute(model.insert(), values)
-    _note_many(ids, now)
-    _note_evidence(set(), {row["number_key"] for row in rows if row["visibility"] != VISIBILITY_ALL})
+    # Core INSERTs pass no flush, so the search outbox rows are queued here (app.search.tracking
+    # does it for every ORM change), with the evidence of restricted documents.
+    restricted_keys = {row["number_key"] for row in rows if row["visibility"] != VISIBILITY_ALL}
+    search.queue(db.session, {("document", doc_id) for doc_id in ids} | search.evidence_changes(set(), restricted_keys))
     return ids
-
-
-def _note_many(document_ids: list[int], now) -> None:
-    """In the changing transaction: queue many documents for the search index at once."""
-    from app.models import IndexChange
-
-    db.session.execute(IndexChange.__table__.insert(),
-                       [{"kind": "document", "record_id": doc_id, "created_at": now} for doc_id in document_ids])
-
-
-def _note(document_id: int, was_restricted: bool = False) -> None:
-    """In the changing transaction: queue the document for the search index (the outbox), and, for
-    a restricted document (or one that ``was_restricted`` before this change), the progress updates
-    whose evidence came from it (``app.services.evidence``: their records hold that evidence's text
-    only while it is for all staff). A document for all staff before and after changes no
-    evidence's visibility, so saving it (an import's thousands of updates) costs nothing more."""
-    from app import search
-
-    search.note_change("document", document_id)
-    document = db.session.get(Document, document_id)
-    if document is not None and (document.visibility != VISIBILITY_ALL or was_restricted):
-        _note_evidence({a.sha256 for a in document.attachments}, {document.number_key})
-
-
-def _note_evidence(shas: set[str], number_keys: set[str | None]) -> None:
-    """In the changing transaction: queue the progress updates with evidence from documents with
-    these files or numbers for the search index."""
-    from app import search
-
-    for update_id in sorted(access.updates_to_reindex(shas, {k for k in number_keys if k})):
-        search.note_change("progress", update_id)
-
-
-def _indexed(document_id: int) -> None:
-    """After a commit: apply the queued change to the search index now if it is free."""
-    from app import search
-
-    search.sync_after_commit()
 
 
 def update_document(document: Document, data: DocumentData, user: User | None, expected_version: int,
@@ -408,10 +370,8 @@ def update_document(document: Document, data: DocumentData, user: User | None, e
                      after=_visibility_state(document), only_if_changed=True)
         refresh_citations("document", document.id, document.title, document.summary, document.body,
                           own_number=document.number)
-        _note(document.id, was_restricted=before["visibility"] != VISIBILITY_ALL)
         if commit:
             db.session.commit()
-            _indexed(document.id)
     return document
 
 
@@ -454,9 +414,7 @@ def delete_document(document: Document, user: User) -> None:
     document.updated_at = document.deleted_at
     _record_revision(document, "delete", user, before)
     db.session.execute(db.delete(Citation).where(Citation.source_kind == "document", Citation.source_id == document.id))
-    _note(document.id)
     db.session.commit()
-    _indexed(document.id)
 
 
 def add_attachment(document: Document, upload: StoredUpload, user: User) -> Attachment:
@@ -467,9 +425,7 @@ def add_attachment(document: Document, upload: StoredUpload, user: User) -> Atta
         document.updated_by_id = user.id
         document.updated_at = utcnow()
         _record_revision(document, "attachment_added", user, before)
-        _note(document.id)
         db.session.commit()
-    _indexed(document.id)
     return attachment
 
 
@@ -483,9 +439,7 @@ def remove_attachment(document: Document, attachment: Attachment, user: User) ->
     document.updated_by_id = user.id
     document.updated_at = utcnow()
     _record_revision(document, "attachment_removed", user, before)
-    _note(document.id)
     db.session.commit()
-    _indexed(document.id)
     if os.path.exists(path):
         os.remove(path)
 
@@ -511,9 +465,7 @@ def add_relation(source: Document, target: Document, relation_type: str, user: U
     source.updated_at = utcnow()
     source.updated_by_id = user.id if user else None
     _record_revision(source, "relation_added", user, before)
-    _note(source.id)
     db.session.commit()
-    _indexed(source.id)
     return relation
 
 
@@ -526,9 +478,7 @@ def remove_relation(relation: DocumentRelation, user: User) -> None:
     source.updated_at = utcnow()
     source.updated_by_id = user.id
     _record_revision(source, "relation_removed", user, before)
-    _note(source.id)
     db.session.commit()
-    _indexed(source.id)
 
 
 def relations_of(document: Document, user: User) -> tuple[list, list]:

@@ -4,8 +4,11 @@ Idempotent on (number, issuer): importing the same document again updates it, ne
 """
 from __future__ import annotations
 
+import ctypes
+import gc
 import json
 import logging
+import multiprocessing
 import os
 import signal
 import sys
@@ -14,12 +17,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from app import ingest, vntext
+from app import ingest, search, vntext
 from app.extensions import db
 from app.models import DOCUMENT_TYPES, Document, ReformField, Unit
 from app.resilience import describe, discard_transaction, is_outage
+from app.search import merge, outbox, upkeep
 from app.services import documents as library
 from app.services import uploads
 
@@ -123,11 +128,6 @@ def _sync_index() -> None:
     """Apply whatever the import left queued for the index (the follower process did most of it),
     then merge the segments the import left if there are many (this is not a web process);
     if the index is busy or missing the changes stay queued for ``search sync`` / the background."""
-    from flask import current_app
-
-    from app import search
-    from app.search import merge
-
     try:
         search.sync(lock_timeout=120)
         merge.merge_all(current_app.config["INDEX_DIR"])
@@ -143,8 +143,6 @@ def _die_with_parent(parent_pid: int) -> None:
     dies (even by SIGKILL), so the child never outlives it holding a database connection and
     the index lock; then exit at once if the parent is already gone."""
     if sys.platform.startswith("linux"):
-        import ctypes
-
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
@@ -158,42 +156,35 @@ def _die_with_parent(parent_pid: int) -> None:
 def _follow_outbox(app, stop, parent_pid: int) -> None:
     """In a child process: keep applying the import's committed batches to the index; stop when
     told to, or when the importing process is gone (it also polls, for non-Linux systems)."""
-    import gc
-
-    from app.search import outbox
-
     _die_with_parent(parent_pid)
     db.engine.dispose(close=False)  # never share the parent's connections
     # Indexing allocates millions of short-lived objects: collect less often, and never rescan
     # what the parent built before the fork.
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
+
+    def one_batch() -> str:
+        if os.getppid() != parent_pid:
+            log.warning("importing process %s is gone: indexing child stops (changes stay queued)", parent_pid)
+            return upkeep.STOP
+        finished = stop.is_set()
+        try:
+            applied = outbox.sync(lock_timeout=5.0, max_batches=1)  # the lock goes back after each batch
+        except Exception:  # noqa: BLE001 - whatever is left stays queued for the final sync
+            applied = 0
+        db.remove_session()  # never raises, even when the database just restarted
+        if applied:
+            gc.collect()  # what the batch left in reference cycles (thresholds are high, see above)
+            return upkeep.APPLIED
+        return upkeep.STOP if finished else "idle"
+
     with app.app_context():
-        while True:
-            if os.getppid() != parent_pid:
-                log.warning("importing process %s is gone: indexing child stops (changes stay queued)", parent_pid)
-                return
-            finished = stop.is_set()
-            try:
-                applied = outbox.sync(lock_timeout=5.0, max_batches=1)  # the lock goes back after each batch
-            except Exception:  # noqa: BLE001 - whatever is left stays queued for the final sync
-                applied = 0
-            db.remove_session()  # never raises, even when the database just restarted
-            if applied:
-                gc.collect()  # what the batch left in reference cycles (thresholds are high, see above)
-                time.sleep(0.05)  # let a save waiting for the index writer take it between batches
-            if finished and not applied:
-                return
-            if not applied:
-                time.sleep(0.2)
+        # 0.05 s after a batch lets a save waiting for the index writer take it between batches.
+        upkeep.keep_up(one_batch, time.sleep, interval=0.2, busy_interval=0.05)
 
 
 def _start_follower():
     """Start the indexing child process (the second core indexes while this one imports)."""
-    import multiprocessing
-
-    from flask import current_app
-
     if (multiprocessing.cpu_count() or 1) < 2:
         return None, None
     context = multiprocessing.get_context("fork")
@@ -216,7 +207,8 @@ def import_jsonl(lines: Iterable[str], progress: Callable[[int], None] | None = 
     """
     process, stop = _start_follower()
     try:
-        report = _import_lines(lines, progress)
+        with search.deferred(db.session):  # the follower applies the batches, not each commit
+            report = _import_lines(lines, progress)
     finally:
         if process is not None:
             stop.set()
@@ -380,6 +372,13 @@ def import_docx_folder(folder: str, progress: Callable[[str], None] | None = Non
     Hostile or broken files are reported by name with the reason; the others still go in.
     """
     report = ImportReport()
+    with search.deferred(db.session):  # applied once, at the end
+        _import_files(folder, report, progress)
+    _sync_index()
+    return report
+
+
+def _import_files(folder: str, report: ImportReport, progress: Callable[[str], None] | None) -> None:
     names = sorted(n for n in os.listdir(folder) if n.lower().endswith((".docx", ".docm", ".doc")))
     for name in names:
         if progress:
@@ -406,5 +405,3 @@ def import_docx_folder(folder: str, progress: Callable[[str], None] | None = Non
             db.session.rollback()
             stored.discard()
             report.failures.append((name, str(exc)))
-    _sync_index()
-    return report

@@ -1,8 +1,8 @@
 """Rules for reform news: who may write, submit, publish, send back and unpublish; revisions;
 what readers see and when (publication and expiry are checked on every read).
 
-Every change writes a revision and notes an index change in the same transaction, then
-applies it to the search index after commit, like the document library.
+Every change writes a revision in its transaction; the search index follows each commit
+(``app.search.tracking``).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import access, clock, search, vntext
+from app import access, clock, vntext
 from app.errors import ConcurrentEditError, Forbidden, Invalid
 from app.extensions import db
 from app.models import EDITOR, PUBLISHER, Article, ArticleImage, ArticleRevision, ReformField, User
@@ -166,11 +166,9 @@ def _undo_on_failure(article: Article, written: list[str]):
 
 
 def _commit(article: Article, written: list[str] = ()) -> None:
-    """Note the index change, commit, then index; on failure roll back and remove new files."""
+    """Commit (the search index follows, ``app.search.tracking``); on failure roll back and remove new files."""
     with _undo_on_failure(article, list(written)):
-        search.note_change("news", article.id)
         db.session.commit()
-    search.sync_after_commit()
 
 
 def _conflict_message(article: Article | None) -> str:

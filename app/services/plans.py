@@ -240,20 +240,14 @@ def add_task(plan: Plan, data: TaskData, commit: bool = True, validated: bool = 
 
 def update_task(task: Task, data: TaskData, expected_version: int) -> Task:
     """Save a task's details; refuses invalid data and a concurrent edit. The task's progress
-    updates are re-indexed (their titles show the task)."""
-    from app import search
-
+    updates are re-indexed (their titles show the task: ``Task`` is a ``SearchPart`` of them)."""
     if task.version != expected_version:
         raise ConcurrentEditError(CONFLICT)
     data = validate_task(task.plan, data, task)
     before = task_state(task)
     _apply_task(task, data)
     audit.record("task.update", task, before=before, after=task_state(task), only_if_changed=True)
-    for update in task.updates:
-        search.note_change("progress", update.id)
     _commit_or_conflict()
-    if task.updates:
-        search.sync_after_commit()
     return task
 
 

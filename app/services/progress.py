@@ -81,8 +81,6 @@ def post_update(task: Task, user: User, data: UpdateData, uploads: list[StoredUp
     ProgressError for invalid data; nothing is saved then and the uploaded files are removed.
     ``posted_at`` is for the demo loader only; routes use the clock.
     """
-    from app import search
-
     uploads = list(uploads)
     with _saving(uploads):
         if not plan_rules.can_post_progress(user, task):
@@ -101,10 +99,7 @@ def post_update(task: Task, user: User, data: UpdateData, uploads: list[StoredUp
                 content_type=upload.content_type, size=upload.size, sha256=upload.sha256, kind=upload.kind,
                 text=upload.text))
         task.updates.insert(0, update)  # newest first, as the relationship orders them; current after commit
-        db.session.flush()
-        search.note_change("progress", update.id)
         db.session.commit()
-    search.sync_after_commit()
     return update
 
 

@@ -65,8 +65,6 @@ def submit_report(period: ReportPeriod, unit_id: int, user: User, upload: Stored
     for a file that is not a .docx or invalid data; nothing is saved then and the file is removed.
     ``submitted_at`` is for the demo loader only; routes use the clock.
     """
-    from app import search
-
     with _saving([upload]):
         if not plan_rules.can_submit_report(user, unit_id):
             raise Forbidden("Chỉ đầu mối CCHC của đơn vị được nộp báo cáo của đơn vị.")
@@ -104,9 +102,7 @@ def submit_report(period: ReportPeriod, unit_id: int, user: User, upload: Stored
         except (StaleDataError, IntegrityError):
             db.session.rollback()
             raise ConcurrentEditError(_conflict_message(report_of(period, unit_id))) from None
-        search.note_change("report", report.id)
         db.session.commit()
-    search.sync_after_commit()
     return report
 
 

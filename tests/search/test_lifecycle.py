@@ -12,7 +12,7 @@ import pytest
 
 from app.extensions import db
 from app.models import IndexChange, User
-from app.search import arrays, merge, outbox, storage
+from app.search import arrays, merge, outbox, storage, upkeep
 from app.search import index as search_index
 
 
@@ -150,7 +150,7 @@ def test_a_truncated_segment_crashes_no_process_and_is_rebuilt(app, app_config, 
 
     user_id = _reader(app)
     assert _search(app, user_id, "hướng dẫn").unavailable.startswith("corrupt")
-    assert outbox.upkeep_once(app, merge_inline=True) == "rebuilt"
+    assert upkeep.upkeep_once(app, merge_inline=True) == "rebuilt"
     page = _search(app, user_id, "chỉ số cải cách hành chính")
     assert page.unavailable is None and page.total == 30
     with app.app_context():
@@ -176,12 +176,11 @@ def test_verify_names_a_damaged_segment(app, make_user, make_document):
 def test_rebuild_by_hand_during_a_background_rebuild(app, make_user, make_document, monkeypatch):
     """The admin's ``flask search rebuild`` while another rebuild fills its folder: it waits for
     it, then rebuilds; nothing crashes, one index folder is left, and it is exact."""
-    from app.search import service
 
     make_user("lan")
     for i in range(12):
         make_document(title=f"Thông báo kết luận số {i}", body="Kết luận kiểm tra công tác cải cách hành chính.")
-    monkeypatch.setattr(service, "REBUILD_BATCH", 2)
+    monkeypatch.setattr(outbox, "REBUILD_BATCH", 2)
     started, release = threading.Event(), threading.Event()
     results, errors = [], []
 
@@ -192,7 +191,7 @@ def test_rebuild_by_hand_during_a_background_rebuild(app, make_user, make_docume
     def background():
         try:
             with app.app_context():
-                results.append(service.rebuild(progress=slow_progress, wait=False))
+                results.append(outbox.rebuild(progress=slow_progress, wait=False))
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
@@ -254,7 +253,7 @@ def test_a_restored_older_database_gets_a_rebuilt_index(app, make_user, make_doc
 
         assert search.verify().mismatch
         assert search.index_health()["state"] == "mismatch"
-    assert outbox.upkeep_once(app, merge_inline=True) == "rebuilt"
+    assert upkeep.upkeep_once(app, merge_inline=True) == "rebuilt"
     assert _search(app, user_id, "khen thưởng").total == 0
     assert {h.id for h in _search(app, user_id, "đôn đốc").hits} == set(fresh)
     make_document(title="Công văn đôn đốc bổ sung", body="Đôn đốc báo cáo quý.")
@@ -274,7 +273,7 @@ def test_another_database_is_never_trusted(app, make_user, make_document):
         db.session.get(DatabaseIdentity, 1).uuid = "00000000-0000-0000-0000-000000000000"
         db.session.commit()
         assert outbox.needs_rebuild(app.config["INDEX_DIR"]).startswith("mismatch")
-    assert outbox.upkeep_once(app, merge_inline=True) == "rebuilt"
+    assert upkeep.upkeep_once(app, merge_inline=True) == "rebuilt"
     with app.app_context():
         assert outbox.needs_rebuild(app.config["INDEX_DIR"]) is None
 

@@ -216,9 +216,9 @@ def test_damaged_index_pages_still_served_and_rebuild_restores(app, client, make
     assert client.get(f"/documents/{doc}").status_code == 200
     page = client.get("/search?q=chuyen+doi+so")
     assert page.status_code == 200 and "đang được dựng lại" in page.get_data(as_text=True)
-    from app.search import outbox
+    from app.search import upkeep
 
-    assert outbox.rebuild_in_background(app) is True  # what the background thread does on its own
+    assert upkeep.rebuild_in_background(app) is True  # what the background thread does on its own
     assert "1</strong> kết quả" in client.get("/search?q=chuyen+doi+so").get_data(as_text=True)
     assert _verify(app)[0] == 0
 

@@ -1,0 +1,137 @@
+"""Keeping this node's index up to date: one round of upkeep, and the loop that repeats it.
+
+``keep_up`` is the one catch-up loop of the portal, run by the web processes' thread
+(``start_background``), by ``flask search worker`` and by an import's indexing process: it calls
+a round, waits, waits longer after a failure (doubling up to a minute), and stops when a round
+says so.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from app.extensions import db
+from app.resilience import describe, is_outage
+from app.search import index, merge, outbox
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = 60.0   # seconds between rounds after failures, at most
+STOP = "stop"        # what a round returns to end the loop
+FAILED = "failed"    # a round that failed: the next one waits longer
+APPLIED = "applied"  # a round that applied changes: the next one may come sooner (``busy_interval``)
+
+
+def keep_up(round_: Callable[[], str], wait: Callable[[float], object], interval: float,
+            busy_interval: float | None = None) -> None:
+    """Run ``round_()`` until it returns ``STOP``, calling ``wait(seconds)`` between rounds:
+    ``interval``, doubled after each ``FAILED`` round up to ``MAX_BACKOFF``, or ``busy_interval``
+    after an ``APPLIED`` round."""
+    delay = interval
+    while True:
+        outcome = round_()
+        if outcome == STOP:
+            return
+        if outcome == FAILED:
+            delay = min(MAX_BACKOFF, delay * 2)
+        elif outcome == APPLIED and busy_interval is not None:
+            delay = busy_interval
+        else:
+            delay = interval
+        wait(delay)
+
+
+_start_lock = threading.Lock()
+
+
+def start_background(app) -> None:
+    """Start (once per process) the thread that applies queued changes, with backoff on
+    failure, and rebuilds a missing, corrupt or outdated index in the background."""
+    with _start_lock:
+        if outbox.catch_up.running_here():
+            return
+        event = threading.Event()
+        outbox.catch_up.attach(event)
+        thread = threading.Thread(target=_thread, args=(app, event), name="search-sync", daemon=True)
+        thread.start()
+
+
+def _thread(app, event: threading.Event) -> None:
+    def wait(seconds: float) -> None:
+        event.wait(seconds)  # a save wakes it at once (outbox.sync_after_commit)
+        event.clear()
+
+    wait(app.config.get("SEARCH_SYNC_INTERVAL", 1.0))
+    keep_up(lambda: upkeep_once(app, merge_inline=False), wait, app.config.get("SEARCH_SYNC_INTERVAL", 1.0))
+
+
+_lag_logged = {"at": 0.0, "value": 0}
+
+
+def upkeep_once(app, merge_inline: bool) -> str:
+    """One round of index upkeep for this process: apply queued changes; rebuild an index that
+    is missing, damaged, of an older schema or of another database (one process at a time);
+    merge small segments when the policy asks (``merge_inline``: here, else in a separate
+    process). Returns ``synced``, ``busy``, ``rebuilt``, ``rebuilding`` or ``failed``. Expected
+    conditions are logged without a traceback."""
+    index_dir = app.config["INDEX_DIR"]
+    with app.app_context():
+        try:
+            try:
+                applied = outbox.sync(lock_timeout=5.0)
+            except index.IndexUnavailable as exc:
+                log.warning("search index unavailable (%s): rebuilding", exc.reason)
+                return "rebuilt" if rebuild_in_background(app) else "rebuilding"
+            except index.DAMAGE_ERRORS as exc:
+                if index.confirm_damage(index_dir, exc):
+                    return "rebuilt" if rebuild_in_background(app) else "rebuilding"
+                raise
+            _log_lag(applied)
+            if merge.wanted(index_dir):
+                if merge_inline:
+                    merge.merge_all(index_dir)
+                else:
+                    merge.spawn(index_dir)
+            return "synced"
+        except index.IndexBusy:
+            return "busy"
+        except Exception as exc:  # noqa: BLE001
+            if is_outage(exc):
+                log.warning("search index upkeep: database unreachable (%s); retrying", describe(exc))
+            else:
+                log.exception("search index upkeep failed; retrying")
+            return FAILED
+        finally:
+            with contextlib.suppress(Exception):
+                db.session.remove()
+
+
+def _log_lag(applied: int) -> None:
+    """Say how far behind the index is when it is behind (at most once a minute), and what was applied."""
+    now = time.monotonic()
+    if applied:
+        log.info("search index: applied %d queued changes", applied)
+    if now - _lag_logged["at"] < 60:
+        return
+    waiting = outbox.pending() or 0
+    if waiting or _lag_logged["value"]:
+        log.info("search index lag: %d changes waiting", waiting)
+        _lag_logged.update(at=now, value=waiting)
+
+
+def rebuild_in_background(app) -> bool:
+    """Rebuild the index if it needs it, unless another process already is rebuilding.
+    Returns True when this call did the rebuild."""
+    with app.app_context():
+        reason = outbox.needs_rebuild(app.config["INDEX_DIR"])
+        if reason is None:
+            return False
+        started = time.time()
+        result = outbox.rebuild(wait=False, reason=reason)
+        if result is None:
+            return False  # another process is rebuilding
+        log.warning("search index rebuilt in %.1f s (was: %s)", time.time() - started, reason)
+        return True
