@@ -3,9 +3,9 @@
 Whoosh stores postings in blocks of (ids, weights, values). Reading a whole term's blocks into
 arrays once lets a query combine thousands of matching documents with vector operations
 instead of a Python loop per document: that is what keeps common Vietnamese syllables
-(``hành``, ``chính``), which occur in most documents, fast. This module is the one place that
-reads Whoosh's postings this way (its block layout is checked against Whoosh's own matchers
-in ``tests/search/test_arrays.py``).
+(``hành``, ``chính``), which occur in most documents, fast. Whoosh's blocks and length columns are
+read through ``app.search.whoosh_adapter``; what this module returns is checked against Whoosh's
+public reader in ``tests/search/test_whoosh_adapter.py``.
 
 The syllable fields hold syllables as written (accents kept). A syllable typed without accents
 matches every accented form: ``variants("content", "cua")`` lists the forms a segment holds
@@ -21,12 +21,11 @@ import threading
 from collections import OrderedDict
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from app import vntext
+from app.search.whoosh_adapter import length_column, read_blocks
 
 _LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
@@ -108,54 +107,6 @@ def forget_segments(keep: set[str]) -> None:
 
 def _nbytes(*arrays) -> int:
     return sum(a.nbytes for a in arrays) + 200
-
-
-def read_blocks(matcher):
-    """Yield ``(ids, weights, values)`` of each posting block of a Whoosh matcher, ids absolute
-    (Whoosh stores each block's ids as deltas from the previous one, the first absolute)."""
-    if isinstance(matcher, FilterMatcher):  # deletions are applied by the caller's mask
-        matcher = matcher.child
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        while not matcher._atend:
-            matcher._read_data()
-            ids, weights, values = matcher._data
-            count = matcher._blocklength
-            ids = np.cumsum(np.asarray(ids, dtype=np.int64))
-            if weights is None:
-                weights = np.ones(count, dtype=np.float32)
-            elif isinstance(weights, float):
-                weights = np.full(count, weights, dtype=np.float32)
-            else:
-                weights = np.asarray(weights, dtype=np.float32)
-            yield ids, weights, values
-            if matcher._lastblock:
-                break
-            matcher._goto(matcher._nextoffset)
-        return
-    ids, weights, values = [], [], []
-    while matcher.is_active():  # inlined short postings and other matcher types
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        values.append(matcher.value())
-        matcher.next()
-    if ids:
-        yield np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32), values
-
-
-def terms_by_field(reader) -> dict[str, list[tuple[bytes, object]]]:
-    """Every term of a segment reader with its term info, per field, in term order: one pass over
-    the term table (looking each term up in its hash table costs several reads per term)."""
-    found: dict[str, list] = {}
-    for (fieldname, tbytes), terminfo in reader._terms.items():
-        found.setdefault(fieldname, []).append((tbytes, terminfo))
-    return found
-
-
-def postings_of(reader, fieldname: str, tbytes: bytes, terminfo):
-    """A Whoosh matcher over one term's postings, from its term info (no look-up); deleted
-    documents included (callers map or mask them)."""
-    return reader._codec.postings_reader(reader._terms._postfile, terminfo, reader.schema[fieldname].format,
-                                         term=(fieldname, tbytes))
 
 
 def decode_position_keys(ids: np.ndarray, values: list[bytes]) -> np.ndarray:
@@ -295,7 +246,7 @@ class SegmentArrays:
         found = CACHE.get(key)
         if found is None:
             with self._lock:
-                column = self._reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+                column = length_column(self._reader, field)
                 if column is None:
                     found = np.ones(self.doc_count, dtype=np.float32)
                 else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import heapq
 import json
 import logging
 import os
@@ -22,13 +23,21 @@ import uuid
 import zlib
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.columns import TranslatingColumnReader
 from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import SegmentWriter
 
-from app.search import analysis, storage
+from app.search import analysis, arrays, storage
+from app.search.engine import View
 from app.search.postings import GroupedPostings, SyllableBatch
 from app.search.schema import INDEX_FORMAT, make_schema
+from app.search.whoosh_adapter import (
+    SegmentWriterBase,
+    length_column,
+    postings_of,
+    read_blocks,
+    segments,
+    terms_by_field,
+)
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +197,7 @@ def current_problems(ix, path: str, full: bool) -> list[str]:
     a table that is no longer the newest is not damage, so the check is repeated on the new one."""
     for _attempt in range(OPEN_ATTEMPTS):
         generation = ix.latest_generation()
-        problems = check_segments(path, ix._segments(), full)
+        problems = check_segments(path, segments(ix), full)
         if not problems or ix.latest_generation() == generation:
             return problems
     return problems
@@ -297,7 +306,7 @@ def confirm_damage(index_dir: str, error: BaseException) -> bool:
     return False
 
 
-def writer(ix) -> SegmentWriter:
+def writer(ix) -> TermGroupingWriter:
     """Return a segment writer for a bounded batch of documents (never AsyncWriter: it loses
     writes when a process exits). Callers commit every few thousand documents at most: the
     postings of a commit are kept in memory (see ``TermGroupingWriter``)."""
@@ -343,11 +352,12 @@ _STORED_ONLY = "stored"
 TERM_CACHE_SIZE = 20_000
 
 
-class TermGroupingWriter(SegmentWriter):
+class TermGroupingWriter(SegmentWriterBase):
     """A Whoosh ``SegmentWriter`` that writes the same segment faster: postings are grouped by
     term while documents are added (``_TermPool``), field lengths are remembered instead of
     read back from disk, and each term's postings go to the codec a block at a time. Indexing
-    a document was dominated by that per-posting bookkeeping. The files are Whoosh's own format."""
+    a document was dominated by that per-posting bookkeeping. The files are Whoosh's own format
+    (checked against Whoosh's writer in ``tests/search/test_index.py``)."""
 
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
@@ -363,7 +373,7 @@ class TermGroupingWriter(SegmentWriter):
     def add_document(self, **fields):
         """``SegmentWriter.add_document`` with the postings added per term list (no spelling
         fields, vectors or boosts in this schema: those are refused)."""
-        self._check_state()
+        self.check_open()
         docnum = self.docnum
         perdocwriter = self.perdocwriter
         terms = self.pool.terms
@@ -417,7 +427,7 @@ class TermGroupingWriter(SegmentWriter):
             raise
         perdocwriter.finish_doc()
         self._own_docs.add(docnum)
-        self._added = True
+        self.mark_added()
         self.docnum += 1
 
     def _plan(self, fields) -> list:
@@ -427,7 +437,7 @@ class TermGroupingWriter(SegmentWriter):
         plan = self._plans.get(key)
         if plan is None:
             schema = self.schema
-            self._check_fields(schema, key)
+            self.check_fields(schema, key)
             plan = []
             for name in key:
                 field = schema[name]
@@ -453,7 +463,7 @@ class TermGroupingWriter(SegmentWriter):
             super().commit(mergetype=mergetype, merge=False)
         finally:
             self._release()
-        record_checksums(self._ix.storage.folder, self._ix._segments())
+        record_checksums(self._ix.storage.folder, segments(self._ix))
 
     def cancel(self):
         try:
@@ -466,24 +476,21 @@ class TermGroupingWriter(SegmentWriter):
         lengths and columns now, with Whoosh's own per-document copy; postings at commit, term by
         term as arrays (Whoosh's ``add_reader`` adds them one posting at a time: minutes for a
         large merge). Returns the segment's docnum → new docnum table (-1: deleted)."""
-        self._check_state()
+        self.check_open()
         if len(self._batches) or any(self.pool.terms.values()):
             raise ValueError("add_segment: this writer already holds added documents")
         table = self._copy_documents(reader)
         self._sources.append((reader, table))
-        self._added = True
+        self.mark_added()
         return table
 
     def _copy_documents(self, reader) -> np.ndarray:
         """Whoosh's ``write_per_doc`` for this schema (stored fields, field lengths, columns of the
         live documents), reading each length and value column once instead of looking the
         column's file up on disk for every document and field."""
-        from whoosh.columns import TranslatingColumnReader
-
         schema, pdw = self.schema, self.perdocwriter
         names = sorted(schema.names())
-        length_columns = {name: reader._perdoc._cached_reader(_lenfield(name), LENGTHS_COLUMN)
-                          for name in names if schema[name].scorable}
+        length_columns = {name: length_column(reader, name) for name in names if schema[name].scorable}
         value_columns = {}
         for name in names:
             if schema[name].column_type and reader.has_column(name):
@@ -514,15 +521,7 @@ class TermGroupingWriter(SegmentWriter):
         self._own_docs = set()
         self._sources = []
 
-    def _flush_segment(self):
-        self.perdocwriter.close()
-        pdr = self.per_document_reader() if self.codec.length_stats else None
-        self._write_terms(pdr)
-        self.fieldwriter.close()
-        if pdr:
-            pdr.close()
-
-    def _write_terms(self, pdr) -> None:
+    def write_postings(self, pdr) -> None:
         """What ``FieldWriter.add_postings`` does, for all of a field's postings at once
         (``GroupedPostings``); a syllable field's postings are first built from its batch."""
         if self._sources:
@@ -553,10 +552,6 @@ class TermGroupingWriter(SegmentWriter):
     def _write_copied_terms(self, pdr) -> None:
         """The postings of the segments given to ``add_segment``, field by field and term by term
         in order, a few hundred thousand postings per ``GroupedPostings`` (bounded memory)."""
-        import heapq
-
-        from app.search.arrays import postings_of, read_blocks, terms_by_field
-
         fieldwriter = self.fieldwriter
         sources = [(reader, table, terms_by_field(reader)) for reader, table in self._sources]
         names = sorted({name for _r, _t, terms in sources for name in terms if name in self.schema})
@@ -747,8 +742,6 @@ class SearcherCache:
         return None
 
     def _open_snapshot(self, index_dir: str) -> Snapshot:
-        from app.search.engine import View
-
         for attempt in range(OPEN_ATTEMPTS):
             name = current_name(index_dir)
             ix = open_current(index_dir)
@@ -767,8 +760,6 @@ class SearcherCache:
             return
         for snap in snapshots:
             snap.close()
-        from app.search import arrays
-
         with self._lock:
             keep = set().union(*(s.segment_ids() for s in self._open)) if self._open else set()
         arrays.forget_segments(keep)

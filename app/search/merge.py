@@ -28,6 +28,7 @@ import uuid
 from whoosh.reading import SegmentReader
 
 from app.search import index, storage
+from app.search.whoosh_adapter import segments
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def _up_to(segments, limit: int) -> list:
 def wanted(index_dir: str) -> bool:
     """Whether the active index has segments the policy would merge (cheap: reads the table of contents)."""
     try:
-        return bool(plan(index.open_current(index_dir)._segments()))
+        return bool(plan(segments(index.open_current(index_dir))))
     except index.IndexUnavailable:
         return False
 
@@ -84,7 +85,7 @@ def merge_once(index_dir: str) -> dict | None:
             return None
         name = index.current_name(index_dir)
         ix = index.open_current(index_dir)
-        chosen = plan(ix._segments())
+        chosen = plan(segments(ix))
         if not chosen:
             return None
         started = time.monotonic()
@@ -141,7 +142,7 @@ def _write_merged(ix, chosen, scratch: str):
         for reader in readers:
             with contextlib.suppress(Exception):
                 reader.close()
-    return temp._segments()[0], tables
+    return segments(temp)[0], tables
 
 
 def _swap_in(index_dir: str, name: str, chosen, merged, tables, scratch: str) -> bool:

@@ -5,7 +5,8 @@ look-up, list appends, a position list to encode), and a long Vietnamese text ha
 distinct syllables. Here a writer only turns each text into syllable ids (``SyllableVocabulary``);
 at commit one sort of all the batch's (term, token) pairs gives every term's documents,
 frequencies and position deltas (``PackedPositions``), and the posting blocks are written
-straight to Whoosh's postings file and term table, the layout Whoosh's own writer produces.
+straight to Whoosh's postings file and term table (``whoosh_adapter.FieldOutput``), the layout
+Whoosh's own writer produces.
 """
 from __future__ import annotations
 
@@ -14,11 +15,10 @@ from array import array
 from pickle import dumps
 
 import numpy as np
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
-from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from app.search.analysis import NARROW_LIMIT, WIDE, PackedPositions, SyllableVocabulary
+from app.search.whoosh_adapter import POSTINGS_HEADER, FieldOutput
 
 COMPRESSION = 1          # zlib level of posting blocks (level 3, Whoosh's, took 15% longer for 3% less)
 SMALL_BLOCK = 64         # bytes under which compressing a block only makes it longer
@@ -172,8 +172,9 @@ class GroupedPostings:
         their statistics, but computed for all blocks at once. Tiny blocks are not compressed,
         nor are packed positions (compact already, and read faster uncompressed)."""
         compression = 0 if isinstance(format_, PackedPositions) else COMPRESSION
-        limit = fieldwriter._postwriter._blocklimit
-        postfile = fieldwriter._postfile
+        output = FieldOutput(fieldwriter)
+        limit = output.block_limit
+        postfile = output.postfile
         starts = self.starts
         term_count = len(self.term_bytes)
         postings = len(self.doc)
@@ -207,15 +208,11 @@ class GroupedPostings:
         blocks_l, starts_l = blocks_of_term.tolist(), starts.tolist()
         sums = np.add.reduceat(self.weight.astype(np.float32).astype(np.float64), starts[:-1]).tolist()
         byte_of_length = _BYTE_OF_LENGTH
-        # Terms go straight into the field writer's term table, as ``start_term`` / ``finish_term``
-        # would put them (a W3TermInfo row: statistics, then where the postings are).
-        field_key = pack_ushort(fieldwriter._fieldid)
-        add_term = fieldwriter._tindex.add
-        term_row = W3TermInfo._struct.pack
+        add_term = output.add_term
         tell = postfile.tell
         for t in range(term_count):
             offset = tell()
-            postfile.write(WHOOSH3_HEADER_MAGIC)
+            postfile.write(POSTINGS_HEADER)
             first_block, end_block = blocks_l[t], blocks_l[t + 1]
             term_min_length, term_max_length, term_max_weight = 256, 0, 0.0
             for k in range(first_block, end_block):
@@ -249,6 +246,6 @@ class GroupedPostings:
                 postfile.write(data)
                 term_max_weight = max(term_max_weight, top)
             a, b = starts_l[t], starts_l[t + 1]
-            row = term_row(False, sums[t], b - a, byte_of_length[term_min_length] if term_max_length else 0,
-                           byte_of_length[term_max_length], term_max_weight, doc_list[a], doc_list[b - 1])
-            add_term(field_key + self.term_bytes[t], row + pack_long(offset) + pack_int(tell() - offset))
+            add_term(self.term_bytes[t], sums[t], b - a, byte_of_length[term_min_length] if term_max_length else 0,
+                     byte_of_length[term_max_length], term_max_weight, doc_list[a], doc_list[b - 1], offset,
+                     tell() - offset)

@@ -19,7 +19,7 @@ import threading
 from array import array
 
 from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.structfile import _SIZEMAP, StructFile
+from whoosh.filedb.structfile import StructFile
 from whoosh.index import FileIndex
 from whoosh.system import IS_LITTLE
 
@@ -130,6 +130,7 @@ class PreadFile(StructFile):
         super().__init__(window, name=name)
         self.is_real = False
         self._owner = owner
+        self._file_name = name
 
     def get(self, position, length):
         window = self.file
@@ -139,14 +140,14 @@ class PreadFile(StructFile):
 
     def get_array(self, position, typecode, length):
         values = array(typecode)
-        values.frombytes(self.get(position, length * _SIZEMAP[typecode]))
+        values.frombytes(self.get(position, length * values.itemsize))
         if IS_LITTLE:
             values.byteswap()
         return values
 
     def read_array(self, typecode, length):
         values = array(typecode)
-        wanted = length * _SIZEMAP[typecode]
+        wanted = length * values.itemsize
         data = self.read(wanted)
         if len(data) != wanted:
             raise IndexFileDamaged(f"{self.file.handle.name}: array runs past the end")
@@ -179,7 +180,7 @@ class PreadFile(StructFile):
         window = self.file
         if offset < 0 or offset + length > window.length:
             raise IndexFileDamaged(f"{window.handle.name}: part outside the file")
-        return PreadFile(_Window(window.handle, window.base + offset, length), name=name or self._name)
+        return PreadFile(_Window(window.handle, window.base + offset, length), name=name or self._file_name)
 
     def close(self):
         if self.is_closed:
@@ -198,7 +199,7 @@ class SafeFileStorage(FileStorage):
         super().__init__(path, supports_mmap=False)
 
     def open_file(self, name, **kwargs):
-        handle = _Handle(self._fpath(name))
+        handle = _Handle(os.path.abspath(os.path.join(self.folder, name)))
         return PreadFile(_Window(handle, 0, handle.size), name=name, owner=True)
 
 
