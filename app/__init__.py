@@ -15,6 +15,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     The instance folder (database, index, uploads, secret key) is ``instance/`` beside the
     package unless ``PORTAL_INSTANCE_PATH`` or ``test_config["INSTANCE_PATH"]`` moves it.
     """
+    # The app's modules are imported here, as in flaskr, not at the top: importing the package alone
+    # (``python -m app.search.merge``, a script using ``app.vntext``) then loads no blueprint, model or service.
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from app import cli, guards, models, observability, security, templating  # noqa: F401  (models: tables)
+    from app.extensions import csrf, db, htmx, login_manager, migrate
+    from app.routes import admin, api, auth, documents, errors, health, main, news, plans, reports, search
+    from app.search import arrays
+    from app.search.upkeep import start_background
+
     test_config = dict(test_config or {})
     instance_path = test_config.pop("INSTANCE_PATH", None) or os.environ.get("PORTAL_INSTANCE_PATH")
     if not instance_path:
@@ -31,11 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for key in ("INDEX_DIR", "UPLOAD_DIR"):
         os.makedirs(app.config[key], exist_ok=True)
 
-    from app import observability
-
     observability.init_app(app)  # first: every later hook logs with the request id
-
-    from app import guards
 
     guards.init_app(app)  # <int:…> within the database's range, clean input, body size before reading
 
@@ -51,13 +57,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     if app.config["PROXY_COUNT"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         # Only the client address is taken from the proxy's headers, never the scheme or host.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=0, x_host=0, x_port=0,
                                 x_prefix=0)
-
-    from app.extensions import csrf, db, htmx, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
@@ -65,16 +67,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
     login_manager.init_app(app)
 
-    from app import (
-        models,  # noqa: F401  (register tables)
-        security,
-        templating,
-    )
-
     security.init_app(app)
     templating.init_app(app)
-
-    from app.routes import admin, api, auth, documents, errors, health, main, news, plans, reports, search
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
@@ -88,19 +82,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(reports.bp)
     errors.init_app(app)
 
-    from app import cli
-
     cli.init_app(app)
-
-    from app.search import arrays
 
     arrays.configure(app.config["SEARCH_CACHE_MB"] * 1024 * 1024)
 
     if app.config["SEARCH_BACKGROUND_SYNC"]:
         @app.before_request
         def start_search_upkeep():
-            from app.search.upkeep import start_background
-
             start_background(app)
 
     return app

@@ -86,8 +86,7 @@ def default_config(instance_path: str) -> dict:
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_CSRF_SSL_STRICT": https,
-        "PER_PAGE": 20,
-        # Search index upkeep (see app/search/sync.py).
+        # Search index upkeep (app/search/outbox.py, app/search/upkeep.py).
         "SEARCH_BACKGROUND_SYNC": os.environ.get("PORTAL_SEARCH_BACKGROUND", "1") != "0",
         "SEARCH_SYNC_INTERVAL": 1.0,   # seconds between background catch-ups
         "SEARCH_SYNC_WAIT": 0.25,      # how long a save waits for the index writer before leaving it queued

@@ -40,7 +40,7 @@ class PortalSQLAlchemy(SQLAlchemy):
         try:
             self.session.remove()
         except Exception as error:  # noqa: BLE001 - a broken connection must not fail the response
-            from app.resilience import describe
+            from app.resilience import describe  # here: app.resilience imports this module
 
             logging.getLogger(__name__).warning("database session not closed cleanly, connection dropped: %s",
                                                 describe(error))

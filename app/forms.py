@@ -1,5 +1,5 @@
 """Flask-WTF forms (each carries its CSRF token) with Vietnamese messages."""
-from datetime import UTC
+from datetime import UTC, datetime
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.clock import VN_TZ, to_vietnam
 from app.models import ROLE_LABELS
 from app.services.accounts import MIN_PASSWORD_LENGTH
 
@@ -215,10 +216,6 @@ class VNDateTimeField(StringField):
     FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 
     def process_formdata(self, valuelist):
-        from datetime import datetime
-
-        from app.clock import VN_TZ
-
         text = (valuelist[0] if valuelist else "").strip()
         self.raw_data = valuelist
         self.data = None
@@ -237,8 +234,6 @@ class VNDateTimeField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         if self.data:
-            from app.clock import to_vietnam
-
             return to_vietnam(self.data).strftime("%Y-%m-%dT%H:%M")
         return ""
 

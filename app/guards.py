@@ -20,7 +20,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter, ValidationError
 
-from app import vntext
+from app.routes.errors import render_error, too_large_message
 
 # PostgreSQL ``integer`` (every id, year and count column). SQLite holds more; both answer the same.
 DB_INT_MAX = 2**31 - 1
@@ -168,19 +168,6 @@ def _limit_body() -> bool:
     return request.content_length is None or request.content_length <= limit
 
 
-def too_large_message() -> str:
-    """The Vietnamese 413 message for the current request's limit."""
-    limit, kind = g.get("body_limit") or (current_app.config.get("MAX_CONTENT_LENGTH") or 0, "upload")
-    if kind == "anonymous":
-        return ("Bạn chưa đăng nhập hoặc phiên làm việc đã hết hạn nên nội dung gửi lên không được nhận. "
-                "Vui lòng đăng nhập lại rồi gửi lại.")
-    if kind == "form":
-        return (f"Nội dung gửi lên vượt quá giới hạn cho phép ({vntext.human_size(limit)}). "
-                "Vui lòng rút ngắn nội dung rồi thử lại.")
-    return (f"Tệp tải lên vượt quá giới hạn cho phép ({vntext.human_size(limit)}). "
-            "Vui lòng nén hoặc chia nhỏ tệp rồi thử lại.")
-
-
 def init_app(app) -> None:
     """Register the integer converter and the guards (before ``app.security``'s login and CSRF
     check, which reads the form: the size limit must be set first)."""
@@ -190,8 +177,6 @@ def init_app(app) -> None:
 
     @app.before_request
     def guard_request():
-        from app.routes.errors import render_error
-
         if request.endpoint in ("static", "health.healthz") or request.routing_exception is not None:
             return None  # nothing to read, and the health check must not load a user
         if not _limit_body():

@@ -23,6 +23,7 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import g, has_app_context, request
+from sqlalchemy import inspect
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -115,8 +116,6 @@ def _request_id_from_header() -> str:
 
 def _user_id() -> int | None:
     """The id of the user this request loaded, without loading it (no database query here)."""
-    from sqlalchemy import inspect
-
     user = g.get("_login_user")  # set by Flask-Login once the request has looked at current_user
     state = inspect(user, raiseerr=False) if user is not None else None
     return state.identity[0] if state is not None and state.identity else None

@@ -14,8 +14,10 @@ import errno
 import logging
 import sqlite3
 
-from flask import Flask, request
+from flask import Flask, g, request
 from sqlalchemy import exc as sa_exc
+
+from app.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +101,6 @@ def describe(exc: BaseException) -> str:
 def discard_transaction() -> None:
     """Roll the request's session back after a failure; if the connection is too dead even for
     a rollback, drop it without talking to the server. Never raises."""
-    from app.extensions import db
-
     try:
         db.session.rollback()
     except Exception as error:  # noqa: BLE001 - the connection is gone; nothing left to undo
@@ -135,10 +135,6 @@ class PortalFlask(Flask):
 
 def _reset_for_retry() -> None:
     """Forget what the failed attempt loaded so the retry reads everything again."""
-    from flask import g
-
-    from app.extensions import db
-
     try:
         db.session.rollback()  # objects stay in the session, expired: they reload on first use
     except Exception:  # noqa: BLE001 - too dead to roll back: start a new session instead

@@ -7,6 +7,7 @@ from flask import abort, current_app, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from app.extensions import csrf, htmx, login_manager
+from app.services.accounts import load_user_from_session_id
 
 # Endpoints reachable without logging in (``/healthz`` is for the load balancer).
 PUBLIC_ENDPOINTS = {"auth.login", "static", "health.healthz"}
@@ -58,8 +59,6 @@ def _login_redirect():
 
 def init_app(app):
     """Wire login loading, the login-before-CSRF check and the response headers."""
-    from app.services.accounts import load_user_from_session_id
-
     # CSRF is checked by our own hook, after the login check (see below).
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     login_manager.login_view = "auth.login"

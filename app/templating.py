@@ -6,8 +6,10 @@ from datetime import date, datetime
 from flask import g, request
 from flask_login import current_user
 
+from app import search
 from app.clock import to_vietnam
 from app.models import ROLE_LABELS
+from app.vntext import vn_duration, vn_number, vn_size
 
 
 def vn_date(value) -> str:
@@ -26,44 +28,6 @@ def vn_datetime(value) -> str:
     if value is None:
         return ""
     return to_vietnam(value).strftime("%d/%m/%Y %H:%M")
-
-
-def vn_number(value, decimals: int = 0) -> str:
-    """Format a number the Vietnamese way: ``1.305``, ``86,5``."""
-    if value is None:
-        return ""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def vn_size(size) -> str:
-    """Format a number of bytes the Vietnamese way: ``1,5 GB``, ``830 MB``, ``12 KB``."""
-    if size is None:
-        return "—"
-    value, unit = float(size), "byte"
-    for next_unit in ("KB", "MB", "GB", "TB"):
-        if value < 1024:
-            break
-        value, unit = value / 1024, next_unit
-    if unit == "byte":
-        return f"{vn_number(int(value))} byte"
-    text = vn_number(value, 0 if value >= 100 else 1)
-    return f"{text[:-2] if text.endswith(',0') else text} {unit}"
-
-
-def vn_duration(seconds) -> str:
-    """Format a duration in words: ``45 giây``, ``12 phút``, ``3 giờ 5 phút``, ``2 ngày 4 giờ``."""
-    if seconds is None:
-        return "—"
-    seconds = int(seconds)
-    if seconds < 60:
-        return f"{seconds} giây"
-    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
-    if seconds < 3600:
-        return f"{minutes} phút"
-    if seconds < 86400:
-        return f"{hours} giờ" + (f" {minutes % 60} phút" if minutes % 60 else "")
-    return f"{vn_number(days)} ngày" + (f" {hours % 24} giờ" if hours % 24 else "")
 
 
 NAV_ITEMS = [
@@ -103,8 +67,6 @@ def init_app(app):
                 items.append({"endpoint": endpoint, "label": label, "active": active})
         index_problem = None
         if current_user.is_authenticated and current_user.is_admin and request.endpoint != "static":
-            from app import search
-
             index_problem = search.status()
         return {"nav_items": items, "role_labels": ROLE_LABELS, "index_problem": index_problem,
                 "database_unavailable": False}

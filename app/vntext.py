@@ -5,7 +5,8 @@
 - ``number_key``: the normalised key of a document number, so ``107/2021/nd-cp`` finds ``107/2021/NĐ-CP``.
 - ``find_numbers``: document numbers mentioned in running text.
 - ``sort_key``: a collation key in Vietnamese alphabetical order.
-- ``human_size``: a size limit in Vietnamese wording (``50 MB``, ``1,5 MB``, ``64 KB``).
+- ``vn_number``, ``vn_size``, ``vn_duration``, ``human_size``: numbers, sizes, durations and size
+  limits in Vietnamese wording (``1.305``, ``86,5``, ``1,5 GB``, ``3 giờ 5 phút``, ``50 MB``).
 """
 from __future__ import annotations
 
@@ -175,6 +176,44 @@ def sort_key(text: str | None, length: int = 120) -> str:
     codes = nfc(text or "").lower()[:length].translate(_CODES)
     codes = _SEPARATORS.sub(_SEPARATOR, codes).rstrip(_SEPARATOR)
     return codes.translate(_PRIMARY) + "00" + codes.translate(_SECONDARY)
+
+
+def vn_number(value, decimals: int = 0) -> str:
+    """Format a number the Vietnamese way: ``1.305``, ``86,5``."""
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def vn_size(size) -> str:
+    """Format a number of bytes the Vietnamese way: ``1,5 GB``, ``830 MB``, ``12 KB``."""
+    if size is None:
+        return "—"
+    value, unit = float(size), "byte"
+    for next_unit in ("KB", "MB", "GB", "TB"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, next_unit
+    if unit == "byte":
+        return f"{vn_number(int(value))} byte"
+    text = vn_number(value, 0 if value >= 100 else 1)
+    return f"{text[:-2] if text.endswith(',0') else text} {unit}"
+
+
+def vn_duration(seconds) -> str:
+    """Format a duration in words: ``45 giây``, ``12 phút``, ``3 giờ 5 phút``, ``2 ngày 4 giờ``."""
+    if seconds is None:
+        return "—"
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} giây"
+    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
+    if seconds < 3600:
+        return f"{minutes} phút"
+    if seconds < 86400:
+        return f"{hours} giờ" + (f" {minutes % 60} phút" if minutes % 60 else "")
+    return f"{vn_number(days)} ngày" + (f" {hours % 24} giờ" if hours % 24 else "")
 
 
 def human_size(size: int) -> str:

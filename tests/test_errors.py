@@ -2,7 +2,7 @@
 (``app.routes.errors``), one exit status per kind for the commands (``app.cli``)."""
 import pytest
 
-from app.cli import exit_code_for
+from app.cli.common import exit_code_for
 from app.errors import ConcurrentEditError, Conflict, Forbidden, Invalid, NotFound, StorageFull
 from app.ingest import IngestError
 from app.routes.errors import status_for

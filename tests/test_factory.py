@@ -46,8 +46,8 @@ def test_database_url_switches_to_postgresql_with_psycopg3(monkeypatch):
 
 
 def test_test_config_overrides_defaults(app_config):
-    app = create_app({**app_config, "PER_PAGE": 7})
-    assert app.config["PER_PAGE"] == 7
+    app = create_app({**app_config, "SESSION_IDLE_SECONDS": 7})
+    assert app.config["SESSION_IDLE_SECONDS"] == 7
     assert app.testing
 
 

@@ -33,6 +33,7 @@ def extract_pdf_text(path: str, max_pages: int = 2000) -> str:
     :class:`IngestError` (Vietnamese message) when the file is not a PDF, is corrupt, or needs a
     password (or an encryption method pypdf cannot open without extra libraries).
     """
+    # here, not at the top: pypdf takes a third of a second to import, needed only when a PDF arrives
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 

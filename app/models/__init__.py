@@ -44,6 +44,7 @@ from app.models.plans import (  # noqa: F401,E402
     IN_PROGRESS,
     NOT_STARTED,
     PERIOD_KINDS,
+    TASK_STATES,
     TASK_STATUSES,
     Plan,
     ProgressAttachment,

@@ -21,6 +21,15 @@ TASK_STATUSES = {
     DELAYED: "Chậm tiến độ",
 }
 
+# A task's state for counting and filtering (from its latest update and its deadline,
+# ``app.services.progress.TaskState``): exactly one of these.
+TASK_STATES = {
+    "done": "Hoàn thành",
+    "in_progress": "Đang thực hiện",
+    "late": "Chậm tiến độ / quá hạn",
+    "not_started": "Chưa triển khai",
+}
+
 # period kind → (label, default deadline month/day in the plan's year; the year report is due in December)
 PERIOD_KINDS = {
     "q1": ("Quý I", (4, 15)),

@@ -27,6 +27,7 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
 
 
 def document_summary(document) -> dict:
+    """The fields of a document every API answer lists, with its page's URL."""
     return {
         "id": document.id,
         "number": document.number,
@@ -87,4 +88,5 @@ def document(document_id: int):
 
 @bp.errorhandler(404)
 def not_found(error):
+    """A JSON 404 under /api/ (a missing record and one the user may not read look alike)."""
     return jsonify(error="Không tìm thấy."), 404

@@ -21,7 +21,7 @@ from app.models import (
     ReformField,
     Unit,
 )
-from app.routes import or_404, wants_fragment
+from app.routes import or_404, prefill_form, wants_fragment
 from app.routes.errors import status_for
 from app.security import role_required
 from app.services import documents as library
@@ -103,40 +103,14 @@ def _data_from(form: DocumentForm) -> library.DocumentData:
     )
 
 
-def _accept_attachments(form: DocumentForm) -> list[uploads.StoredUpload]:
-    """Accept every file of the attachments field, or none (a refused file discards the others)."""
-    accepted = []
-    try:
-        for file in form.attachments.data or []:
-            if file and file.filename:
-                accepted.append(uploads.accept_upload(file))
-    except ingest.IngestError as exc:
-        for upload in accepted:
-            upload.discard()
-        file_name = uploads.clean_name(file.filename)
-        raise ingest.IngestError(f"{file_name}: {exc}") from exc
-    return accepted
-
-
 def _prefill(form: DocumentForm) -> str:
-    """Read the .docx in ``source_file``, fill empty form fields from its official header and text,
-    park the file for the save; return the message for the user. Raises IngestError."""
+    """Read the .docx in ``source_file`` into the form (``library.docx_prefill``), park the file for
+    the save; return the message for the user. Raises IngestError."""
     stored = uploads.accept_upload(form.source_file.data, allowed=("docx",))
-    meta = stored.extracted.metadata
-    if meta.doc_type in DOCUMENT_TYPES:
-        form.doc_type.data = meta.doc_type
-        form.category.data = DOCUMENT_TYPES[meta.doc_type][0]
-    for field, value in ((form.number, meta.number), (form.issuer, meta.issuer), (form.title, meta.summary),
-                         (form.issued_on, meta.issued_on)):
-        if value and not field.data:
-            field.data = value
-    if not form.body.data:
-        form.body.data = stored.text
+    prefill = library.docx_prefill(stored)
+    prefill_form(form, prefill)
     form.pending_token.data = uploads.park_pending(stored, current_user.id)
-    found = [label for label, value in (("số ký hiệu", meta.number), ("loại", meta.doc_type),
-                                        ("ngày ban hành", meta.issued_on), ("trích yếu", meta.summary),
-                                        ("cơ quan ban hành", meta.issuer)) if value]
-    read = ", ".join(found) if found else "không đọc được thông tin nào từ phần đầu văn bản"
+    read = ", ".join(prefill.found) if prefill.found else "không đọc được thông tin nào từ phần đầu văn bản"
     return (f"Đã đọc tệp {stored.original_name}: {read}. Vui lòng kiểm tra, bổ sung rồi bấm Lưu; "
             "tệp sẽ được lưu làm tệp đính kèm.")
 
@@ -174,7 +148,7 @@ def create():
 def _save_new(form: DocumentForm):
     """Create the document from the form with its files (the parked source file first); return it.
     A refusal is raised as it came, the parked file kept for the next try."""
-    files = _accept_attachments(form)
+    files = uploads.accept_all(form.attachments.data)
     pending = uploads.take_pending(form.pending_token.data, current_user.id) if form.pending_token.data else None
     if pending is not None:
         files.insert(0, pending)
@@ -203,7 +177,8 @@ def edit(document_id: int):
         except ValueError:
             abort(400)
         try:
-            library.update_document(document, _data_from(form), current_user, expected, _accept_attachments(form))
+            files = uploads.accept_all(form.attachments.data)
+            library.update_document(document, _data_from(form), current_user, expected, files)
         except DomainError as exc:
             error, status = str(exc), status_for(exc)
             if isinstance(exc, ConcurrentEditError):

@@ -40,6 +40,19 @@ def status_for(error: DomainError) -> int:
     return 500
 
 
+def too_large_message() -> str:
+    """The Vietnamese 413 message for the current request's limit (``g.body_limit``, set by ``app.guards``)."""
+    limit, kind = g.get("body_limit") or (current_app.config.get("MAX_CONTENT_LENGTH") or 0, "upload")
+    if kind == "anonymous":
+        return ("Bạn chưa đăng nhập hoặc phiên làm việc đã hết hạn nên nội dung gửi lên không được nhận. "
+                "Vui lòng đăng nhập lại rồi gửi lại.")
+    if kind == "form":
+        return (f"Nội dung gửi lên vượt quá giới hạn cho phép ({vntext.human_size(limit)}). "
+                "Vui lòng rút ngắn nội dung rồi thử lại.")
+    return (f"Tệp tải lên vượt quá giới hạn cho phép ({vntext.human_size(limit)}). "
+            "Vui lòng nén hoặc chia nhỏ tệp rồi thử lại.")
+
+
 def render_error(status: int, message: str | None = None):
     """Return the Vietnamese error page for ``status``: JSON under /api/, and for an htmx request
     that gets a ``message`` of its own the message alone as text (``app.js`` shows it)."""
@@ -114,8 +127,6 @@ def init_app(app):
 
     @app.errorhandler(413)
     def too_large(error):
-        from app.guards import too_large_message
-
         return render_error(413, too_large_message())
 
     def database_or_disk_failure(error):

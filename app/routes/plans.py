@@ -11,7 +11,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.forms import ImportForm, PeriodsForm, PlanForm, TaskForm, UpdateForm
 from app.guards import allows_uploads
-from app.models import ADMIN, PERIOD_KINDS, TASK_STATUSES, Plan, ProgressUpdate, Task
+from app.models import ADMIN, PERIOD_KINDS, TASK_STATES, TASK_STATUSES, Plan, ProgressUpdate, Task
 from app.routes import wants_fragment
 from app.routes.errors import status_for
 from app.security import role_required
@@ -139,7 +139,7 @@ def show(plan_id: int):
         return render_template("plans/_tasks.html", **context)
     rows = progress.by_field(plan)
     return render_template("plans/show.html", rows=rows, total=progress.total_row(rows), fields=plan_rules.fields(),
-                           units=plan_rules.units(), state_labels=progress.STATES,
+                           units=plan_rules.units(), state_labels=TASK_STATES,
                            current_period=plan_rules.current_period(plan),
                            plan_document=access.readable_document_or_none(current_user, plan.document_id),
                            **context)
@@ -238,7 +238,7 @@ def post_update(task_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            files = _accept_files(form.attachments.data)
+            files = uploads.accept_all(form.attachments.data)
             progress.post_update(task, current_user, progress.UpdateData(
                 status=form.status.data, percent=form.percent.data, done=form.done.data, figures=form.figures.data),
                 files)
@@ -259,21 +259,6 @@ def post_update(task_id: int):
         # 200 so htmx swaps it in (a 4xx is not swapped and logs a console error): the message is in the form.
         return render_template("plans/_updates.html", **_task_context(task, form, error))
     return render_template("plans/task.html", **_task_context(task, form, error)), 400
-
-
-def _accept_files(files) -> list[uploads.StoredUpload]:
-    """Accept every chosen file or none (a refused file discards the others); IngestError names the file."""
-    accepted = []
-    for file in files or []:
-        if not (file and file.filename):
-            continue
-        try:
-            accepted.append(uploads.accept_upload(file))
-        except ingest.IngestError as exc:
-            for upload in accepted:
-                upload.discard()
-            raise ingest.IngestError(f"{uploads.clean_name(file.filename)}: {exc}") from exc
-    return accepted
 
 
 @bp.route("/<int:plan_id>/fields/<int:field_id>/summary")
@@ -313,7 +298,7 @@ def overview(plan_id: int):
     unit_rows = progress.by_unit(plan, states)
     return render_template("plans/overview.html", plan=plan, rows=fields_rows, total=progress.total_row(fields_rows),
                            unit_rows=unit_rows, unit_total=progress.total_row(unit_rows),
-                           state_labels=progress.STATES)
+                           state_labels=TASK_STATES)
 
 
 @bp.route("/<int:plan_id>/overview.xlsx")

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.forms import ReportForm
 from app.guards import allows_uploads
 from app.models import ReportPeriod, ReportVersion, Unit
-from app.routes import or_404
+from app.routes import or_404, prefill_form
 from app.routes.errors import status_for
 from app.security import role_required
 from app.services import plans as plan_rules
@@ -34,7 +34,8 @@ def index():
         own = [current_user.unit] if current_user.unit else []
         units_by_plan = {plan.id: own for plan in plans}
     return render_template("plans/report_index.html", plans=plans, reports=found, units_by_plan=units_by_plan,
-                           today=plan_rules.today(), late_label=report_rules.late_label)
+                           today=plan_rules.today(), late_label=report_rules.late_label,
+                           can_submit=plan_rules.can_submit_report)
 
 
 def _period_and_unit(period_id: int, unit_id: int) -> tuple[ReportPeriod, Unit]:
@@ -47,23 +48,14 @@ def _period_and_unit(period_id: int, unit_id: int) -> tuple[ReportPeriod, Unit]:
 
 
 def _prefill(form: ReportForm) -> str:
-    """Read the .docx, fill empty number/date/title from its official header, park the file for
-    the submission; return the message for the user. Raises IngestError."""
+    """Read the .docx into the form's empty number, date and title (``report_rules.docx_prefill``),
+    park the file for the submission; return the message for the user. Raises IngestError."""
     stored = uploads.accept_upload(form.file.data, allowed=("docx",))
-    _fill_from_header(form, stored)
+    prefill = report_rules.docx_prefill(stored)
+    prefill_form(form, prefill)
     form.pending_token.data = uploads.park_pending(stored, current_user.id)
-    meta = stored.extracted.metadata
-    found = [label for label, value in (("số ký hiệu", meta.number), ("ngày", meta.issued_on),
-                                        ("trích yếu", meta.summary)) if value]
-    read = ", ".join(found) if found else "không đọc được số, ngày từ phần đầu văn bản"
+    read = ", ".join(prefill.found) if prefill.found else "không đọc được số, ngày từ phần đầu văn bản"
     return f"Đã đọc tệp {stored.original_name}: {read}. Kiểm tra rồi bấm «Nộp báo cáo»."
-
-
-def _fill_from_header(form: ReportForm, stored: uploads.StoredUpload) -> None:
-    meta = stored.extracted.metadata
-    for field, value in ((form.number, meta.number), (form.issued_on, meta.issued_on), (form.title, meta.summary)):
-        if value and not field.data:
-            field.data = value
 
 
 @bp.route("/periods/<int:period_id>/units/<int:unit_id>", methods=["GET", "POST"])
@@ -111,7 +103,7 @@ def _submit(form: ReportForm, period: ReportPeriod, unit: Unit):
             if not (form.file.data and form.file.data.filename):
                 return "Chưa chọn tệp báo cáo (.docx) để nộp.", 400, None
             stored = uploads.accept_upload(form.file.data, allowed=("docx",))
-        _fill_from_header(form, stored)
+        prefill_form(form, report_rules.docx_prefill(stored))
         report = report_rules.submit_report(
             period, unit.id, current_user, stored,
             report_rules.ReportData(number=form.number.data, issued_on=form.issued_on.data, title=form.title.data),

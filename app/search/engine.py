@@ -347,6 +347,7 @@ def pair_counts(view: View, sequence: list[Syllable], exact: bool, candidates: n
 
 
 def filter_mask(view: View, filters: Filters) -> np.ndarray:
+    """The documents of ``view`` that pass ``filters`` (facet values and the date range)."""
     mask = np.ones(view.size, dtype=bool)
     for name, value in filters.terms():
         mask &= view.mask(name, value)

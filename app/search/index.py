@@ -220,6 +220,7 @@ def _crc32(filename: str) -> int:
 
 
 def load_checksums(path: str) -> dict:
+    """Segment id → ``{"size", "crc32"}`` recorded for an index folder (empty when none was)."""
     try:
         with open(os.path.join(path, CHECKSUMS_FILE), encoding="ascii") as fh:
             return json.load(fh)
@@ -269,6 +270,7 @@ def check_segments(path: str, segments, full: bool) -> list[str]:
 
 
 def damage_reason(path: str) -> str | None:
+    """Why a process marked this index folder damaged, or None when none did."""
     try:
         with open(os.path.join(path, DAMAGE_FILE), encoding="utf-8") as fh:
             return fh.read().strip() or "damaged"

@@ -67,6 +67,7 @@ def load_state(index_path: str) -> dict:
 
 
 def save_state(index_path: str, state: dict) -> None:
+    """Write the applied state of an index folder (atomically: a crash leaves the old one)."""
     tmp = os.path.join(index_path, f".{APPLIED_FILE}.tmp")
     with open(tmp, "w", encoding="ascii") as fh:
         json.dump({"upto": state["upto"], "above": sorted(state["above"]),

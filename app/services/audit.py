@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import has_request_context, request
+from flask_login import current_user
 
 from app import clock
 from app.extensions import db
-from app.models import AuditEntry, User
+from app.models import Article, AuditEntry, Document, Plan, Task, Unit, User, UserSession
+from app.observability import current_request_id
 
 ACTION_LABELS = {
     "login.success": "Đăng nhập",
@@ -111,8 +113,6 @@ def acting_as(user: User | None, client_address: str | None = None):
 
 def describe(target) -> tuple[str, int | None, str]:
     """Return ``(type, id, label)`` for a model instance the log names as a target."""
-    from app.models import Article, Document, Plan, Task, Unit, UserSession
-
     if isinstance(target, User):
         return "user", target.id, target.username
     if isinstance(target, Unit):
@@ -154,8 +154,6 @@ def _current_actor():
     if acting is not None:
         return acting[0]
     if has_request_context():
-        from flask_login import current_user
-
         if current_user and current_user.is_authenticated:
             return current_user._get_current_object()
     return None
@@ -183,8 +181,6 @@ def record(action: str, target=None, *, before: dict | None = None, after: dict 
     address = acting[1] if acting is not None else None
     request_id = None
     if has_request_context():
-        from app.observability import current_request_id
-
         address = address or request.remote_addr
         request_id = current_request_id()
         anonymous = ""
@@ -272,6 +268,7 @@ def _escape(text: str) -> str:
 
 
 def action_label(action: str) -> str:
+    """The Vietnamese name of an audit action (``news.publish`` → ``Xuất bản tin``), or the action itself."""
     return ACTION_LABELS.get(action, action)
 
 
@@ -301,6 +298,7 @@ def value_text(value, key: str = "") -> str:
 
 
 def field_label(entry: AuditEntry, key: str) -> str:
+    """The Vietnamese name of a changed field of ``entry`` (by its target type first), or the key itself."""
     return TARGET_FIELD_LABELS.get((entry.target_type, key)) or FIELD_LABELS.get(key, key)
 
 
@@ -315,6 +313,7 @@ def changes_text(entry: AuditEntry) -> list[tuple[str, str, str]]:
 def export_workbook(filters: AuditFilters) -> io.BytesIO:
     """The entries matching ``filters`` (newest first, at most ``MAX_EXPORT_ROWS``) as an .xlsx file.
     Typed text never becomes a formula."""
+    # here, not at the top: openpyxl takes about a second to import, for the few requests that need it
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -339,6 +338,7 @@ def export_workbook(filters: AuditFilters) -> io.BytesIO:
 
 def _row(sheet, values: list, bold=None) -> list:
     """Cells for a write-only sheet; text starting with = + - @ stays text (never a formula)."""
+    # here, not at the top: openpyxl takes about a second to import, for the few requests that need it
     from openpyxl.cell import WriteOnlyCell
 
     cells = []

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.models import User
-from app.services import accounts
+from app.services import accounts, audit
+from app.services.demo_documents import load_demo_documents
+from app.services.demo_news import load_demo_news
+from app.services.demo_plans import load_demo_plans
 
 # The units the seed articles name (Thanh tra Chính phủ and its departments).
 DEMO_UNITS = [
@@ -53,11 +56,6 @@ def load_demo() -> list[str]:
             )
         state = "đã có" if exists else "mới"
         lines.append(f"  {username:<12} / {DEMO_PASSWORD} / {', '.join(roles)} / {unit_code} ({state})")
-
-    from app.services import audit
-    from app.services.demo_documents import load_demo_documents
-    from app.services.demo_news import load_demo_news
-    from app.services.demo_plans import load_demo_plans
 
     # What follows is written to the audit log as done by the demo's admin unless a step names its user.
     with audit.acting_as(db.session.scalar(db.select(User).where(User.username == "quantri"))):

@@ -8,7 +8,7 @@ from datetime import date
 from app import ingest
 from app.demo.documents import PROCEDURE, QUARTERLY_REPORT, SIX_MONTH_REPORT, demo_files
 from app.extensions import db
-from app.models import ReformField, Unit
+from app.models import Document, ReformField, Unit
 from app.services import documents as library
 from app.services import importer, uploads
 
@@ -102,8 +102,6 @@ def load_demo_documents() -> list[str]:
 def _already_loaded(data: library.DocumentData) -> bool:
     if data.number:
         return library.find_by_number(data.number, data.issuer) is not None
-    from app.models import Document
-
     return db.session.scalar(db.select(Document.id).where(
         Document.title == data.cleaned().title, Document.deleted_at.is_(None))) is not None
 

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import g
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -31,8 +32,8 @@ from app.models import (
     document_fields,
     document_units,
 )
-from app.services import audit
-from app.services.uploads import StoredUpload
+from app.services import audit, uploads
+from app.services.uploads import Prefill, StoredUpload
 
 
 class DocumentError(Invalid):
@@ -115,10 +116,24 @@ def validate(data: DocumentData, document: Document | None = None, user: User | 
     return data
 
 
+def docx_prefill(stored: StoredUpload) -> Prefill:
+    """What an accepted .docx fills in the document form, from its official header: the type (and
+    its group) when the header names a known one, whatever the form holds; the number, issuer,
+    summary line as title, date and the text as body when the form has none of them."""
+    meta = stored.extracted.metadata
+    replace = {"doc_type": meta.doc_type, "category": DOCUMENT_TYPES[meta.doc_type][0]} \
+        if meta.doc_type in DOCUMENT_TYPES else {}
+    fill = {name: value for name, value in (("number", meta.number), ("issuer", meta.issuer),
+                                            ("title", meta.summary), ("issued_on", meta.issued_on),
+                                            ("body", stored.text)) if value}
+    found = [label for label, value in (("số ký hiệu", meta.number), ("loại", meta.doc_type),
+                                        ("ngày ban hành", meta.issued_on), ("trích yếu", meta.summary),
+                                        ("cơ quan ban hành", meta.issuer)) if value]
+    return Prefill(replace, fill, found)
+
+
 def _reform_field_ids() -> set[int]:
     """The 7 reform fields are reference data: read once per request or command."""
-    from flask import g
-
     if "reform_field_ids" not in g:
         g.reform_field_ids = set(db.session.scalars(db.select(ReformField.id)))
     return g.reform_field_ids
@@ -431,10 +446,8 @@ def add_attachment(document: Document, upload: StoredUpload, user: User) -> Atta
 
 def remove_attachment(document: Document, attachment: Attachment, user: User) -> None:
     """Detach and delete a file (the revision history keeps its name)."""
-    from app.services.uploads import absolute_path
-
     before = snapshot(document)
-    path = absolute_path(attachment.stored_name)
+    path = uploads.absolute_path(attachment.stored_name)
     document.attachments.remove(attachment)
     document.updated_by_id = user.id
     document.updated_at = utcnow()
@@ -588,8 +601,6 @@ def list_statement(user: User, filters: DocumentFilters):
         stmt = stmt.where(Document.issued_on >= date(filters.year, 1, 1),
                           Document.issued_on <= date(filters.year, 12, 31))
     if filters.field_id:
-        from app.models import document_fields
-
         stmt = stmt.where(Document.id.in_(
             db.select(document_fields.c.document_id).where(document_fields.c.field_id == filters.field_id)))
     if filters.number:

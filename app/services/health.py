@@ -19,9 +19,10 @@ import threading
 import time
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, request
 from sqlalchemy.pool import NullPool
 
+from app import search
 from app.extensions import db
 from app.resilience import describe
 
@@ -98,8 +99,6 @@ def check_index(database_ok: bool) -> dict:
     must stay bounded): ``state`` is then ``unknown``."""
     if not database_ok:
         return {**{key: None for key in INDEX_FIELDS}, "state": "unknown", "lagging": None}
-    from app import search
-
     health = search.index_health()
     figures = {key: health.get(key) for key in INDEX_FIELDS}
     pending = figures["pending_changes"]
@@ -127,8 +126,6 @@ def system_status() -> dict:
 def process_info() -> dict:
     """What can honestly be said about the process that answered: its id, its parent (the
     gunicorn master under gunicorn), the server, the thread, uptime, Python and the backend."""
-    from flask import request
-
     return {
         "pid": os.getpid(),
         "parent_pid": os.getppid(),

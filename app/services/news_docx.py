@@ -15,6 +15,7 @@ import mammoth
 
 from app import ingest, vntext
 from app.services import news_images
+from app.services.uploads import clean_name, refused_when_disk_full
 
 MAX_IMAGES = 40
 
@@ -220,8 +221,6 @@ def convert(path: str, original_name: str, image_url) -> ConvertedDocx:
 
 def convert_upload(file_storage, image_url) -> ConvertedDocx:
     """``convert`` for an uploaded file (kept in a temporary file that is always removed)."""
-    from app.services.uploads import clean_name, refused_when_disk_full
-
     name = clean_name(file_storage.filename)
     fd, path = tempfile.mkstemp(suffix=".docx")
     try:

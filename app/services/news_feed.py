@@ -6,6 +6,8 @@ from datetime import UTC
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
+from flask import url_for
+
 from app.news_text import plain_text
 from app.services import news
 
@@ -34,8 +36,6 @@ def atom_feed(base_url: str) -> bytes:
     request's Host header); entry ids are ``tag:`` URIs on its host name that stay the same when a
     title or address changes. Needs a request context (``url_for``).
     """
-    from flask import url_for
-
     root_url = base_url.rstrip("/")
     tag_authority = urlsplit(root_url).hostname or "cchc.local"
     feed_url = root_url + url_for("news.feed")

@@ -142,4 +142,5 @@ def remove(*names: str | None) -> None:
 
 
 def absolute_path(name: str) -> str:
+    """The on-disk path of a stored news picture (``name`` checked by ``news_text.is_image_name`` first)."""
     return os.path.join(upload_dir(), name)

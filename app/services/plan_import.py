@@ -14,8 +14,8 @@ from datetime import date, datetime
 from app import clock, vntext
 from app.errors import Invalid
 from app.extensions import db
-from app.models import Plan, ReformField, Unit
-from app.services import audit
+from app.models import TASK_STATES, Plan, ReformField, Unit
+from app.services import audit, progress
 from app.services import plans as plan_rules
 
 MAX_ROWS = 2000
@@ -53,6 +53,7 @@ def _key(text) -> str:
 
 
 def _read_xlsx(path: str) -> list[tuple[int, list]]:
+    # here, not at the top: openpyxl takes about a second to import, for the few requests that need it
     from openpyxl import load_workbook
 
     try:
@@ -219,6 +220,7 @@ def import_tasks(plan: Plan, path: str, extension: str) -> ImportResult:
 
 def template_workbook() -> io.BytesIO:
     """The import template: the header line, one example row, and a sheet listing fields and units."""
+    # here, not at the top: openpyxl takes about a second to import, for the few requests that need it
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -261,10 +263,9 @@ def _append_text(sheet, values: list) -> None:
 
 def export_workbook(plan: Plan) -> io.BytesIO:
     """The progress table as .xlsx: every task with its state, then the summary by field and by unit."""
+    # here, not at the top: openpyxl takes about a second to import, for the few requests that need it
     from openpyxl import Workbook
     from openpyxl.styles import Font
-
-    from app.services import progress
 
     tasks = plan_rules.tasks_of(plan)
     states = progress.task_states(tasks)
@@ -279,7 +280,7 @@ def export_workbook(plan: Plan) -> io.BytesIO:
         latest = state.latest
         _append_text(sheet, [
             task.field.name, task.code, task.title, task.lead_unit.code,
-            ", ".join(u.code for u in task.cooperating_units), task.deadline, progress.STATES[state.state],
+            ", ".join(u.code for u in task.cooperating_units), task.deadline, TASK_STATES[state.state],
             state.percent, state.overdue_days or None,
             clock.to_vietnam(latest.created_at).replace(tzinfo=None) if latest else None,
             "\n".join(p for p in (latest.done, latest.figures) if p) if latest else "",
@@ -295,10 +296,10 @@ def export_workbook(plan: Plan) -> io.BytesIO:
     rows_by_unit = progress.by_unit(plan, states)
     for title, rows in (("Theo lĩnh vực", rows_by_field), ("Theo đơn vị", rows_by_unit)):
         summary = workbook.create_sheet(title)
-        summary.append([title.replace("Theo ", "").capitalize(), "Số nhiệm vụ"] + list(progress.STATES.values())
+        summary.append([title.replace("Theo ", "").capitalize(), "Số nhiệm vụ"] + list(TASK_STATES.values())
                        + ["% hoàn thành"])
         for row in rows + [progress.total_row(rows)]:
-            _append_text(summary, [row.label, row.total] + [row.counts[k] for k in progress.STATES]
+            _append_text(summary, [row.label, row.total] + [row.counts[k] for k in TASK_STATES]
                          + [round(row.percent, 1)])
         for cell in summary[1]:
             cell.font = Font(bold=True)

@@ -13,8 +13,20 @@ from sqlalchemy.orm.exc import StaleDataError
 from app import clock, vntext
 from app.errors import ConcurrentEditError, Invalid
 from app.extensions import db
-from app.models import PERIOD_KINDS, REPORTER, Plan, ReformField, ReportPeriod, Task, Unit, User
+from app.models import (
+    PERIOD_KINDS,
+    REPORTER,
+    TASK_STATES,
+    Plan,
+    ReformField,
+    ReportPeriod,
+    Task,
+    Unit,
+    User,
+    task_units,
+)
 from app.services import audit
+from app.services.documents import find_by_number
 
 
 class PlanError(Invalid):
@@ -66,8 +78,6 @@ def _validate_plan(data: PlanData, plan: Plan | None = None) -> PlanData:
 
 
 def _link_document(plan: Plan) -> None:
-    from app.services.documents import find_by_number
-
     document = find_by_number(plan.number)
     plan.document_id = document.id if document is not None else None
 
@@ -261,8 +271,7 @@ class TaskFilters:
 
     @classmethod
     def from_args(cls, args) -> TaskFilters:
-        from app.services.progress import STATES
-
+        """The filters in ``args``; a value that is not a number or a known state is ignored."""
         def integer(name):
             try:
                 return int(args.get(name, ""))
@@ -270,7 +279,7 @@ class TaskFilters:
                 return None
 
         state = args.get("state", "")
-        return cls(field_id=integer("field"), unit_id=integer("unit"), state=state if state in STATES else "")
+        return cls(field_id=integer("field"), unit_id=integer("unit"), state=state if state in TASK_STATES else "")
 
     def as_args(self) -> dict:
         return {k: v for k, v in {"field": self.field_id, "unit": self.unit_id, "state": self.state}.items() if v}
@@ -278,8 +287,6 @@ class TaskFilters:
 
 def tasks_of(plan: Plan, filters: TaskFilters | None = None) -> list[Task]:
     """Return the plan's tasks (by field, then code), narrowed by field and unit (lead or cooperating)."""
-    from app.models import task_units
-
     stmt = db.select(Task).where(Task.plan_id == plan.id)
     if filters and filters.field_id:
         stmt = stmt.where(Task.field_id == filters.field_id)
@@ -292,8 +299,6 @@ def tasks_of(plan: Plan, filters: TaskFilters | None = None) -> list[Task]:
 
 def tasks_of_unit(unit_id: int) -> list[Task]:
     """Every task (all plans, newest plan first) whose lead or cooperating unit is ``unit_id``."""
-    from app.models import task_units
-
     tasks = db.session.scalars(db.select(Task).join(Plan).where(db.or_(
         Task.lead_unit_id == unit_id,
         Task.id.in_(db.select(task_units.c.task_id).where(task_units.c.unit_id == unit_id)))))
@@ -307,8 +312,10 @@ def plans() -> list[Plan]:
 
 
 def units() -> list[Unit]:
+    """Every unit, by code (the choices of the task form and filters)."""
     return list(db.session.scalars(db.select(Unit).order_by(Unit.code)))
 
 
 def fields() -> list[ReformField]:
+    """The 7 reform fields in their official order."""
     return list(db.session.scalars(db.select(ReformField).order_by(ReformField.position)))

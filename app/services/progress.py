@@ -12,6 +12,7 @@ from app.models import (
     DELAYED,
     DONE,
     NOT_STARTED,
+    TASK_STATES,
     TASK_STATUSES,
     Plan,
     ProgressAttachment,
@@ -27,13 +28,6 @@ from app.services.documents import _saving  # roll back and remove the files wri
 from app.services.figures import lacks_figures
 from app.services.uploads import StoredUpload
 
-# A task's state for counting: exactly one of these.
-STATES = {
-    "done": "Hoàn thành",
-    "in_progress": "Đang thực hiện",
-    "late": "Chậm tiến độ / quá hạn",
-    "not_started": "Chưa triển khai",
-}
 MAX_TEXT = 10_000
 
 
@@ -161,7 +155,7 @@ class SummaryRow:
     key: int
     label: str
     total: int = 0
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TASK_STATES, 0))
     percent_sum: int = 0
 
     @property

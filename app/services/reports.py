@@ -16,7 +16,7 @@ from app.models import ReportPeriod, ReportVersion, UnitReport, User
 from app.services import plans as plan_rules
 from app.services.documents import _saving
 from app.services.figures import check_report
-from app.services.uploads import StoredUpload
+from app.services.uploads import Prefill, StoredUpload
 
 _ROMAN_HEADING = re.compile(r"^[IVX]+\.\s")
 
@@ -50,7 +50,19 @@ def preview_lines(extracted) -> list[str]:
     return lines[len(extracted.header_lines):end]
 
 
+def docx_prefill(stored: StoredUpload) -> Prefill:
+    """What an accepted .docx fills in the report form when the form has none of them: the number,
+    date and summary line (as title) of its official header."""
+    meta = stored.extracted.metadata
+    fill = {name: value for name, value in (("number", meta.number), ("issued_on", meta.issued_on),
+                                            ("title", meta.summary)) if value}
+    found = [label for label, value in (("số ký hiệu", meta.number), ("ngày", meta.issued_on),
+                                        ("trích yếu", meta.summary)) if value]
+    return Prefill({}, fill, found)
+
+
 def report_of(period: ReportPeriod, unit_id: int) -> UnitReport | None:
+    """The unit's report for the period, or None before its first submission."""
     return db.session.scalar(db.select(UnitReport).where(UnitReport.period_id == period.id,
                                                          UnitReport.unit_id == unit_id))
 

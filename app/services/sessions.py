@@ -20,9 +20,10 @@ from datetime import datetime, timedelta
 
 from flask import current_app, flash, has_request_context, session
 
-from app import clock
+from app import clock, vntext
 from app.extensions import db
 from app.models import User, UserSession
+from app.services import audit
 
 LAST_SEEN_EVERY = timedelta(minutes=1)
 DEFAULT_IDLE_SECONDS = 12 * 3600
@@ -45,9 +46,7 @@ def _remember_limit() -> timedelta:
 
 def limits_text() -> tuple[str, str]:
     """The idle limit and the remembered sessions' life in words, e.g. ``("12 giờ", "14 ngày")``."""
-    from app.templating import vn_duration
-
-    return vn_duration(_idle_limit().total_seconds()), vn_duration(_remember_limit().total_seconds())
+    return vntext.vn_duration(_idle_limit().total_seconds()), vntext.vn_duration(_remember_limit().total_seconds())
 
 
 def expires_at(row: UserSession) -> datetime:
@@ -158,8 +157,6 @@ def end_all(user: User, keep_id: int | None = None) -> int:
 def end_one(user: User, session_id: int) -> bool:
     """End one of the user's own sessions (recorded in the audit log) and commit; return False when
     ``session_id`` is not one of theirs (nothing changes)."""
-    from app.services import audit
-
     row = db.session.scalar(db.select(UserSession).where(UserSession.id == session_id,
                                                         UserSession.user_id == user.id))
     if row is None:
@@ -173,8 +170,6 @@ def end_one(user: User, session_id: int) -> bool:
 def end_others(user: User) -> int:
     """End every session of the user but the current one (recorded in the audit log) and commit;
     return how many were ended."""
-    from app.services import audit
-
     count = end_all(user, keep_id=current_id(user))
     if count:
         audit.record("session.end_others", user, actor=user, note=f"Kết thúc {count} phiên khác")
@@ -184,8 +179,6 @@ def end_others(user: User) -> int:
 
 def logout(user: User) -> None:
     """Delete the current session (recorded in the audit log) and commit."""
-    from app.services import audit
-
     session_id = current_id(user)
     if session_id is not None:
         db.session.execute(db.delete(UserSession).where(UserSession.id == session_id))

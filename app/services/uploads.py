@@ -65,6 +65,7 @@ class StoredUpload:
 
 
 def upload_dir() -> str:
+    """The folder of stored files (``UPLOAD_DIR``)."""
     return current_app.config["UPLOAD_DIR"]
 
 
@@ -139,6 +140,22 @@ def accept_upload(file: FileStorage, allowed: tuple[str, ...] | None = None) -> 
         raise
 
 
+def accept_all(files, allowed: tuple[str, ...] | None = None) -> list[StoredUpload]:
+    """Accept every chosen file of a multiple-file field, or none: a refused file discards those
+    accepted before it, and its ``ingest.IngestError`` names it (``phu-luc.pdf: <reason>``)."""
+    accepted = []
+    for file in files or []:
+        if not (file and file.filename):
+            continue
+        try:
+            accepted.append(accept_upload(file, allowed))
+        except ingest.IngestError as exc:
+            for upload in accepted:
+                upload.discard()
+            raise ingest.IngestError(f"{clean_name(file.filename)}: {exc}", exc.code) from exc
+    return accepted
+
+
 def accept_path(path: str, original_name: str | None = None, allowed: tuple[str, ...] | None = None) -> StoredUpload:
     """Like ``accept_upload`` for a file on disk (imports); the source file is copied, not moved."""
     original = clean_name(original_name or os.path.basename(path))
@@ -169,7 +186,17 @@ def _read(temp_path, original, size, sha, allowed) -> StoredUpload:
     return StoredUpload(temp_path, original, check.kind, check.extension, size, sha, content_type, text, extracted)
 
 
-# Pending uploads: a .docx read to prefill a form, kept until the form is saved.
+# A .docx read to prefill a form: what it gives the form, and the file kept until the form is saved.
+
+@dataclass
+class Prefill:
+    """What an uploaded .docx gives a form: ``replace`` sets fields whatever they hold, ``fill``
+    fills the empty ones (field name → value); ``found`` names what was read, in Vietnamese."""
+
+    replace: dict[str, object]
+    fill: dict[str, object]
+    found: list[str]
+
 
 def _pending_dir() -> str:
     path = os.path.join(upload_dir(), "pending")
