@@ -22,7 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.clock import VN_TZ, to_vietnam
 from app.models import ROLE_LABELS
-from app.services.accounts import MIN_PASSWORD_LENGTH
+from app.services.accounts.users import MIN_PASSWORD_LENGTH
 
 REQUIRED = "Trường này là bắt buộc."
 

@@ -7,7 +7,7 @@ from flask import abort, current_app, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from app.extensions import csrf, htmx, login_manager
-from app.services.accounts import load_user_from_session_id
+from app.services.accounts.users import load_user_from_session_id
 
 # Endpoints reachable without logging in (``/healthz`` is for the load balancer).
 PUBLIC_ENDPOINTS = {"auth.login", "static", "health.healthz"}

@@ -900,7 +900,7 @@ def load_queries(corpus_path: str) -> list[str]:
 USERS_SNIPPET = r"""
 import sys
 from app import create_app
-from app.services import accounts
+from app.services.accounts import users as accounts
 app = create_app()
 with app.app_context():
     unit = accounts.get_unit_by_code(sys.argv[1])

@@ -37,11 +37,11 @@ def main() -> None:
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():
         upgrade()
+        from app.demo.loader import DEMO_UNITS
         from app.extensions import db
         from app.models import ProgressUpdate
-        from app.services import accounts
-        from app.services import plans as plan_rules
-        from app.services.demo import DEMO_UNITS
+        from app.services.accounts import users as accounts
+        from app.services.plans import plans as plan_rules
 
         units = [accounts.create_unit(code, name) for code, name in DEMO_UNITS]
         accounts.create_user("admin", "bench-pass-123", full_name="Admin", roles=["admin"], unit=units[2])

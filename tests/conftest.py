@@ -134,7 +134,7 @@ def client(app):
 @pytest.fixture
 def make_unit(app):
     """Create (or return) a unit by code."""
-    from app.services import accounts
+    from app.services.accounts import users as accounts
 
     def make(code="VPC", name=None):
         with app.app_context():
@@ -149,7 +149,7 @@ def make_unit(app):
 @pytest.fixture
 def make_user(app, make_unit):
     """Create a user with roles and an optional unit; returns the user id."""
-    from app.services import accounts
+    from app.services.accounts import users as accounts
 
     def make(username, roles=("reader",), unit="VPC", password=TEST_PASSWORD, active=True, full_name=None):
         unit_id = make_unit(unit) if unit else None
@@ -178,7 +178,7 @@ def make_document(app, make_unit):
 
     ``units=["VPC"]`` makes it visible to those units only.
     """
-    from app.services import documents as library
+    from app.services.library import documents as library
 
     counter = {"n": 0}
 

@@ -32,7 +32,7 @@ def build_world(app, make_user, make_unit) -> World:
     with app.app_context():
         from app.extensions import db
         from app.models import User
-        from app.services import plans as plan_rules
+        from app.services.plans import plans as plan_rules
 
         admin = db.session.get(User, users["admin"])
         plan = plan_rules.create_plan(plan_rules.PlanData(year=2024, number="2337/KH-TTCP",

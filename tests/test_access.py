@@ -7,7 +7,7 @@ from werkzeug.datastructures import FileStorage
 from app import access
 from app.extensions import db
 from app.models import Document, ReportPeriod, UnitReport, User
-from app.services import reports
+from app.services.plans import reports
 from app.services.uploads import accept_upload
 from tests.helpers import sample
 from tests.plan_world import build_world

@@ -6,11 +6,11 @@ from app.cli.common import exit_code_for
 from app.errors import ConcurrentEditError, Conflict, Forbidden, Invalid, NotFound, StorageFull
 from app.ingest import IngestError
 from app.routes.errors import status_for
-from app.services.accounts import AccountError
-from app.services.documents import DocumentError
-from app.services.news import NewsError
-from app.services.news_images import DiskFull, ImageError
-from app.services.plans import PlanError
+from app.services.accounts.users import AccountError
+from app.services.library.documents import DocumentError
+from app.services.news.articles import NewsError
+from app.services.news.images import DiskFull, ImageError
+from app.services.plans.plans import PlanError
 from tests.helpers import logged_in
 
 KINDS = [(NotFound, 404, 66), (Forbidden, 403, 77), (Conflict, 409, 75), (ConcurrentEditError, 409, 75),

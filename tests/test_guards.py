@@ -60,7 +60,7 @@ def test_the_largest_database_id_is_still_an_ordinary_not_found(app, admin):
 
 def _pages_with_int_params(app, admin, make_document):
     """Every GET page without URL parts, and pages with parts that read integer parameters."""
-    from app.services import plans as plan_rules
+    from app.services.plans import plans as plan_rules
 
     document = make_document(number="1/KH-TTCP", doc_type="Kế hoạch")
     with app.app_context():
@@ -223,7 +223,7 @@ def test_forms_are_limited_and_upload_routes_take_files(app, admin, world_unit_t
 
 @pytest.fixture
 def world_unit_task(app, make_user):
-    from app.services import plans as plan_rules
+    from app.services.plans import plans as plan_rules
 
     make_user("daumoi", roles=["reporter", "reader"], unit="VPC")
     with app.app_context():

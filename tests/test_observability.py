@@ -58,7 +58,7 @@ def test_lockout_is_logged_once_with_the_request_id_and_never_the_password(app, 
     caplog.set_level(logging.INFO, logger="app")
     secret = "Mat-khau-bi-mat-2024!"
     responses = [login(client, "lan", secret) for _ in range(5)]
-    locked = [r for r in caplog.records if r.name == "app.services.accounts" and r.levelno == logging.WARNING]
+    locked = [r for r in caplog.records if r.name == "app.services.accounts.users" and r.levelno == logging.WARNING]
     assert len(locked) == 1
     assert "login locked" in locked[0].getMessage() and "'lan'" in locked[0].getMessage()
     assert locked[0].username == "lan" and locked[0].locked_until

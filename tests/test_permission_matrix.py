@@ -90,9 +90,11 @@ def ids(app, make_user, make_unit, tmp_path):
     report = _official_docx(tmp_path / "15-bc-vpc.docx")
     with app.app_context():
         from app.models import DOCUMENT_TYPES, Document, ReformField, Unit, User
-        from app.services import documents as library
-        from app.services import news, progress, uploads
-        from app.services import plans as plan_rules
+        from app.services import uploads
+        from app.services.library import documents as library
+        from app.services.news import articles as news
+        from app.services.plans import plans as plan_rules
+        from app.services.plans import progress
 
         admin = db.session.get(User, users["quantri"])
         vpc = db.session.scalar(db.select(Unit).where(Unit.code == "VPC"))

@@ -151,7 +151,7 @@ def _private_app(private_pg, tmp_path, name, **config):
 
 
 def test_postgresql_stopped_gives_the_503_page_and_healthz_down_until_it_is_back(private_pg, tmp_path):
-    from app.services import accounts
+    from app.services.accounts import users as accounts
 
     app = _private_app(private_pg, tmp_path, "portal_stopped")
     with app.app_context():
@@ -259,7 +259,7 @@ def _wait_for(condition, seconds: float, what: str):
 
 
 def test_postgresql_restart_under_reads_and_saves_never_answers_500_and_loses_no_save(private_pg, tmp_path):
-    from app.services import accounts
+    from app.services.accounts import users as accounts
 
     app = _private_app(private_pg, tmp_path, "portal_restart_requests", TESTING=False)
     with app.app_context():

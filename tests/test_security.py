@@ -117,7 +117,7 @@ def test_vietnamese_error_pages(app_config, make_user):
 
     client = app.test_client()
     with app.app_context():
-        from app.services import accounts
+        from app.services.accounts import users as accounts
 
         accounts.create_user("lan", "mat-khau-thu-nghiem", roles=["reader"])
     login(client, "lan")

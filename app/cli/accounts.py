@@ -8,7 +8,7 @@ from app.cli.common import refusals
 from app.errors import NotFound
 from app.extensions import db
 from app.models import ALL_ROLES, User
-from app.services import accounts
+from app.services.accounts import users as accounts
 
 units = AppGroup("units", help="Manage units (đơn vị).")
 users = AppGroup("users", help="Manage user accounts.")

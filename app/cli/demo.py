@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from app.services import demo as demo_service
+from app.demo import loader as demo_service
 
 
 @click.command("demo")

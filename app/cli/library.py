@@ -7,7 +7,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from app.services import importer
+from app.services.library import importer
 
 documents = AppGroup("documents", help="Import documents into the library.")
 

@@ -9,7 +9,9 @@ from app.forms import ResetPasswordForm, UnitForm, UserCreateForm, UserEditForm
 from app.models import Unit, User
 from app.routes import wants_fragment
 from app.security import role_required
-from app.services import accounts, audit, health, sessions
+from app.services import audit, health
+from app.services.accounts import sessions
+from app.services.accounts import users as accounts
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -8,7 +8,7 @@ from app import access
 from app.errors import Invalid
 from app.extensions import db
 from app.routes import or_404
-from app.services import documents as library
+from app.services.library import documents as library
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -6,7 +6,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.forms import ChangePasswordForm, ConfirmForm, LoginForm
 from app.routes import wants_fragment
-from app.services import accounts, sessions
+from app.services.accounts import sessions
+from app.services.accounts import users as accounts
 
 bp = Blueprint("auth", __name__)
 

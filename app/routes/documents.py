@@ -24,9 +24,9 @@ from app.models import (
 from app.routes import or_404, prefill_form, wants_fragment
 from app.routes.errors import status_for
 from app.security import role_required
-from app.services import documents as library
 from app.services import uploads
-from app.services.linking import linked_paragraphs
+from app.services.library import documents as library
+from app.services.library.linking import linked_paragraphs
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 

@@ -2,7 +2,7 @@
 from flask import Blueprint, render_template
 
 from app import clock
-from app.services.news import latest
+from app.services.news.articles import latest
 
 bp = Blueprint("main", __name__)
 

@@ -19,8 +19,11 @@ from app.news_text import is_image_name, link_document_numbers, render_markdown
 from app.routes import or_404, wants_fragment
 from app.routes.errors import status_for
 from app.security import role_required
-from app.services import news, news_docx, news_feed, news_images
-from app.services.linking import link_numbers
+from app.services.library.linking import link_numbers
+from app.services.news import articles as news
+from app.services.news import feed as news_feed
+from app.services.news import images as news_images
+from app.services.news import word as news_docx
 
 bp = Blueprint("news", __name__, url_prefix="/news")
 

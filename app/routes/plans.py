@@ -15,8 +15,10 @@ from app.models import ADMIN, PERIOD_KINDS, TASK_STATES, TASK_STATUSES, Plan, Pr
 from app.routes import wants_fragment
 from app.routes.errors import status_for
 from app.security import role_required
-from app.services import plan_import, progress, uploads
-from app.services import plans as plan_rules
+from app.services import uploads
+from app.services.plans import plans as plan_rules
+from app.services.plans import progress
+from app.services.plans import task_import as plan_import
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 

@@ -14,9 +14,10 @@ from app.models import ReportPeriod, ReportVersion, Unit
 from app.routes import or_404, prefill_form
 from app.routes.errors import status_for
 from app.security import role_required
-from app.services import plans as plan_rules
-from app.services import progress, uploads
-from app.services import reports as report_rules
+from app.services import uploads
+from app.services.plans import plans as plan_rules
+from app.services.plans import progress
+from app.services.plans import reports as report_rules
 
 bp = Blueprint("reports", __name__, url_prefix="/plans/reports")
 

@@ -32,7 +32,7 @@ def test_api_document_has_every_field(app, client, make_user, make_document):
                         issued_on=date(2021, 12, 6), effective_on=date(2021, 12, 6), fields=[3],
                         body="Sửa đổi Nghị định số 61/2018/NĐ-CP.")
     with app.app_context():
-        from app.services import documents as library
+        from app.services.library import documents as library
 
         library.add_relation(db.session.get(Document, doc), db.session.get(Document, old), "amends", None)
     login(client, "lan")

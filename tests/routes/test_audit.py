@@ -140,8 +140,8 @@ def test_task_import_is_one_entry_naming_the_tasks(app, world):
 
 def test_document_visibility_and_news_publication_are_recorded(app, make_user, make_document):
     from app import access
-    from app.services import documents as library
-    from app.services import news
+    from app.services.library import documents as library
+    from app.services.news import articles as news
 
     admin_id = make_user("quantri", roles=["admin"])
     editor_id = make_user("bientap", roles=["editor"], unit="VP")

@@ -16,7 +16,8 @@ from sqlalchemy import event
 
 from app.extensions import db
 from app.models import Article, Attachment, Document, ProgressUpdate, ReportVersion
-from app.services import news_images, uploads
+from app.services import uploads
+from app.services.news import images as news_images
 from tests.conftest import PG_URL
 from tests.helpers import files_under, logged_in, page_token
 

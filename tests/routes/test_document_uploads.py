@@ -116,7 +116,7 @@ def test_oversize_upload_gets_the_413_page(app_config, make_user):
     app = create_app({**app_config, "MAX_CONTENT_LENGTH": 64 * 1024})
     client = app.test_client()
     with app.app_context():
-        from app.services import accounts
+        from app.services.accounts import users as accounts
 
         accounts.create_user("bientap", "mat-khau-thu-nghiem", roles=["editor"])
     login(client, "bientap")

@@ -84,7 +84,7 @@ def test_document_page_shows_properties_relations_citations(app, reader, make_do
     new = make_document(number="107/2021/NĐ-CP", title="Sửa đổi, bổ sung Nghị định 61",
                         body="Sửa đổi, bổ sung một số điều của Nghị định số 61/2018/NĐ-CP ngày 23/4/2018.")
     with app.app_context():
-        from app.services import documents as library
+        from app.services.library import documents as library
 
         library.add_relation(db.session.get(Document, new), db.session.get(Document, old), "amends", None)
     html = reader.get(f"/documents/{old}").get_data(as_text=True)
@@ -221,7 +221,7 @@ def test_user_text_is_escaped_on_document_pages(reader, make_document):
 
 def _restrict_then_open(app, document_id: int, editor_id: int | None = None) -> None:
     """Save the document again, opened to all staff, with a new body (revision 2)."""
-    from app.services import documents as library
+    from app.services.library import documents as library
 
     with app.app_context():
         from app.models import User
@@ -265,7 +265,7 @@ def test_revision_pages_show_relation_targets_only_as_documents_the_reader_may_o
     secret_target = make_document(number="15/BC-VPC", doc_type="Báo cáo", title="Báo cáo mật", units=["VPC"])
     source = make_document(number="107/2021/NĐ-CP", title="Sửa đổi Nghị định 61")
     with app.app_context():
-        from app.services import documents as library
+        from app.services.library import documents as library
 
         for target in (public_target, secret_target):
             library.add_relation(db.session.get(Document, source), db.session.get(Document, target), "amends", None)
@@ -287,7 +287,7 @@ def test_a_relation_is_deleted_only_by_an_editor_who_may_open_both_ends(app, mak
     secret = make_document(number="15/BC-VPC", doc_type="Báo cáo", title="Báo cáo mật", units=["VPC"])
     with app.app_context():
         from app.models import DocumentRelation
-        from app.services import documents as library
+        from app.services.library import documents as library
 
         relation = library.add_relation(db.session.get(Document, secret), db.session.get(Document, public),
                                         "based_on", None).id
@@ -329,7 +329,7 @@ def test_a_number_taken_by_a_document_one_cannot_read_is_refused_without_saying_
 
 
 def test_a_plan_links_its_document_only_for_readers_who_may_open_it(app, make_user, make_document):
-    from app.services import plans as plan_rules
+    from app.services.plans import plans as plan_rules
 
     make_user("tccb", unit="TCCB")
     make_user("vpc", unit="VPC")

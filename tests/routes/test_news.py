@@ -427,7 +427,7 @@ def test_feed_is_valid_atom_with_live_entries_only(app, people):
 
 def test_start_from_word_file_through_the_page(app, people):
     from tests.helpers import sample
-    from tests.services.test_news import _docx_with_picture
+    from tests.services.news.test_articles import _docx_with_picture
 
     author = logged_in(app, "tacgia")
     upload_dir = app.config["UPLOAD_DIR"]

@@ -127,9 +127,9 @@ def test_follow_up_shows_who_is_late_and_whose_report_lacks_figures(app, world, 
 
 
 def test_demo_plan_loads_once_with_40_tasks_in_7_fields_and_a_late_report(app):
+    from app.demo.loader import load_demo
     from app.extensions import db
     from app.models import Plan, ProgressUpdate, UnitReport
-    from app.services.demo import load_demo
 
     with app.test_request_context():
         lines = load_demo()

@@ -144,8 +144,8 @@ def _library_document(app, path: str, number: str, units: list[str]) -> int:
     """Create a library document (restricted to ``units`` when given) with the file attached, as an admin."""
     from app.extensions import db
     from app.models import DOCUMENT_TYPES, Unit, User
-    from app.services import documents as library
     from app.services import uploads
+    from app.services.library import documents as library
 
     with app.app_context():
         admin = db.session.scalar(db.select(User).where(User.username == "admin"))
@@ -209,7 +209,7 @@ def test_evidence_follows_its_document_restricted_later(app, world, tmp_path):
     with app.app_context():  # the reform office restricts the document to VPC
         from app.extensions import db
         from app.models import Document, Unit, User
-        from app.services import documents as library
+        from app.services.library import documents as library
 
         doc = db.session.get(Document, document)
         data = library.DocumentData(category=doc.category, doc_type=doc.doc_type, number=doc.number,

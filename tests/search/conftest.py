@@ -12,8 +12,8 @@ CORPUS = os.path.join(ROOT, "bench", "corpus.py")
 
 def demo_articles() -> list[tuple[str, str, str]]:
     """(name, title, text) of the demo news articles: summary and body as readers see them, without markup."""
+    from app.demo.articles import read_articles
     from app.news_text import plain_text, render_markdown
-    from app.services.demo_news import read_articles
 
     return [(item.name, item.title, item.summary + "\n" + plain_text(render_markdown(item.body)))
             for item in read_articles()]
@@ -30,8 +30,8 @@ def noise_file(tmp_path_factory):
 @pytest.fixture
 def library(app, make_unit, noise_file):
     """The demo news articles as reform documents (ids returned by title), plus 150 noise documents."""
-    from app.services import documents as lib
-    from app.services import importer
+    from app.services.library import documents as lib
+    from app.services.library import importer
 
     make_unit("VPC")
     with app.app_context():

@@ -61,7 +61,7 @@ def test_edit_delete_and_narrowed_visibility_reach_search_at_once(app, make_user
 
 
 def test_change_rolled_back_is_never_queued(app, make_document):
-    from app.services import documents as library
+    from app.services.library import documents as library
 
     doc = make_document(title="Văn bản gốc")
     with app.app_context():
@@ -83,7 +83,7 @@ def test_failure_after_commit_is_retried_and_nothing_drifts(app, make_user, make
         raise OSError("đĩa đầy")
 
     monkeypatch.setattr(outbox, "apply_records", broken)
-    from app.services import documents as library
+    from app.services.library import documents as library
 
     with app.app_context():
         data = library.DocumentData(category="legal", doc_type="Nghị định", title="Kế hoạch lưu trữ điện tử",
@@ -112,7 +112,7 @@ KILLED_WRITER = textwrap.dedent("""
     with app.app_context():
         from app.extensions import db
         from app.models import Document
-        from app.services import documents as library
+        from app.services.library import documents as library
         doc = db.session.get(Document, int(sys.argv[3]))
         data = library.DocumentData(category="legal", doc_type="Nghị định", title="Nội dung sau khi sửa",
                                     issuer="Chính phủ", body="Chuyển đổi số toàn diện")
@@ -258,8 +258,8 @@ def shared_postgres(tmp_path):
 
 def test_two_nodes_on_one_postgresql_converge(tmp_path, shared_postgres):
     from app import create_app
-    from app.services import accounts
-    from app.services import documents as library
+    from app.services.accounts import users as accounts
+    from app.services.library import documents as library
 
     nodes = [create_app({"INSTANCE_PATH": str(tmp_path / f"node{i}"), "SQLALCHEMY_DATABASE_URI": shared_postgres,
                          "TESTING": True, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",

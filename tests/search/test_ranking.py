@@ -12,7 +12,7 @@ from tests.search.conftest import top_ids
 
 @pytest.fixture
 def judged_library(app, make_unit):
-    from app.services import importer
+    from app.services.library import importer
 
     make_unit("VPC")
     with app.app_context():

@@ -26,7 +26,8 @@ from app.models import (
 from app.models.searchable import Searchable, SearchPart
 from app.search import outbox, tracking
 from app.search.records import SOURCES
-from app.services import news, plans, progress, reports
+from app.services.news import articles as news
+from app.services.plans import plans, progress, reports
 from app.services.uploads import accept_upload
 from tests.helpers import sample
 from tests.plan_world import build_world

@@ -7,7 +7,7 @@ from app import access
 from app.errors import ConcurrentEditError
 from app.extensions import db
 from app.models import Document, DocumentRevision, User
-from app.services import documents as library
+from app.services.library import documents as library
 
 
 def _user(username):

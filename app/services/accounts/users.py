@@ -23,7 +23,8 @@ from app import clock
 from app.errors import Invalid
 from app.extensions import db
 from app.models import ALL_ROLES, LoginFailure, Role, Unit, User
-from app.services import audit, password_policy, sessions
+from app.services import audit
+from app.services.accounts import password_policy, sessions
 
 log = logging.getLogger(__name__)
 

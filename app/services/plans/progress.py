@@ -23,9 +23,9 @@ from app.models import (
     UnitReport,
     User,
 )
-from app.services import plans as plan_rules
-from app.services.documents import _saving  # roll back and remove the files written for a failed save
-from app.services.figures import lacks_figures
+from app.services.library.documents import _saving  # roll back and remove the files written for a failed save
+from app.services.plans import plans as plan_rules
+from app.services.plans.figures import lacks_figures
 from app.services.uploads import StoredUpload
 
 MAX_TEXT = 10_000

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 import mammoth
 
 from app import ingest, vntext
-from app.services import news_images
+from app.services.news import images as news_images
 from app.services.uploads import clean_name, refused_when_disk_full
 
 MAX_IMAGES = 40

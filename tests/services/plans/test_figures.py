@@ -2,8 +2,8 @@
 import pytest
 
 from app.ingest import extract_docx
-from app.services.figures import check_report, figures_in, lacks_figures
-from app.services.progress import update_lacks_figures
+from app.services.plans.figures import check_report, figures_in, lacks_figures
+from app.services.plans.progress import update_lacks_figures
 from tests.helpers import sample
 
 REPORTS = ["bao-cao-cchc-quy-1-2024.docx", "bao-cao-cchc-6-thang-2024-tcvn3.docx"]

@@ -9,8 +9,9 @@ from app import ingest
 from app.demo.documents import PROCEDURE, QUARTERLY_REPORT, SIX_MONTH_REPORT, demo_files
 from app.extensions import db
 from app.models import Document, ReformField, Unit
-from app.services import documents as library
-from app.services import importer, uploads
+from app.services import uploads
+from app.services.library import documents as library
+from app.services.library import importer
 
 # number, type, issuer, signer, issued, effective, status, fields (positions), title, body
 DEMO_DOCUMENTS = [

@@ -19,7 +19,8 @@ from app.extensions import db
 from app.models import EDITOR, PUBLISHER, Article, ArticleImage, ArticleRevision, ReformField, User
 from app.models.news import DRAFT, PUBLISHED, SUBMITTED, UNPUBLISHED
 from app.news_text import plain_text, render_markdown, slugify
-from app.services import audit, news_images
+from app.services import audit
+from app.services.news import images as news_images
 
 MAX_TITLE = 500
 MAX_SUMMARY = 1000

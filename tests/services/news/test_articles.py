@@ -13,7 +13,7 @@ from app import ingest
 from app.extensions import db
 from app.models import Article, ArticleImage
 from app.news_text import render_markdown, slugify
-from app.services import news_docx
+from app.services.news import word as news_docx
 from tests.helpers import files_under, sample
 
 
@@ -73,7 +73,7 @@ def _docx_with_picture(path):
 
 
 def test_article_started_from_docx_keeps_text_table_and_picture(app, make_user, tmp_path):
-    from app.services import news
+    from app.services.news import articles as news
 
     user_id = make_user("tacgia", roles=("editor",))
     path = tmp_path / "tin.docx"

@@ -2,9 +2,9 @@
 and submitted as Vụ Pháp chế's two reports, the six-month one typed in TCVN3; loaded once."""
 import tempfile
 
+from app.demo.loader import load_demo
 from app.extensions import db
 from app.models import Attachment, Document, ReportVersion, UnitReport
-from app.services.demo import load_demo
 from tests.helpers import files_under
 
 

@@ -10,7 +10,7 @@ from app.models import Attachment, Document, DocumentRevision
 from tests.helpers import sample
 from tests.word_fixtures import BROKEN, IMPORTABLE
 
-CORPUS = os.path.join(os.path.dirname(__file__), "..", "..", "bench", "corpus.py")
+CORPUS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "bench", "corpus.py")
 
 
 def _record(number, **extra):
@@ -74,7 +74,8 @@ def test_import_of_generated_corpus(app, tmp_path):
     out = tmp_path / "corpus.jsonl"
     subprocess.run([sys.executable, CORPUS, "--docs", "300", "--out", str(out)], check=True)
     with app.app_context():
-        from app.services import accounts, importer
+        from app.services.accounts import users as accounts
+        from app.services.library import importer
 
         accounts.create_unit("VPC", "Vụ Pháp chế")
         with open(out, encoding="utf-8") as lines:
@@ -111,7 +112,7 @@ def test_import_docx_folder_reports_bad_files_by_name(app, tmp_path):
 def test_imported_document_has_the_same_history_citations_and_links_as_one_created_by_hand(app, make_unit):
     """The bulk path of the import writes what creating the document in the library writes."""
     from app.models import Citation, IndexChange, ReformField
-    from app.services import documents as library
+    from app.services.library import documents as library
 
     with app.app_context():
         unit_id = make_unit("VPC")
@@ -160,7 +161,7 @@ def test_the_indexing_process_indexes_while_the_import_writes(app, make_unit, ca
     import logging
 
     from app import search
-    from app.services import importer
+    from app.services.library import importer
 
     make_unit("VPC")
     lines = "".join(json.dumps({"number": f"{i}/TB-VP", "type": "Thông báo", "title": f"Thông báo số {i}",

@@ -15,11 +15,11 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import DOCUMENT_TYPES, Document
-from app.services import importer
+from app.services.library import importer
 from tests.conftest import migrate_database
 from tests.test_resilience import ConnectionCutter
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 REFORM_FIELDS = ["Xây dựng, hoàn thiện thể chế", "Cải cách thủ tục hành chính",
                  "Cải cách tổ chức bộ máy hành chính nhà nước", "Cải cách chế độ công vụ", "Cải cách tài chính công"]
 

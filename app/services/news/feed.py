@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 from flask import url_for
 
 from app.news_text import plain_text
-from app.services import news
+from app.services.news import articles as news
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 30

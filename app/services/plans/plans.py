@@ -26,7 +26,7 @@ from app.models import (
     task_units,
 )
 from app.services import audit
-from app.services.documents import find_by_number
+from app.services.library.documents import find_by_number
 
 
 class PlanError(Invalid):

@@ -26,7 +26,8 @@ from app.demo import pictures
 from app.extensions import db
 from app.models import Article, ReformField, User
 from app.news_text import IMAGE_PREFIX
-from app.services import news, news_images
+from app.services.news import articles as news
+from app.services.news import images as news_images
 
 NEWS_DIR = os.path.join(os.path.dirname(__file__), "..", "demo", "news")
 EDITOR, REVIEWER = "bientap", "duyettin"

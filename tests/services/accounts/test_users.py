@@ -4,7 +4,7 @@ from werkzeug import security
 
 from app import create_app
 from app.extensions import db
-from app.services import accounts
+from app.services.accounts import users as accounts
 from tests.conftest import PG_URL, _truncate_pg
 
 # A real, slow method with parameters other than the tests' fast default.

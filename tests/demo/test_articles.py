@@ -10,11 +10,12 @@ import pytest
 from PIL import Image
 
 from app import clock
+from app.demo import articles as demo_news
 from app.demo import pictures
 from app.extensions import db
 from app.models import Article, User
 from app.models.news import DRAFT, PUBLISHED
-from app.services import demo_news, news
+from app.services.news import articles as news
 from tests.helpers import logged_in
 
 

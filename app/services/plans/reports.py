@@ -13,9 +13,9 @@ from app import access, clock, vntext
 from app.errors import ConcurrentEditError, Forbidden, Invalid
 from app.extensions import db
 from app.models import ReportPeriod, ReportVersion, UnitReport, User
-from app.services import plans as plan_rules
-from app.services.documents import _saving
-from app.services.figures import check_report
+from app.services.library.documents import _saving
+from app.services.plans import plans as plan_rules
+from app.services.plans.figures import check_report
 from app.services.uploads import Prefill, StoredUpload
 
 _ROMAN_HEADING = re.compile(r"^[IVX]+\.\s")

@@ -1,12 +1,13 @@
 """Demo data for a newcomer's first run. Every step checks what exists, so running it twice changes nothing."""
 from __future__ import annotations
 
+from app.demo.articles import load_demo_news
+from app.demo.library import load_demo_documents
+from app.demo.plans import load_demo_plans
 from app.extensions import db
 from app.models import User
-from app.services import accounts, audit
-from app.services.demo_documents import load_demo_documents
-from app.services.demo_news import load_demo_news
-from app.services.demo_plans import load_demo_plans
+from app.services import audit
+from app.services.accounts import users as accounts
 
 # The units the seed articles name (Thanh tra Chính phủ and its departments).
 DEMO_UNITS = [

@@ -25,8 +25,8 @@ from app.extensions import db
 from app.models import DOCUMENT_TYPES, Document, ReformField, Unit
 from app.resilience import describe, discard_transaction, is_outage
 from app.search import merge, outbox, upkeep
-from app.services import documents as library
 from app.services import uploads
+from app.services.library import documents as library
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from app import vntext
 MIN_LENGTH = 10
 MAX_LENGTH = 256
 MIN_DISTINCT = 4
-LIST_PATH = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "common_passwords.txt")
+LIST_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "data", "common_passwords.txt")
 
 _EDGES = re.compile(r"^[^a-z]+|[^a-z]+$")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")

@@ -1,8 +1,8 @@
 """The password policy: what it refuses and why, in Vietnamese."""
 import pytest
 
-from app.services import password_policy
-from app.services.demo import DEMO_PASSWORD, DEMO_USERS
+from app.demo.loader import DEMO_PASSWORD, DEMO_USERS
+from app.services.accounts import password_policy
 from tests.helpers import TEST_PASSWORD
 
 TOO_COMMON = "quá phổ biến"

@@ -15,8 +15,9 @@ from app import clock, vntext
 from app.errors import Invalid
 from app.extensions import db
 from app.models import TASK_STATES, Plan, ReformField, Unit
-from app.services import audit, progress
-from app.services import plans as plan_rules
+from app.services import audit
+from app.services.plans import plans as plan_rules
+from app.services.plans import progress
 
 MAX_ROWS = 2000
 # column header → TaskData attribute ("field"/"lead"/"units" are looked up)

@@ -10,8 +10,9 @@ from app import ingest, vntext
 from app.demo.documents import QUARTERLY_REPORT, SIX_MONTH_REPORT, demo_files
 from app.extensions import db
 from app.models import Plan, ReformField, Unit, User
-from app.services import plans as plan_rules
-from app.services import progress, reports, uploads
+from app.services import uploads
+from app.services.plans import plans as plan_rules
+from app.services.plans import progress, reports
 
 PLAN_NUMBER = "2337/KH-TTCP"
 PLAN_TITLE = "Kế hoạch cải cách hành chính năm 2024 của Thanh tra Chính phủ"

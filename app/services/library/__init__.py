@@ -1,0 +1,1 @@
+"""The document library: documents with revisions, relations and citations; imports; number links."""
