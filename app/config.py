@@ -79,7 +79,7 @@ def default_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_NAME": "cchc_remember",
         "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,
-        "SESSION_IDLE_SECONDS": 12 * 3600,  # a login session unused this long ends (app/services/sessions.py)
+        "SESSION_IDLE_SECONDS": 12 * 3600,  # a login session unused this long ends (app/services/accounts/sessions.py)
         # Reverse proxies in front of the portal that append X-Forwarded-For (0: none, the client
         # address is the connection's). Login lockouts and the audit log use this address.
         "PROXY_COUNT": int(os.environ.get("PORTAL_PROXIES", "0")),

@@ -26,7 +26,7 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 IMAGE_PREFIX = "/news/images/"
-# The only names ``app.services.news_images`` gives stored pictures: news/2024/05/<uuid hex>.jpg
+# The only names ``app.services.news.images`` gives stored pictures: news/2024/05/<uuid hex>.jpg
 IMAGE_NAME = re.compile(r"news/\d{4}/\d{2}/[0-9a-f]{32}\.(?:jpg|png)")
 MAX_SLUG_LENGTH = 100
 

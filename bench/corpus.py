@@ -40,7 +40,7 @@ from itertools import accumulate
 REFERENCE_DAY = date(2026, 11, 30)  # "today" for statuses: a fixed day, so the corpus never changes
 FIRST_DAY = date(2010, 1, 1)
 MAX_NUMBER = 4999  # bench/load.py numbers its extra import from 5000 up
-# Numbers of the demo library (app/services/demo_documents.py): never generated, so importing a corpus
+# Numbers of the demo library (app/demo/library.py): never generated, so importing a corpus
 # into a demo instance adds documents and updates none.
 RESERVED = {"61/2018/NĐ-CP", "107/2021/NĐ-CP", "02/2017/TT-VPCP", "01/2018/TT-VPCP", "2337/KH-TTCP",
             "1298/TB-TTCP", "3567/QĐ-UBND", "1171/QĐ-UBND", "16-NQ/TU"}

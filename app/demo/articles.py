@@ -29,7 +29,7 @@ from app.news_text import IMAGE_PREFIX
 from app.services.news import articles as news
 from app.services.news import images as news_images
 
-NEWS_DIR = os.path.join(os.path.dirname(__file__), "..", "demo", "news")
+NEWS_DIR = os.path.join(os.path.dirname(__file__), "news")
 EDITOR, REVIEWER = "bientap", "duyettin"
 PUBLISHED, SCHEDULED, SENT_BACK = "published", "scheduled", "sent_back"
 STATES = (PUBLISHED, SCHEDULED, SENT_BACK)

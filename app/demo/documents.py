@@ -8,7 +8,7 @@ an official document (Decree 30/2020/NĐ-CP): issuing body and number on the lef
 motto and the place and date on the right, the type in capitals, the summary line, the body,
 *Nơi nhận* and the signature.
 
-The figures are the demo plan's (app/services/demo_plans.py): 12/KH-VPC, 37/52 documents
+The figures are the demo plan's (app/demo/plans.py): 12/KH-VPC, 37/52 documents
 reviewed, 24/24 civil servants assessed, 86,5% of outgoing documents signed digitally; the
 reports leave two results unproven (the job-position review and the internal spending rules)
 so that the "thiếu số liệu" rule has something to point at.

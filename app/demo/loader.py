@@ -22,7 +22,7 @@ DEMO_UNITS = [
     ("TCTT", "Tạp chí Thanh tra"),
 ]
 
-DEMO_PASSWORD = "Tinh-gon-2024"  # passes the password policy (app/services/password_policy.py)
+DEMO_PASSWORD = "Tinh-gon-2024"  # passes the password policy (app/services/accounts/password_policy.py)
 
 # username, full name, unit code, roles
 DEMO_USERS = [

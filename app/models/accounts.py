@@ -55,7 +55,7 @@ class Role(db.Model):
 
 class User(UserMixin, db.Model):
     """A portal account. Each login is a row of ``user_sessions``; the browser's cookies carry
-    that session's token, so ending the row signs that browser out (``app.services.accounts``)."""
+    that session's token, so ending the row signs that browser out (``app.services.accounts.sessions``)."""
 
     __tablename__ = "users"
 

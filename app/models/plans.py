@@ -22,7 +22,7 @@ TASK_STATUSES = {
 }
 
 # A task's state for counting and filtering (from its latest update and its deadline,
-# ``app.services.progress.TaskState``): exactly one of these.
+# ``app.services.plans.progress.TaskState``): exactly one of these.
 TASK_STATES = {
     "done": "Hoàn thành",
     "in_progress": "Đang thực hiện",
@@ -73,7 +73,7 @@ class Plan(db.Model):
 class Task(SearchPart, db.Model):
     """A task of a plan: reform field, lead unit, cooperating units, deadline, expected output.
 
-    Its status is that of its latest progress update (``app.services.progress.task_states``).
+    Its status is that of its latest progress update (``app.services.plans.progress.task_states``).
     """
 
     __tablename__ = "plan_tasks"

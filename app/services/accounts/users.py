@@ -76,7 +76,7 @@ def dummy_hash() -> str:
 
 def check_password_rules(password: str, username: str = "", unit: Unit | None = None) -> None:
     """Refuse (AccountError, every reason in Vietnamese) a password the policy does not accept:
-    see ``app.services.password_policy``."""
+    see ``app.services.accounts.password_policy``."""
     problems = password_policy.problems(password, username=username, unit_code=unit.code if unit else "")
     if problems:
         raise AccountError(" ".join(problems))
@@ -328,6 +328,6 @@ def change_own_password(user: User, current_password: str, new_password: str, co
 
 
 def load_user_from_session_id(token: str) -> User | None:
-    """Flask-Login's user loader (``app.services.sessions.load``): the active user of a live
+    """Flask-Login's user loader (``app.services.accounts.sessions.load``): the active user of a live
     session token, or None."""
     return sessions.load(token)

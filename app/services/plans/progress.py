@@ -63,7 +63,7 @@ def validate_update(data: UpdateData) -> UpdateData:
 
 def update_lacks_figures(status: str, done: str, figures: str) -> bool:
     """An update lacks figures when it reports work (any status but *chưa triển khai*) and neither
-    what was done nor its evidence holds a figure (``app.services.figures.figures_in``)."""
+    what was done nor its evidence holds a figure (``app.services.plans.figures.figures_in``)."""
     return status != NOT_STARTED and lacks_figures(f"{done}\n{figures}")
 
 
