@@ -62,9 +62,10 @@ class DocumentData:
     body: str = ""
 
     def cleaned(self) -> DocumentData:
-        """Return a copy with every text in NFC (one tone convention) and trimmed."""
+        """Return a copy with every text in NFC and trimmed, spelled as the author wrote it (``hoà``
+        stays ``hoà``: the tone convention is the index's business, not the stored text's)."""
         def text(value):
-            return vntext.nfc(value or "").strip()
+            return vntext.as_written(value).strip()
 
         return DocumentData(
             category=text(self.category), doc_type=text(self.doc_type),
@@ -72,7 +73,7 @@ class DocumentData:
             summary=text(self.summary), issuer=text(self.issuer), signer=text(self.signer),
             issued_on=self.issued_on, effective_on=self.effective_on, status=text(self.status) or None,
             field_ids=sorted(set(self.field_ids)), visibility=self.visibility or VISIBILITY_ALL,
-            unit_ids=sorted(set(self.unit_ids)), body=vntext.nfc(self.body or "").strip(),
+            unit_ids=sorted(set(self.unit_ids)), body=vntext.as_written(self.body).strip(),
         )
 
 
@@ -125,7 +126,7 @@ def validate_for_import(data: DocumentData) -> DocumentData:
     """Validate like ``validate`` but allow the number already present (the import updates it)."""
     number, data.number = data.number, None
     cleaned = validate(data)
-    cleaned.number = vntext.nfc(number or "").strip() or None
+    cleaned.number = vntext.as_written(number).strip() or None
     data.number = number
     if cleaned.number and len(cleaned.number) > 100:
         raise DocumentError("Số ký hiệu tối đa 100 ký tự.")
@@ -133,11 +134,13 @@ def validate_for_import(data: DocumentData) -> DocumentData:
 
 
 def find_by_number(number: str, issuer: str | None = None) -> Document | None:
-    """Return the live document with this number (any written form) and issuer, or None."""
+    """Return the oldest live document with this number (any written form) and, when ``issuer`` is
+    given, that issuer under either tone convention (``Uỷ ban`` is ``Ủy ban``); None if there is none."""
     stmt = db.select(Document).where(Document.number_key == vntext.number_key(number), Document.deleted_at.is_(None))
-    if issuer is not None:
-        stmt = stmt.where(Document.issuer == vntext.nfc(issuer).strip())
-    return db.session.scalars(stmt.order_by(Document.id).limit(1)).first()
+    if issuer is None:
+        return db.session.scalars(stmt.order_by(Document.id).limit(1)).first()
+    return next((doc for doc in db.session.scalars(stmt.order_by(Document.id))
+                 if vntext.same_words(doc.issuer, issuer)), None)
 
 
 def _apply(document: Document, data: DocumentData) -> None:
@@ -556,12 +559,12 @@ class DocumentFilters:
 
         sort = args.get("sort", "newest")
         category = args.get("category", "")
-        doc_type = vntext.nfc(args.get("type", ""))
-        status = vntext.nfc(args.get("status", ""))
+        doc_type = vntext.as_written(args.get("type", ""))
+        status = vntext.as_written(args.get("status", ""))
         return cls(
             category=category if category in CATEGORIES else "",
             doc_type=doc_type if doc_type in DOCUMENT_TYPES else "",
-            issuer=vntext.nfc(args.get("issuer", ""))[:255].strip(),
+            issuer=vntext.as_written(args.get("issuer", ""))[:255].strip(),
             field_id=integer("field", 1, 1000),
             year=integer("year", 1900, 2200),
             status=status if status in STATUSES else "",
@@ -586,7 +589,7 @@ def list_statement(user: User, filters: DocumentFilters):
     if filters.doc_type:
         stmt = stmt.where(Document.doc_type == filters.doc_type)
     if filters.issuer:
-        stmt = stmt.where(Document.issuer == filters.issuer)
+        stmt = stmt.where(Document.issuer.in_(_issuer_spellings(filters.issuer)))
     if filters.status:
         stmt = stmt.where(Document.status == filters.status)
     if filters.year:
@@ -609,6 +612,13 @@ def list_statement(user: User, filters: DocumentFilters):
     return stmt
 
 
+def _issuer_spellings(issuer: str) -> list[str]:
+    """Every stored spelling of ``issuer`` (``Uỷ ban…`` and ``Ủy ban…`` are one issuer)."""
+    wanted = vntext.nfc(issuer).strip()
+    stored = db.session.scalars(db.select(Document.issuer).where(Document.issuer != "").distinct())
+    return [issuer, *(name for name in stored if vntext.nfc(name).strip() == wanted)]
+
+
 def filter_options(user: User) -> dict:
     """Return the choices for the list filters, drawn only from documents ``user`` may read."""
     clause = visibility.document_clause(user)
@@ -620,7 +630,7 @@ def filter_options(user: User) -> dict:
     return {
         "categories": CATEGORIES,
         "types": list(DOCUMENT_TYPES),
-        "issuers": sorted(issuers, key=vntext.sort_key),
+        "issuers": sorted({vntext.nfc(name): name for name in sorted(issuers)}.values(), key=vntext.sort_key),
         "years": sorted({int(y) for y in years}, reverse=True),
         "statuses": STATUSES,
         "fields": db.session.scalars(db.select(ReformField).order_by(ReformField.position)).all(),

@@ -75,7 +75,7 @@ def data_from_record(record: dict, lookups: _Lookups) -> library.DocumentData:
     """Turn one JSON-lines record into DocumentData; raises DocumentError with the reason."""
     if not isinstance(record, dict):
         raise library.DocumentError("mỗi dòng phải là một đối tượng JSON")
-    doc_type = vntext.nfc(str(record.get("type") or "")).strip()
+    doc_type = vntext.as_written(str(record.get("type") or "")).strip()
     if doc_type not in DOCUMENT_TYPES:
         raise library.DocumentError(f"loại văn bản không hợp lệ: {doc_type!r}")
     category = record.get("category") or DOCUMENT_TYPES[doc_type][0]
@@ -302,7 +302,7 @@ def _write_batch(batch, report: ImportReport) -> None:
         for doc_id, key, issuer in db.session.execute(
                 db.select(Document.id, Document.number_key, Document.issuer)
                 .where(Document.number_key.in_(keys), Document.deleted_at.is_(None)).order_by(Document.id)):
-            existing.setdefault((key, issuer), doc_id)  # the oldest, as find_by_number
+            existing.setdefault((key, vntext.nfc(issuer)), doc_id)  # the oldest, as find_by_number
     # The documents this batch updates, loaded in one go (with their links and attachments)
     # instead of one query per relationship per line; kept referenced so the session's
     # identity map (weak references) answers db.session.get() below.
@@ -324,7 +324,7 @@ def _write_batch(batch, report: ImportReport) -> None:
 
     for _line_no, _record, data in batch:
         number_key = vntext.number_key(data.number)
-        key = (number_key, data.issuer) if number_key else None
+        key = (number_key, vntext.nfc(data.issuer)) if number_key else None
         if key is not None and key in pending:
             create_new()  # the same number twice in a batch: the second line updates the first
         doc_id = existing.get(key) if key is not None else None
