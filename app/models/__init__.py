@@ -14,8 +14,11 @@ from app.models.accounts import (  # noqa: F401
     user_roles,
 )
 from app.models.documents import (  # noqa: F401,E402
+    ANNEX_TYPE,
+    ANNEX_WORDING,
     CATEGORIES,
     DOCUMENT_TYPES,
+    OTHER_TYPE,
     RELATION_TYPES,
     STATUSES,
     VISIBILITY_ALL,

@@ -9,10 +9,11 @@ from datetime import date
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import vntext
+from app import ingest, vntext
 from app.clock import to_vietnam, utcnow
 from app.extensions import db
 from app.models import (
+    ANNEX_TYPE,
     CATEGORIES,
     DOCUMENT_TYPES,
     RELATION_TYPES,
@@ -60,6 +61,7 @@ class DocumentData:
     visibility: str = VISIBILITY_ALL
     unit_ids: list[int] = field(default_factory=list)
     body: str = ""
+    parent_number: str | None = None  # an annex: the number of the document it comes with
 
     def cleaned(self) -> DocumentData:
         """Return a copy with every text in NFC and trimmed, spelled as the author wrote it (``hoà``
@@ -74,6 +76,7 @@ class DocumentData:
             issued_on=self.issued_on, effective_on=self.effective_on, status=text(self.status) or None,
             field_ids=sorted(set(self.field_ids)), visibility=self.visibility or VISIBILITY_ALL,
             unit_ids=sorted(set(self.unit_ids)), body=vntext.as_written(self.body).strip(),
+            parent_number=text(self.parent_number) or None,
         )
 
 
@@ -90,6 +93,13 @@ def validate(data: DocumentData, document: Document | None = None) -> DocumentDa
         raise DocumentError("Trích yếu tối đa 1.000 ký tự.")
     if data.number and len(data.number) > 100:
         raise DocumentError("Số ký hiệu tối đa 100 ký tự.")
+    if data.parent_number:
+        if data.doc_type != ANNEX_TYPE:
+            raise DocumentError("Chỉ văn bản loại Phụ lục mới ghi “kèm theo văn bản số”.")
+        if len(data.parent_number) > 100:
+            raise DocumentError("Số ký hiệu của văn bản được kèm theo tối đa 100 ký tự.")
+        if vntext.number_key(data.parent_number) == vntext.number_key(data.number):
+            raise DocumentError("Phụ lục không thể kèm theo chính nó (hai số ký hiệu trùng nhau).")
     if data.status and data.status not in STATUSES:
         raise DocumentError("Tình trạng hiệu lực không hợp lệ.")
     if data.visibility not in (VISIBILITY_ALL, VISIBILITY_UNITS):
@@ -159,6 +169,9 @@ def _apply(document: Document, data: DocumentData) -> None:
     document.status = data.status
     document.body = data.body
     document.visibility = data.visibility
+    document.parent_number = data.parent_number
+    document.parent_key = vntext.number_key(data.parent_number)
+    document.annex_position = ingest.annex_position(data.title) if data.doc_type == ANNEX_TYPE else None
     # session.get() answers from the identity map after the first load: no query per document.
     document.fields = [db.session.get(ReformField, field_id) for field_id in data.field_ids]
     document.units = [db.session.get(Unit, unit_id) for unit_id in data.unit_ids]
@@ -169,7 +182,7 @@ SNAPSHOT_LABELS = {
     "summary": "Tóm tắt", "issuer": "Cơ quan ban hành", "signer": "Người ký", "issued_on": "Ngày ban hành",
     "effective_on": "Ngày có hiệu lực", "status": "Tình trạng hiệu lực", "fields": "Lĩnh vực",
     "visibility": "Phạm vi xem", "units": "Đơn vị được xem", "body": "Toàn văn", "attachments": "Tệp đính kèm",
-    "relations": "Quan hệ văn bản",
+    "relations": "Quan hệ văn bản", "parent_number": "Kèm theo văn bản",
 }
 
 
@@ -195,6 +208,7 @@ def snapshot(document: Document, new: bool = False) -> dict:
         "body": document.body,
         "attachments": [a.original_name for a in document.attachments],
         "relations": [f"{r.relation_type}:{r.target_id}" for r in relations],
+        "parent_number": document.parent_number,
     }
 
 
@@ -309,6 +323,9 @@ def create_documents_bulk(items: list[DocumentData]) -> list[int]:
         "issuer": data.issuer, "signer": data.signer, "issued_on": data.issued_on, "effective_on": data.effective_on,
         "status": data.status, "body": data.body, "visibility": data.visibility, "created_by_id": None,
         "updated_by_id": None, "created_at": now, "updated_at": now, "deleted_at": None, "version": 1,
+        "parent_number": data.parent_number, "parent_key": vntext.number_key(data.parent_number),
+        "annex_position": ingest.annex_position(data.title) if data.doc_type == ANNEX_TYPE else None,
+        "content_hash": None, "source_key": None,
     } for data in items]
     table = Document.__table__
     ids = list(db.session.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), rows).scalars())
@@ -323,7 +340,7 @@ def create_documents_bulk(items: list[DocumentData]) -> list[int]:
             "effective_on": data.effective_on.isoformat() if data.effective_on else None,
             "status": data.status, "fields": [field_names[f] for f in data.field_ids],
             "visibility": data.visibility, "units": [unit_codes[u] for u in data.unit_ids],
-            "body": data.body, "attachments": [], "relations": [],
+            "body": data.body, "attachments": [], "relations": [], "parent_number": data.parent_number,
         }
         revisions.append({"document_id": doc_id, "version": 1, "action": "create", "changed_fields": list(after),
                           "snapshot": after, "changed_by_id": None, "changed_at": now})
@@ -400,6 +417,7 @@ def differs(document: Document, data: DocumentData) -> bool:
         "issued_on": document.issued_on.isoformat() if document.issued_on else None,
         "effective_on": document.effective_on.isoformat() if document.effective_on else None,
         "status": document.status, "visibility": document.visibility, "body": document.body,
+        "parent_number": document.parent_number,
     }
     return any(current[key] != value for key, value in {
         "category": data.category, "doc_type": data.doc_type, "number": data.number, "title": data.title,
@@ -407,6 +425,7 @@ def differs(document: Document, data: DocumentData) -> bool:
         "issued_on": data.issued_on.isoformat() if data.issued_on else None,
         "effective_on": data.effective_on.isoformat() if data.effective_on else None,
         "status": data.status, "visibility": data.visibility, "body": data.body,
+        "parent_number": data.parent_number,
     }.items()) or sorted(f.id for f in document.fields) != sorted(data.field_ids) \
         or sorted(u.id for u in document.units) != sorted(data.unit_ids)
 
@@ -513,6 +532,46 @@ def relations_of(document: Document, user: User) -> tuple[list, list]:
         db.select(DocumentRelation).join(Document, DocumentRelation.source_id == Document.id)
         .where(DocumentRelation.target_id == document.id, clause).order_by(DocumentRelation.id)).all()
     return outgoing, incoming
+
+
+@dataclass
+class ParentReference:
+    """The document an annex comes with: ``document`` when the library holds it (and the user may
+    read it), else only its number and the type that number's code names."""
+
+    number: str
+    doc_type: str | None
+    document: Document | None
+
+
+def parent_of(document: Document, user: User) -> ParentReference | None:
+    """Return what an annex is attached to ('là phụ lục của'), None for a document that names no
+    parent. The parent is the oldest readable live document holding that number, preferring one
+    of the annex's issuer; found whenever it is in the library, even if it arrived after the annex."""
+    if not document.parent_key:
+        return None
+    candidates = db.session.scalars(
+        db.select(Document).where(Document.number_key == document.parent_key, Document.id != document.id,
+                                  visibility.document_clause(user)).order_by(Document.id)).all()
+    parent = next((doc for doc in candidates if document.issuer and vntext.same_words(doc.issuer, document.issuer)),
+                  candidates[0] if candidates else None)
+    return ParentReference(document.parent_number, parent.doc_type if parent else
+                           ingest.type_from_number(document.parent_number), parent)
+
+
+def annexes_of(document: Document, user: User) -> list[Document]:
+    """Return the annexes ``user`` may read that name this document's number as their parent
+    ('có phụ lục'), in their order (Phụ lục I, II, III…; unnumbered ones after, by title). An annex
+    of another issuer's document with the same number is left out when both issuers are known."""
+    if not document.number_key:
+        return []
+    annexes = db.session.scalars(
+        db.select(Document).options(defer(Document.body))
+        .where(Document.parent_key == document.number_key, Document.id != document.id,
+               visibility.document_clause(user))
+        .order_by(Document.annex_position.is_(None), Document.annex_position, Document.title_sort, Document.id))
+    return [annex for annex in annexes
+            if not (annex.issuer and document.issuer) or vntext.same_words(annex.issuer, document.issuer)]
 
 
 def citing_documents(document: Document, user: User) -> list[Document]:
