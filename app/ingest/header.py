@@ -614,7 +614,7 @@ def _read_annex(page_header: list[str], lines: list[str], meta: HeaderMetadata) 
             ("kèm theo", "ban hành kèm theo")))
 
     found = None  # (label, rest of the 'Phụ lục' line, index in lines or None for the page header, reference)
-    for where, source in (("header", page_header), ("body", lines[:_ANNEX_ZONE])):
+    for where, source in (("body", lines[:_ANNEX_ZONE]), ("header", page_header)):  # the body's says more
         for index, text in enumerate(source):
             if where == "body" and _match_number(text) is not None:
                 break  # the document's own number comes first: not an annex
