@@ -622,11 +622,10 @@ def _read_annex(page_header: list[str], lines: list[str], meta: HeaderMetadata) 
             if not match:
                 continue
             reference = _parent_reference(text)
-            end = index + 1
             for later in range(index + 1, min(index + 4, len(source))):
                 if reference is not None:
                     break
-                joined, end = _joined_parenthesis(source, later)
+                joined, _end = _joined_parenthesis(source, later)
                 if is_reference(joined):
                     reference = _parent_reference(joined)
             if reference is not None:
@@ -648,9 +647,9 @@ def _read_annex(page_header: list[str], lines: list[str], meta: HeaderMetadata) 
             and not _WITH_RE.search(own_heading):
         meta.summary = own_heading
     else:
-        def skip(text: str) -> bool:
-            return bool(_ANNEX_RE.match(text)) or is_reference(text) or (text.startswith("(") and ")" not in text) \
-                or text.rstrip().endswith(")") and text.count("(") < text.count(")")
+        def skip(text: str) -> bool:  # the label, the reference and the lines a reference wraps over
+            return (bool(_ANNEX_RE.match(text)) or is_reference(text) or (text.startswith("(") and ")" not in text)
+                    or (text.rstrip().endswith(")") and text.count("(") < text.count(")")))
         meta.summary = _heading_after(lines, 0 if at is None else at + 1, skip)
     return True
 

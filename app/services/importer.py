@@ -432,6 +432,20 @@ def find_imported(data: library.DocumentData, file_sha256: str, text_hash: str,
     return None, False
 
 
+def _file_sha256(path: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None  # unreadable: the import reports it when it tries to read it
+
+
+def _already_imported(path: str) -> Document | None:
+    """The live document a file with exactly these bytes is attached to, if any."""
+    sha256 = _file_sha256(path)
+    return _with_file(sha256) if sha256 else None
+
+
 def _remember_source(document: Document, text_hash: str, path_key: str, from_this_file: bool) -> None:
     """Record what the document was read from (no revision, no version: bookkeeping only). A document
     matched only by its text keeps the path it was first read from, so two copies of one file in a
@@ -480,7 +494,8 @@ def import_docx_folder(folder: str, progress: Callable[[str], None] | None = Non
     """Import every .docx in ``folder`` (sorted by name), each attached to its document; return the counts.
 
     Idempotent for every file (:func:`find_imported`): the same content is "unchanged" (the file is
-    not attached again); a changed file updates its document (new text and header data, the file
+    not attached again; a file whose very bytes are already attached is not even read again); a
+    changed file updates its document (new text and header data, the file
     attached, editors' choices kept); anything else is created. Hostile or broken files are
     reported by name with the reason; the others still go in. ``progress`` is called with each file
     name before it is read, ``on_file`` with its :class:`FileReading` once it is done.
@@ -491,6 +506,17 @@ def import_docx_folder(folder: str, progress: Callable[[str], None] | None = Non
             progress(name)
         path = os.path.join(folder, name)
         started = time.perf_counter()
+        known = _already_imported(path)
+        if known is not None:  # these very bytes are attached to a document: nothing to read again
+            _remember_source(known, known.content_hash or content_hash(known.body), source_key(path),
+                             from_this_file=False)
+            db.session.commit()
+            report.unchanged += 1
+            if on_file:
+                on_file(FileReading(name, "Không đổi", doc_type=known.doc_type, number=known.number,
+                                    issued_on=known.issued_on, title=known.title, parent_number=known.parent_number,
+                                    text_length=len(known.body), seconds=time.perf_counter() - started))
+            continue
         try:
             stored = uploads.accept_path(path, name, allowed=("docx",))
         except ingest.IngestError as exc:
@@ -550,9 +576,7 @@ def read_docx_folder(folder: str) -> list[FileReading]:
             continue
         seconds = time.perf_counter() - started
         data = data_from_extracted(extracted, name).cleaned()
-        with open(path, "rb") as handle:
-            file_sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
-        existing, same = find_imported(data, file_sha256, content_hash(data.body), source_key(path))
+        existing, same = find_imported(data, _file_sha256(path) or "", content_hash(data.body), source_key(path))
         action = "Tạo mới" if existing is None else ("Không đổi" if same else "Cập nhật")
         readings.append(_reading(name, data, extracted, seconds, action))
     return readings

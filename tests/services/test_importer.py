@@ -228,7 +228,8 @@ def test_a_decree_and_its_annexes_from_one_folder_then_the_same_folder_again(app
 
 def test_changed_files_update_their_document_and_copies_of_a_file_are_unchanged(app, tmp_path):
     """A number-less file is recognised by its text, else by its name in the same folder; a
-    numbered one by its number and issuer. Editors' corrections survive an unchanged file."""
+    numbered one by its number and issuer; a file saved again with the same text, or copied under
+    another name, is unchanged. Editors' corrections survive an unchanged file."""
     from app.demo import documents as shapes
     from app.demo.wordfile import para, write_docx
 
@@ -250,6 +251,11 @@ def test_changed_files_update_their_document_and_copies_of_a_file_are_unchanged(
     decree = shapes.decree()
     decree.blocks.insert(-1, para("Điều 39. Trách nhiệm thi hành"))
     write_docx(decree, folder / shapes.DECREE)
+    resaved = shapes.annex_layout()  # saved again: other bytes (the file's dates), the same text
+    resaved.created = resaved.created.replace(year=2021)
+    before = (folder / "phu-luc-the-thuc.docx").read_bytes()
+    write_docx(resaved, folder / "phu-luc-the-thuc.docx")
+    assert (folder / "phu-luc-the-thuc.docx").read_bytes() != before
     shutil.copy(folder / "phu-luc-the-thuc.docx", folder / "ban-sao-phu-luc-i.docx")
     result = runner.invoke(args=["documents", "import-docx", str(folder)])
     assert "Tạo mới: 0 · Cập nhật: 2 · Không đổi: 2 · Lỗi: 0" in result.output, result.output
