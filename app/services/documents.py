@@ -575,13 +575,15 @@ def annexes_of(document: Document, user: User) -> list[Document]:
 
 
 def citing_documents(document: Document, user: User) -> list[Document]:
-    """Return the documents ``user`` may read whose text mentions this document's number."""
+    """Return the documents ``user`` may read whose text mentions this document's number, except
+    its own annexes (listed apart, under "Có phụ lục")."""
     if not document.number_key:
         return []
     return list(db.session.scalars(
         db.select(Document)
         .join(Citation, db.and_(Citation.source_kind == "document", Citation.source_id == Document.id))
         .where(Citation.number_key == document.number_key, Document.id != document.id,
+               db.or_(Document.parent_key.is_(None), Document.parent_key != document.number_key),
                visibility.document_clause(user))
         .order_by(Document.issued_on.desc(), Document.id.desc())
     ))

@@ -192,6 +192,7 @@ def test_annexes_name_their_decree_before_it_arrives_and_the_decree_lists_them_i
     listed = re.search(r'Có phụ lục</span>\s*<ol class="annexes">(.*?)</ol>', page, re.DOTALL).group(1)
     assert re.findall(r">(Phụ lục [IV]+):", listed) == ["Phụ lục I", "Phụ lục II", "Phụ lục III"]
     assert f'href="/documents/{annex}"' in listed
+    assert "Được dẫn chiếu bởi" not in page  # the annexes name the decree, and are listed as its annexes
     assert "<p>Chú thích</p>" in page and "<p>[1] Luật này đã được sửa đổi, bổ sung bởi Luật số 47/2019/QH14" in page
 
     # Footnotes are searchable like the body: a phrase found only in a note finds the decree.
