@@ -182,6 +182,9 @@ class DocumentForm(VNForm):
     category = SelectField("Nhóm văn bản", validators=[DataRequired(REQUIRED)])
     doc_type = SelectField("Loại văn bản", validators=[DataRequired(REQUIRED)])
     number = StringField("Số ký hiệu", validators=[Length(max=100)], description="Ví dụ: 107/2021/NĐ-CP, 2337/KH-TTCP")
+    parent_number = StringField("Kèm theo văn bản số", validators=[Length(max=100)],
+                                description="Chỉ với Phụ lục: số ký hiệu của văn bản mà phụ lục kèm theo, "
+                                            "ví dụ 30/2020/NĐ-CP")
     title = TextAreaField("Trích yếu", validators=[DataRequired(REQUIRED), Length(max=1000)])
     summary = TextAreaField("Tóm tắt", validators=[Length(max=20000)])
     issuer = StringField("Cơ quan ban hành", validators=[Length(max=255)])

@@ -60,7 +60,8 @@ def test_demo_loads_once_and_prints_logins(app):
     password = first.output.split("quantri")[1].split("/")[1].strip()
     assert login(admin, "quantri", password).status_code == 302
     log = admin.get("/admin/audit?action=news").get_data(as_text=True)
-    assert log.count("Xuất bản tin") == 5 + 1 and "quantri" in log  # five rows and the filter's option
+    # Five articles published and one scheduled (six rows), plus the filter's option.
+    assert log.count("Xuất bản tin") == 6 + 1 and "duyettin" in log
     tasks = admin.get("/admin/audit?action=task.create&actor=quantri").get_data(as_text=True)
     assert "40 mục" in tasks and "2337/KH-TTCP – nhiệm vụ 7.5" in tasks
     assert "Tạo kế hoạch" in admin.get("/admin/audit?action=plan.create&actor=quantri").get_data(as_text=True)

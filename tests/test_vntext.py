@@ -19,6 +19,14 @@ def test_nfc_unifies_tone_conventions_and_decomposed_text():
     assert vntext.nfc("Ðại") == "Đại"  # look-alike U+00D0
 
 
+def test_as_written_composes_and_keeps_the_authors_tone_placement():
+    decomposed = unicodedata.normalize("NFD", "Uỷ ban hoà giải, thoả thuận, toà án")
+    assert vntext.as_written(decomposed) == "Uỷ ban hoà giải, thoả thuận, toà án"
+    assert vntext.as_written(None) == ""
+    assert vntext.same_words(" Uỷ ban nhân dân tỉnh Hoà Bình", "Ủy ban nhân dân tỉnh Hòa Bình ")
+    assert not vntext.same_words("hoa", "hòa")
+
+
 def test_fold_removes_diacritics_and_d_stroke():
     assert vntext.fold("Nghị định Đà Nẵng Ðồng") == "Nghi dinh Da Nang Dong"
     assert vntext.fold("cải cách hành chính") == "cai cach hanh chinh"

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.forms import AttachmentForm, ConfirmForm, DocumentForm, RelationForm
 from app.guards import allows_uploads
 from app.models import (
+    ANNEX_WORDING,
     CATEGORIES,
     DOCUMENT_TYPES,
     RELATION_TYPES,
@@ -23,7 +24,7 @@ from app.models import (
 from app.routes import wants_fragment
 from app.security import role_required
 from app.services import documents as library
-from app.services import uploads, visibility
+from app.services import importer, uploads, visibility
 from app.services.linking import linked_paragraphs
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -56,10 +57,13 @@ def show(document_id: int):
         outgoing=outgoing,
         incoming=incoming,
         citing=library.citing_documents(document, current_user),
+        parent=library.parent_of(document, current_user),
+        annexes=library.annexes_of(document, current_user),
         related=search.related(current_user, "document", document.id),
         body_html=linked_paragraphs(document.body, current_user, exclude_id=document.id),
         can_edit=current_user.has_role(*EDIT_ROLES),
         relation_form=_relation_form(),
+        annex_wording=ANNEX_WORDING,
         attachment_form=AttachmentForm(formdata=None),
         confirm_form=ConfirmForm(formdata=None),
     )
@@ -97,7 +101,7 @@ def _data_from(form: DocumentForm) -> library.DocumentData:
         title=form.title.data, summary=form.summary.data, issuer=form.issuer.data, signer=form.signer.data,
         issued_on=form.issued_on.data, effective_on=form.effective_on.data, status=form.status.data or None,
         field_ids=form.fields.data or [], visibility=form.visibility.data, unit_ids=form.units.data or [],
-        body=form.body.data,
+        body=form.body.data, parent_number=form.parent_number.data,
     )
 
 
@@ -121,19 +125,21 @@ def _prefill(form: DocumentForm) -> str:
     park the file for the save; return the message for the user. Raises IngestError."""
     stored = uploads.accept_upload(form.source_file.data, allowed=("docx",))
     meta = stored.extracted.metadata
-    if meta.doc_type in DOCUMENT_TYPES:
-        form.doc_type.data = meta.doc_type
-        form.category.data = DOCUMENT_TYPES[meta.doc_type][0]
-    for field, value in ((form.number, meta.number), (form.issuer, meta.issuer), (form.title, meta.summary),
-                         (form.issued_on, meta.issued_on)):
+    data = importer.data_from_docx(stored)  # what the folder import would file it as
+    if meta.doc_type or meta.heading:
+        form.doc_type.data = data.doc_type
+        form.category.data = data.category
+    for field, value in ((form.number, data.number), (form.issuer, data.issuer), (form.title, meta.title),
+                         (form.issued_on, data.issued_on), (form.parent_number, data.parent_number)):
         if value and not field.data:
             field.data = value
     if not form.body.data:
         form.body.data = stored.text
     form.pending_token.data = uploads.park_pending(stored, current_user.id)
     found = [label for label, value in (("số ký hiệu", meta.number), ("loại", meta.doc_type),
-                                        ("ngày ban hành", meta.issued_on), ("trích yếu", meta.summary),
-                                        ("cơ quan ban hành", meta.issuer)) if value]
+                                        ("ngày ban hành", meta.issued_on), ("trích yếu", meta.title),
+                                        ("cơ quan ban hành", meta.issuer),
+                                        ("văn bản được kèm theo", meta.parent_number)) if value]
     read = ", ".join(found) if found else "không đọc được thông tin nào từ phần đầu văn bản"
     return (f"Đã đọc tệp {stored.original_name}: {read}. Vui lòng kiểm tra, bổ sung rồi bấm Lưu; "
             "tệp sẽ được lưu làm tệp đính kèm.")

@@ -51,14 +51,14 @@ def _prefill(form: ReportForm) -> str:
     form.pending_token.data = uploads.park_pending(stored, current_user.id)
     meta = stored.extracted.metadata
     found = [label for label, value in (("số ký hiệu", meta.number), ("ngày", meta.issued_on),
-                                        ("trích yếu", meta.summary)) if value]
+                                        ("trích yếu", meta.title)) if value]
     read = ", ".join(found) if found else "không đọc được số, ngày từ phần đầu văn bản"
     return f"Đã đọc tệp {stored.original_name}: {read}. Kiểm tra rồi bấm «Nộp báo cáo»."
 
 
 def _fill_from_header(form: ReportForm, stored: uploads.StoredUpload) -> None:
     meta = stored.extracted.metadata
-    for field, value in ((form.number, meta.number), (form.issued_on, meta.issued_on), (form.title, meta.summary)):
+    for field, value in ((form.number, meta.number), (form.issued_on, meta.issued_on), (form.title, meta.title)):
         if value and not field.data:
             field.data = value
 

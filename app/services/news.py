@@ -97,7 +97,7 @@ def live_clause(now: datetime | None = None):
 # Validation and snapshots
 
 def _clean(text: str | None) -> str:
-    return vntext.nfc((text or "").replace("\r\n", "\n")).strip()
+    return vntext.as_written((text or "").replace("\r\n", "\n")).strip()
 
 
 def validate(data: ArticleData) -> ArticleData:

@@ -96,8 +96,8 @@ def submit_report(period: ReportPeriod, unit_id: int, user: User, upload: Stored
             raise PermissionError("not a reporter of this unit")
         if upload.kind != "docx" or upload.extracted is None:
             raise ReportError("Báo cáo phải là tệp Word (.docx).")
-        number = " ".join(vntext.nfc(data.number or "").split())
-        title = " ".join(vntext.nfc(data.title or "").split())
+        number = " ".join(vntext.as_written(data.number).split())
+        title = " ".join(vntext.as_written(data.title).split())
         if len(number) > 100 or len(title) > 1000:
             raise ReportError("Số ký hiệu tối đa 100 ký tự, trích yếu tối đa 1.000 ký tự.")
         now = submitted_at or clock.utcnow()

@@ -343,3 +343,36 @@ def test_a_plan_links_its_document_only_for_readers_who_may_open_it(app, make_us
     page = outsider.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert f"/documents/{secret}" not in page and "Xem văn bản kế hoạch" not in page
     assert f'href="/documents/{secret}"' in insider.get(f"/plans/{plan_id}").get_data(as_text=True)
+
+
+def test_the_authors_spelling_is_kept_and_found_in_either_tone_convention(app, editor, make_document):
+    """``hoà``, ``uỷ``, ``thoả``, ``toà`` are stored and shown as typed; searching ``hòa`` or ``hoà``
+    finds them, the issuer filter treats ``Uỷ ban`` and ``Ủy ban`` as one issuer, and numbers still link."""
+    make_document(number="61/2018/NĐ-CP", title="Về thực hiện cơ chế một cửa")
+    token = page_token(editor, "/documents/new")
+    response = editor.post("/documents/new", data={
+        "csrf_token": token, "action": "save", "category": "reform", "doc_type": "Kế hoạch",
+        "number": "12/KH-UBND", "title": "Kế hoạch hoà giải ở cơ sở năm 2024",
+        "issuer": "Uỷ ban nhân dân tỉnh Hoà Bình", "status": "", "visibility": "all",
+        "body": "Uỷ ban nhân dân tỉnh thoả thuận với Toà án nhân dân về hoà giải, theo Nghị định 61/2018/NĐ-CP.",
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = editor.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Kế hoạch hoà giải ở cơ sở năm 2024" in page and "Uỷ ban nhân dân tỉnh Hoà Bình" in page
+    assert "Uỷ ban nhân dân tỉnh thoả thuận với Toà án nhân dân về hoà giải" in page
+    assert "hòa" not in page and "Ủy" not in page and "thỏa" not in page and "Tòa" not in page
+    assert 'class="doc-ref"' in page and ">61/2018/NĐ-CP</a>" in page  # the citation linker still links
+    for query in ("hòa giải", "hoà giải", "hoa giai", "ủy ban thỏa thuận", "tòa án"):
+        found = editor.get("/api/search", query_string={"q": query}).get_json()
+        assert [r["title"] for r in found["results"]] == ["Kế hoạch hoà giải ở cơ sở năm 2024"], query
+    assert editor.get("/api/search", query_string={"q": "12/kh-ubnd"}).get_json()["results"][0]["number"] \
+        == "12/KH-UBND"
+    for issuer in ("Uỷ ban nhân dân tỉnh Hoà Bình", "Ủy ban nhân dân tỉnh Hòa Bình"):
+        listed = editor.get("/documents/", query_string={"issuer": issuer}).get_data(as_text=True)
+        assert "Kế hoạch hoà giải ở cơ sở năm 2024" in listed, issuer
+    # The same number from the same issuer written the other way is the same document.
+    again = editor.post("/documents/new", data={
+        "csrf_token": token, "action": "save", "category": "reform", "doc_type": "Kế hoạch",
+        "number": "12/KH-UBND", "title": "Bản trùng", "issuer": "Ủy ban nhân dân tỉnh Hòa Bình", "visibility": "all",
+        "status": ""})
+    assert again.status_code == 400 and "đã có trong thư viện" in again.get_data(as_text=True)
