@@ -123,6 +123,7 @@ def test_the_scheduled_article_reaches_readers_only_at_its_time(app, newsroom, m
     assert "số liệu kiểm chứng" in reviewer.get("/news/manage").get_data(as_text=True)
 
     monkeypatch.setattr(clock, "utcnow", lambda: publish_at + timedelta(minutes=1))
+    reader = logged_in(app, "congchuc")  # days later: the earlier session has ended (idle limit)
     assert "số liệu kiểm chứng" in reader.get("/news/").get_data(as_text=True)
     assert reader.get(f"/news/{article_id}", follow_redirects=True).status_code == 200
 
