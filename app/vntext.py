@@ -124,6 +124,7 @@ NUMBER_PATTERN = re.compile(
     rf"(\d(?<![\w/]\d)(?:"
     rf"\d{{0,4}}(?:/\d{{4}})?/[{_UPPER}][{_LETTERS}]{{0,7}}(?:-[{_UPPER}][{_LETTERS}0-9]{{0,11}})+"  # 107/2021/NĐ-CP
     rf"|\d{{0,4}}-[{_UPPER}]{{1,6}}/[{_UPPER}][{_LETTERS}]{{0,10}}"  # 16-NQ/TU
+    rf"|\d{{0,4}}/\d{{4}}/(?:UBTV)?QH\d{{1,2}}"  # laws and resolutions of the National Assembly: 25/2018/QH14
     rf"))(?![\w/-])"
 )
 

@@ -45,6 +45,11 @@ def test_find_numbers_in_running_text():
                                                             "16-NQ/TU"]
 
 
+def test_laws_of_the_national_assembly_are_numbers_too():
+    text = "Căn cứ Luật Tố cáo số 25/2018/QH14 và Nghị quyết số 1210/2016/UBTVQH13; năm 2018/QH14x không phải."
+    assert [n for _, _, n in vntext.find_numbers(text)] == ["25/2018/QH14", "1210/2016/UBTVQH13"]
+
+
 def test_vietnamese_sort_order():
     words = ["Đào tạo", "Dự thảo", "Ánh sáng", "Ăn uống", "Bình đẳng", "An toàn", "Ấn định", "Cải cách"]
     assert sorted(words, key=vntext.sort_key) == [
