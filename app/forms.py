@@ -186,9 +186,17 @@ class DocumentForm(VNForm):
     summary = TextAreaField("Tóm tắt", validators=[Length(max=20000)])
     issuer = StringField("Cơ quan ban hành", validators=[Length(max=255)])
     signer = StringField("Người ký", validators=[Length(max=255)])
+    signer_title = StringField("Chức vụ người ký", validators=[Length(max=255)],
+                               description="Ví dụ: Thủ tướng, Bộ trưởng, Chánh Văn phòng")
     issued_on = VNDateField("Ngày ban hành", validators=[Optional()])
     effective_on = VNDateField("Ngày có hiệu lực", validators=[Optional()])
-    status = SelectField("Tình trạng hiệu lực")
+    expires_on = VNDateField("Ngày hết hiệu lực", validators=[Optional()],
+                             description="Để trống nếu văn bản không định thời hạn.")
+    gazette_number = StringField("Số công báo", validators=[Length(max=100)], description="Ví dụ: 1015 + 1016")
+    gazette_on = VNDateField("Ngày đăng công báo", validators=[Optional()])
+    status = SelectField("Tình trạng hiệu lực",
+                         description="Khi văn bản khác thay thế, bãi bỏ hoặc sửa đổi văn bản này, tình trạng "
+                                     "được tính theo quan hệ văn bản từ ngày văn bản đó có hiệu lực.")
     fields = MultiCheckboxField("Lĩnh vực CCHC", coerce=int)
     visibility = RadioField("Phạm vi xem", default="all")
     units = MultiCheckboxField("Đơn vị được xem (khi hạn chế)", coerce=int)

@@ -45,6 +45,7 @@ RELATION_TYPES = {
     "amends": ("Sửa đổi, bổ sung", "Được sửa đổi, bổ sung bởi"),
     "replaces": ("Thay thế", "Bị thay thế bởi"),
     "repeals": ("Bãi bỏ", "Bị bãi bỏ bởi"),
+    "repeals_part": ("Bãi bỏ một phần", "Bị bãi bỏ một phần bởi"),
     "guides": ("Hướng dẫn", "Được hướng dẫn bởi"),
     "based_on": ("Căn cứ", "Là căn cứ của"),
 }
@@ -75,6 +76,8 @@ class Document(db.Model):
     __table_args__ = (
         Index("ix_documents_number_issuer", "number_key", "issuer"),
         Index("ix_documents_issued_on", "issued_on"),
+        Index("ix_documents_effective_on", "effective_on"),
+        Index("ix_documents_expires_on", "expires_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,8 +91,12 @@ class Document(db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     issuer: Mapped[str] = mapped_column(String(255), default="", index=True)
     signer: Mapped[str] = mapped_column(String(255), default="")
+    signer_title: Mapped[str] = mapped_column(String(255), default="", server_default="")
     issued_on: Mapped[date | None]
     effective_on: Mapped[date | None]
+    expires_on: Mapped[date | None]
+    gazette_number: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    gazette_on: Mapped[date | None]
     status: Mapped[str | None] = mapped_column(String(40))
     body: Mapped[str] = mapped_column(Text, default="")
     visibility: Mapped[str] = mapped_column(String(10), default=VISIBILITY_ALL)

@@ -95,7 +95,9 @@ def _data_from(form: DocumentForm) -> library.DocumentData:
     return library.DocumentData(
         category=form.category.data, doc_type=form.doc_type.data, number=form.number.data,
         title=form.title.data, summary=form.summary.data, issuer=form.issuer.data, signer=form.signer.data,
-        issued_on=form.issued_on.data, effective_on=form.effective_on.data, status=form.status.data or None,
+        signer_title=form.signer_title.data, issued_on=form.issued_on.data, effective_on=form.effective_on.data,
+        expires_on=form.expires_on.data, gazette_number=form.gazette_number.data, gazette_on=form.gazette_on.data,
+        status=form.status.data or None,
         field_ids=form.fields.data or [], visibility=form.visibility.data, unit_ids=form.units.data or [],
         body=form.body.data,
     )

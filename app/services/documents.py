@@ -53,8 +53,12 @@ class DocumentData:
     summary: str = ""
     issuer: str = ""
     signer: str = ""
+    signer_title: str = ""
     issued_on: date | None = None
     effective_on: date | None = None
+    expires_on: date | None = None
+    gazette_number: str = ""
+    gazette_on: date | None = None
     status: str | None = None
     field_ids: list[int] = field(default_factory=list)
     visibility: str = VISIBILITY_ALL
@@ -70,7 +74,10 @@ class DocumentData:
             category=text(self.category), doc_type=text(self.doc_type),
             number=text(self.number) or None, title=" ".join(text(self.title).split()),
             summary=text(self.summary), issuer=text(self.issuer), signer=text(self.signer),
-            issued_on=self.issued_on, effective_on=self.effective_on, status=text(self.status) or None,
+            signer_title=" ".join(text(self.signer_title).split()), issued_on=self.issued_on,
+            effective_on=self.effective_on, expires_on=self.expires_on,
+            gazette_number=" ".join(text(self.gazette_number).split()), gazette_on=self.gazette_on,
+            status=text(self.status) or None,
             field_ids=sorted(set(self.field_ids)), visibility=self.visibility or VISIBILITY_ALL,
             unit_ids=sorted(set(self.unit_ids)), body=vntext.nfc(self.body or "").strip(),
         )
@@ -103,6 +110,14 @@ def validate(data: DocumentData, document: Document | None = None, user: User | 
         data.unit_ids = []
     if data.effective_on and data.issued_on and data.effective_on < data.issued_on:
         raise DocumentError("Ngày có hiệu lực không thể trước ngày ban hành.")
+    if data.expires_on and data.expires_on < (data.effective_on or data.issued_on or data.expires_on):
+        raise DocumentError("Ngày hết hiệu lực không thể trước ngày có hiệu lực (hoặc ngày ban hành).")
+    if data.gazette_on and data.issued_on and data.gazette_on < data.issued_on:
+        raise DocumentError("Ngày đăng công báo không thể trước ngày ban hành.")
+    if len(data.signer_title) > 255:
+        raise DocumentError("Chức vụ người ký tối đa 255 ký tự.")
+    if len(data.gazette_number) > 100:
+        raise DocumentError("Số công báo tối đa 100 ký tự.")
     if not set(data.field_ids) <= _reform_field_ids():
         raise DocumentError("Lĩnh vực CCHC không hợp lệ.")
     if data.unit_ids:
@@ -157,8 +172,12 @@ def _apply(document: Document, data: DocumentData) -> None:
     document.summary = data.summary
     document.issuer = data.issuer
     document.signer = data.signer
+    document.signer_title = data.signer_title
     document.issued_on = data.issued_on
     document.effective_on = data.effective_on
+    document.expires_on = data.expires_on
+    document.gazette_number = data.gazette_number
+    document.gazette_on = data.gazette_on
     document.status = data.status
     document.body = data.body
     document.visibility = data.visibility
@@ -169,8 +188,10 @@ def _apply(document: Document, data: DocumentData) -> None:
 
 SNAPSHOT_LABELS = {
     "category": "Nhóm", "doc_type": "Loại văn bản", "number": "Số ký hiệu", "title": "Trích yếu",
-    "summary": "Tóm tắt", "issuer": "Cơ quan ban hành", "signer": "Người ký", "issued_on": "Ngày ban hành",
-    "effective_on": "Ngày có hiệu lực", "status": "Tình trạng hiệu lực", "fields": "Lĩnh vực",
+    "summary": "Tóm tắt", "issuer": "Cơ quan ban hành", "signer": "Người ký", "signer_title": "Chức vụ người ký",
+    "issued_on": "Ngày ban hành", "effective_on": "Ngày có hiệu lực", "expires_on": "Ngày hết hiệu lực",
+    "gazette_number": "Số công báo", "gazette_on": "Ngày đăng công báo", "status": "Tình trạng hiệu lực",
+    "fields": "Lĩnh vực",
     "visibility": "Phạm vi xem", "units": "Đơn vị được xem", "body": "Toàn văn", "attachments": "Tệp đính kèm",
     "relations": "Quan hệ văn bản",
 }
@@ -189,8 +210,12 @@ def snapshot(document: Document, new: bool = False) -> dict:
         "summary": document.summary,
         "issuer": document.issuer,
         "signer": document.signer,
+        "signer_title": document.signer_title or "",
         "issued_on": document.issued_on.isoformat() if document.issued_on else None,
         "effective_on": document.effective_on.isoformat() if document.effective_on else None,
+        "expires_on": document.expires_on.isoformat() if document.expires_on else None,
+        "gazette_number": document.gazette_number or "",
+        "gazette_on": document.gazette_on.isoformat() if document.gazette_on else None,
         "status": document.status,
         "fields": [f.name for f in document.fields],
         "visibility": document.visibility,
@@ -312,8 +337,10 @@ def create_documents_bulk(items: list[DocumentData]) -> list[int]:
         "category": data.category, "doc_type": data.doc_type, "number": data.number,
         "number_key": vntext.number_key(data.number), "number_sort": vntext.number_sort(data.number),
         "title": data.title, "title_sort": vntext.sort_key(data.title), "summary": data.summary,
-        "issuer": data.issuer, "signer": data.signer, "issued_on": data.issued_on, "effective_on": data.effective_on,
-        "status": data.status, "body": data.body, "visibility": data.visibility, "created_by_id": None,
+        "issuer": data.issuer, "signer": data.signer, "signer_title": data.signer_title, "issued_on": data.issued_on,
+        "effective_on": data.effective_on, "expires_on": data.expires_on, "gazette_number": data.gazette_number,
+        "gazette_on": data.gazette_on, "status": data.status, "body": data.body, "visibility": data.visibility,
+        "created_by_id": None,
         "updated_by_id": None, "created_at": now, "updated_at": now, "deleted_at": None, "version": 1,
     } for data in items]
     table = Document.__table__
@@ -324,9 +351,12 @@ def create_documents_bulk(items: list[DocumentData]) -> list[int]:
     for doc_id, data, row in zip(ids, items, rows):
         after = {  # what snapshot() gives for a document just created from ``data``
             "category": data.category, "doc_type": data.doc_type, "number": data.number, "title": data.title,
-            "summary": data.summary, "issuer": data.issuer, "signer": data.signer,
+            "summary": data.summary, "issuer": data.issuer, "signer": data.signer, "signer_title": data.signer_title,
             "issued_on": data.issued_on.isoformat() if data.issued_on else None,
             "effective_on": data.effective_on.isoformat() if data.effective_on else None,
+            "expires_on": data.expires_on.isoformat() if data.expires_on else None,
+            "gazette_number": data.gazette_number,
+            "gazette_on": data.gazette_on.isoformat() if data.gazette_on else None,
             "status": data.status, "fields": [field_names[f] for f in data.field_ids],
             "visibility": data.visibility, "units": [unit_codes[u] for u in data.unit_ids],
             "body": data.body, "attachments": [], "relations": [],
@@ -429,16 +459,18 @@ def differs(document: Document, data: DocumentData) -> bool:
     current = {  # what snapshot() gives for these keys, without reading relations and attachments
         "category": document.category, "doc_type": document.doc_type, "number": document.number,
         "title": document.title, "summary": document.summary, "issuer": document.issuer, "signer": document.signer,
-        "issued_on": document.issued_on.isoformat() if document.issued_on else None,
-        "effective_on": document.effective_on.isoformat() if document.effective_on else None,
-        "status": document.status, "visibility": document.visibility, "body": document.body,
+        "signer_title": document.signer_title or "", "issued_on": document.issued_on,
+        "effective_on": document.effective_on,
+        "expires_on": document.expires_on, "gazette_number": document.gazette_number or "",
+        "gazette_on": document.gazette_on, "status": document.status, "visibility": document.visibility,
+        "body": document.body,
     }
     return any(current[key] != value for key, value in {
         "category": data.category, "doc_type": data.doc_type, "number": data.number, "title": data.title,
-        "summary": data.summary, "issuer": data.issuer, "signer": data.signer,
-        "issued_on": data.issued_on.isoformat() if data.issued_on else None,
-        "effective_on": data.effective_on.isoformat() if data.effective_on else None,
-        "status": data.status, "visibility": data.visibility, "body": data.body,
+        "summary": data.summary, "issuer": data.issuer, "signer": data.signer, "signer_title": data.signer_title,
+        "issued_on": data.issued_on, "effective_on": data.effective_on, "expires_on": data.expires_on,
+        "gazette_number": data.gazette_number, "gazette_on": data.gazette_on, "status": data.status,
+        "visibility": data.visibility, "body": data.body,
     }.items()) or sorted(f.id for f in document.fields) != sorted(data.field_ids) \
         or sorted(u.id for u in document.units) != sorted(data.unit_ids)
 
