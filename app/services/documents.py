@@ -406,6 +406,22 @@ def _note_evidence(shas: set[str], number_keys: set[str | None]) -> None:
         search.note_change("progress", update_id)
 
 
+def _note_affected(document: Document) -> None:
+    """In the changing transaction: queue for the search index the documents ``document``
+    replaces, repeals or amends — their status there follows its dates, visibility and
+    existence (``app.services.validity``)."""
+    from app import search
+    from app.services.validity import AFFECTING
+
+    for target_id in db.session.scalars(db.select(DocumentRelation.target_id).where(
+            DocumentRelation.source_id == document.id, DocumentRelation.relation_type.in_(AFFECTING))):
+        search.note_change("document", target_id)
+
+
+# What, in a document, decides when and for whom its relations change other documents' validity.
+_VALIDITY_KEYS = ("issued_on", "effective_on", "visibility", "units")
+
+
 def _indexed(document_id: int) -> None:
     """After a commit: apply the queued change to the search index now if it is free."""
     from app import search
@@ -432,7 +448,7 @@ def update_document(document: Document, data: DocumentData, user: User | None, e
         document.updated_by_id = user.id if user else None
         document.updated_at = utcnow()
         try:
-            _record_revision(document, "update", user, before)
+            revision = _record_revision(document, "update", user, before)
         except StaleDataError:
             db.session.rollback()
             fresh = db.session.get(Document, document.id)
@@ -443,6 +459,8 @@ def update_document(document: Document, data: DocumentData, user: User | None, e
         refresh_citations("document", document.id, document.title, document.summary, document.body,
                           own_number=document.number)
         _note(document.id, was_restricted=before["visibility"] != VISIBILITY_ALL)
+        if set(revision.changed_fields) & set(_VALIDITY_KEYS):
+            _note_affected(document)
         if commit:
             db.session.commit()
             _indexed(document.id)
@@ -491,6 +509,7 @@ def delete_document(document: Document, user: User) -> None:
     _record_revision(document, "delete", user, before)
     db.session.execute(db.delete(Citation).where(Citation.source_kind == "document", Citation.source_id == document.id))
     _note(document.id)
+    _note_affected(document)
     db.session.commit()
     _indexed(document.id)
 
@@ -527,7 +546,8 @@ def remove_attachment(document: Document, attachment: Attachment, user: User) ->
 
 
 def add_relation(source: Document, target: Document, relation_type: str, user: User) -> DocumentRelation:
-    """Record that ``source`` amends/replaces/repeals/guides/is based on ``target``.
+    """Record that ``source`` amends/replaces/repeals/guides/is based on ``target``; return it.
+    A relation that changes validity (``validity.AFFECTING``) queues ``target`` for the index too.
 
     Refuses an unknown type, a relation to itself and a duplicate.
     """
@@ -548,15 +568,26 @@ def add_relation(source: Document, target: Document, relation_type: str, user: U
     source.updated_by_id = user.id if user else None
     _record_revision(source, "relation_added", user, before)
     _note(source.id)
+    _note_validity_target(relation)
     db.session.commit()
     _indexed(source.id)
     return relation
 
 
+def _note_validity_target(relation: DocumentRelation) -> None:
+    from app import search
+    from app.services.validity import AFFECTING
+
+    if relation.relation_type in AFFECTING:
+        search.note_change("document", relation.target_id)
+
+
 def remove_relation(relation: DocumentRelation, user: User) -> None:
-    """Delete a relation (recorded as a revision of its source document)."""
+    """Delete a relation (recorded as a revision of its source document; a relation that changed
+    the target's validity queues the target for the index too)."""
     source = relation.source
     before = snapshot(source)
+    _note_validity_target(relation)
     db.session.delete(relation)
     db.session.flush()
     source.updated_at = utcnow()
@@ -668,8 +699,10 @@ def list_statement(user: User, filters: DocumentFilters):
         stmt = stmt.where(Document.doc_type == filters.doc_type)
     if filters.issuer:
         stmt = stmt.where(Document.issuer == filters.issuer)
-    if filters.status:
-        stmt = stmt.where(Document.status == filters.status)
+    if filters.status:  # the status the user sees: relations and dates included (app.services.validity)
+        from app.services.validity import status_expression
+
+        stmt = stmt.where(status_expression(user) == filters.status)
     if filters.year:
         stmt = stmt.where(Document.issued_on >= date(filters.year, 1, 1),
                           Document.issued_on <= date(filters.year, 12, 31))
