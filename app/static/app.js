@@ -85,4 +85,17 @@
       event.stopImmediatePropagation();
     }
   }, true);
+
+  // Panels marked data-open-wide (the search facets) are a closed <details> behind a "Bộ lọc"
+  // button, which is what phones and browsers without JavaScript get; wide screens show them open.
+  var wide = window.matchMedia("(min-width: 801px)");
+  function openWidePanels(root) {
+    if (!wide.matches) { return; }
+    (root || document).querySelectorAll("details[data-open-wide]").forEach(function (panel) {
+      panel.open = true;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { openWidePanels(document); });
+  document.addEventListener("htmx:load", function (event) { openWidePanels(event.detail.elt.parentNode || document); });
+  wide.addEventListener("change", function () { openWidePanels(document); });
 })();
