@@ -254,7 +254,7 @@ class VNDateTimeField(StringField):
 class ArticleForm(VNForm):
     title = TextAreaField("Tiêu đề", validators=[DataRequired(), Length(max=500)])
     summary = TextAreaField("Tóm tắt (sa-pô)", validators=[Optional(), Length(max=1000)])
-    body = TextAreaField("Nội dung (Markdown)", validators=[Optional(), Length(max=200_000)])
+    body = TextAreaField("Nội dung bài viết", validators=[Optional(), Length(max=200_000)])
     author_name = StringField("Tác giả", validators=[Optional(), Length(max=300)])
     source_line = StringField("Nguồn", validators=[Optional(), Length(max=300)])
     cover = FileField("Ảnh đại diện (JPEG, PNG, WebP; tối đa 5 MB)")
@@ -269,7 +269,9 @@ class ArticleDocxForm(VNForm):
 
 
 class ArticleImageForm(VNForm):
-    file = FileField("Ảnh (JPEG, PNG, WebP; tối đa 5 MB)", validators=[DataRequired("Chưa chọn ảnh để tải lên.")])
+    file = FileField("Chọn ảnh chèn vào bài (JPEG, PNG, WebP; tối đa 5 MB)",
+                     validators=[DataRequired("Chưa chọn ảnh để tải lên.")])
+    caption = StringField("Chú thích của ảnh trong bài", validators=[Optional(), Length(max=300)])
 
 
 class PublishForm(VNForm):

@@ -28,6 +28,13 @@ def vn_datetime(value) -> str:
     return to_vietnam(value).strftime("%d/%m/%Y %H:%M")
 
 
+def vn_time(value) -> str:
+    """Format a stored naive-UTC datetime as ``HH:MM`` (24-hour) in Vietnam time."""
+    if value is None:
+        return ""
+    return to_vietnam(value).strftime("%H:%M")
+
+
 def vn_number(value, decimals: int = 0) -> str:
     """Format a number the Vietnamese way: ``1.305``, ``86,5``."""
     if value is None:
@@ -81,6 +88,7 @@ def init_app(app):
     """Register the filters and the navigation shown in ``base.html``."""
     app.jinja_env.filters["vn_date"] = vn_date
     app.jinja_env.filters["vn_datetime"] = vn_datetime
+    app.jinja_env.filters["vn_time"] = vn_time
     app.jinja_env.filters["vn_number"] = vn_number
     app.jinja_env.filters["vn_size"] = vn_size
     app.jinja_env.filters["vn_duration"] = vn_duration
