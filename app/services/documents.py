@@ -610,6 +610,11 @@ def relations_of(document: Document, user: User) -> tuple[list, list]:
     return outgoing, incoming
 
 
+def revision_count(document: Document) -> int:
+    """How many revisions the document has (without loading their snapshots)."""
+    return db.session.scalar(db.select(db.func.count()).where(DocumentRevision.document_id == document.id)) or 0
+
+
 def revision_relations(snapshot: dict, user: User) -> list[tuple[str, Document]]:
     """Return the relations a revision ``snapshot`` records (``"amends:13"``) as (wording, target
     document), only those whose target ``user`` may read now; the others are left out."""
