@@ -7,6 +7,7 @@ from flask import g, request
 from flask_login import current_user
 
 from app.clock import to_vietnam
+from app.dates import date_text
 from app.models import ROLE_LABELS
 
 
@@ -89,6 +90,7 @@ def init_app(app):
     app.jinja_env.filters["vn_date"] = vn_date
     app.jinja_env.filters["vn_datetime"] = vn_datetime
     app.jinja_env.filters["vn_time"] = vn_time
+    app.jinja_env.filters["date_text"] = date_text
     app.jinja_env.filters["vn_number"] = vn_number
     app.jinja_env.filters["vn_size"] = vn_size
     app.jinja_env.filters["vn_duration"] = vn_duration

@@ -372,4 +372,63 @@
       if (button.closest("form").querySelector("input[type=file]")) { button.disabled = false; }
     });
   });
+
+  // ---- Dates: dd/mm/yyyy text boxes (no browser date input, whose order follows its language) --
+  // When a box is left, what was typed is tidied: 1/4/2024, 1-4-2024 or 01042024 → 01/04/2024,
+  // and "9h30" → 09:30. Anything else is left for the server to explain.
+  function two(n) { return (n.length < 2 ? "0" : "") + n; }
+  function tidyDate(text) {
+    var m = /^\s*(\d{1,2})\s*[\/.\-]\s*(\d{1,2})\s*[\/.\-]\s*(\d{2}|\d{4})\s*$/.exec(text) ||
+            /^\s*(\d{2})(\d{2})(\d{4})\s*$/.exec(text);
+    if (!m) { return null; }
+    return two(m[1]) + "/" + two(m[2]) + "/" + (m[3].length === 2 ? "20" + m[3] : m[3]);
+  }
+  function tidy(input) {
+    var value = input.value.trim();
+    if (!value) { return; }
+    var kind = input.getAttribute("data-date");
+    if (kind === "datetime") {
+      var parts = /^(\S+)(?:\s+(\d{1,2})\s*[:hg]\s*(\d{2})?)?$/.exec(value);
+      var day = parts ? tidyDate(parts[1]) : null;
+      if (day) {
+        input.value = parts[2] ? day + " " + two(parts[2]) + ":" + (parts[3] || "00") : day;
+      }
+      return;
+    }
+    var tidied = tidyDate(value);
+    if (tidied) { input.value = tidied; }
+  }
+  // Capture phase: tidied before the change sends a filter form (data-autosubmit).
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("input[data-date]")) { tidy(event.target); }
+  }, true);
+
+  // ---- After a refused form: the cursor goes to the first field to correct ------------------
+  function focusFirstProblem(root) {
+    var field = root.querySelector("[aria-invalid=true]");
+    if (field) { field.focus(); return; }
+    var alert = root.querySelector(".flash--error[role=alert], .flash--warning[role=alert]");
+    if (alert) {
+      if (!alert.hasAttribute("tabindex")) { alert.setAttribute("tabindex", "-1"); }
+      alert.focus();
+    }
+  }
+  var PROBLEM = "[aria-invalid=true], .flash--error[role=alert], .flash--warning[role=alert]";
+  // After a form sent with htmx (not the header's live search, not autosave) comes back.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var config = event.detail.requestConfig || {};
+    var elt = config.elt;
+    if (!elt || !elt.tagName || (elt.tagName !== "FORM" && elt.tagName !== "BUTTON")) { return; }
+    if (elt.hasAttribute("data-live-search") || (elt.closest && elt.closest("[data-live-search]"))) { return; }
+    var target = event.detail.target;
+    var root = target && target.isConnected ? target : document.getElementById("noi-dung");
+    var problem = root ? root.querySelector(PROBLEM) : null;
+    if (problem) { focusFirstProblem(problem.closest("form") || root); }
+  });
+  // A page that comes back with a refused form (without htmx) does the same.
+  document.addEventListener("DOMContentLoaded", function () {
+    var main = document.getElementById("noi-dung");
+    var problem = main ? main.querySelector("form " + PROBLEM.split(", ").join(", form ")) : null;
+    if (problem) { focusFirstProblem(problem.closest("form")); }
+  });
 })();

@@ -22,7 +22,8 @@ def test_admin_creates_a_plan_linked_to_its_document_with_four_periods(app, worl
                                               "title": "Kế hoạch CCHC năm 2025"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/periods")
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
-    assert page.count('type="date"') == 4 and 'value="2025-04-15"' in page
+    assert page.count('data-date="date"') == 4 and 'value="15/04/2025"' in page  # dd/mm/yyyy, never a date input
+    assert 'type="date"' not in page
     plan_id = int(response.headers["Location"].split("/")[2])
     plan_page = admin.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert f'href="/documents/{doc}"' in plan_page
