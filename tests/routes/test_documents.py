@@ -161,7 +161,7 @@ def test_form_errors_keep_input_and_save_nothing(app, editor):
     })
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Ngày không hợp lệ" in html and "Tiêu đề còn giữ" in html and "Nội dung còn giữ" in html
+    assert "«31/02/2024» không có trên lịch" in html and "Tiêu đề còn giữ" in html and "Nội dung còn giữ" in html
     crafted = editor.post("/documents/new", data={"csrf_token": token, "action": "save", "category": "legal",
                                                   "doc_type": "Sắc lệnh", "title": "X", "visibility": "all"})
     assert crafted.status_code == 400 and "Giá trị đã chọn không hợp lệ." in crafted.get_data(as_text=True)
