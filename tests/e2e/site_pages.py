@@ -72,10 +72,15 @@ def pages(app) -> dict[str, list[str]]:
         user = first(User, User.username == "bientap")
         # The amending decree: a number, relations and a body, the longest page of the library.
         document = first(Document, Document.number == "107/2021/NĐ-CP")
-        article = first(Article, Article.body != "", order=Article.publish_at)
+        from app import clock
+
+        # A live article for reading; the draft sent back to its author for the editor's pages.
+        article = first(Article, Article.status == "published", Article.publish_at <= clock.utcnow(),
+                        order=Article.publish_at)
+        draft = first(Article, Article.status == "draft")
         revisions = sorted(r.number for r in db.session.scalars(
-            db.select(ArticleRevision).where(ArticleRevision.article_id == article.id)))
-        assert len(revisions) >= 1, "the demo article has no revisions"
+            db.select(ArticleRevision).where(ArticleRevision.article_id == draft.id)))
+        assert len(revisions) >= 2, "the demo's draft has fewer than two revisions to compare"
         found = {
             "main.index": ["/"],
             "auth.change_password": ["/account/password"],
@@ -99,9 +104,9 @@ def pages(app) -> dict[str, list[str]]:
             "documents.create": ["/documents/new"],
             "news.index": ["/news/"],
             "news.show": [f"/news/{article.id}", f"/news/{article.id}/{article.slug}"],
-            "news.edit": [f"/news/{article.id}/edit"],
-            "news.history": [f"/news/{article.id}/history"],
-            "news.compare": [f"/news/{article.id}/compare?a={revisions[0]}&b={revisions[-1]}"],
+            "news.edit": [f"/news/{draft.id}/edit"],
+            "news.history": [f"/news/{draft.id}/history"],
+            "news.compare": [f"/news/{draft.id}/compare?a={revisions[0]}&b={revisions[-1]}"],
             "news.manage": ["/news/manage"],
             "news.create": ["/news/new"],
             "plans.index": ["/plans/"],

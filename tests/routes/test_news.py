@@ -205,7 +205,8 @@ def test_expiry_before_publication_is_refused(app, people):
     assert "hết hạn phải sau" in reviewer.get(f"/news/{draft}").get_data(as_text=True)
     publish(reviewer, app, draft, publish_at="ngày mai")
     assert article(app, draft).status == "draft"
-    assert "Thời điểm không hợp lệ" in reviewer.get(f"/news/{draft}").get_data(as_text=True)
+    assert "Thời điểm đăng «ngày mai» không đúng dạng dd/mm/yyyy HH:MM" in reviewer.get(f"/news/{draft}").get_data(
+        as_text=True)
 
 
 # XSS

@@ -68,8 +68,9 @@ def test_overview_by_field_and_unit_with_an_accessible_chart(app, world, monkeyp
     assert "Cải cách thủ tục hành chính: 0,0% (0/1 nhiệm vụ hoàn thành)" in chart
     assert "<script" not in html.split("</head>")[1]
     by_unit = html.split('id="theo-don-vi"')[1]
-    assert re.search(r"VPC – Đơn vị VPC</th><td>1</td><td>1</td>", by_unit)
-    assert re.search(r"Tổng cộng</th><td>3</td><td>1</td>", by_unit)
+    assert re.search(r'VPC – Đơn vị VPC</th><td data-label="Số nhiệm vụ">1</td><td data-label="Hoàn thành">1</td>',
+                     by_unit)
+    assert re.search(r'Tổng cộng</th><td data-label="Số nhiệm vụ">3</td><td data-label="Hoàn thành">1</td>', by_unit)
 
 
 def report_without_figures() -> io.BytesIO:
