@@ -55,6 +55,7 @@ RELATION_TYPES = {
     "amends": ("Sửa đổi, bổ sung", "Được sửa đổi, bổ sung bởi"),
     "replaces": ("Thay thế", "Bị thay thế bởi"),
     "repeals": ("Bãi bỏ", "Bị bãi bỏ bởi"),
+    "repeals_part": ("Bãi bỏ một phần", "Bị bãi bỏ một phần bởi"),
     "guides": ("Hướng dẫn", "Được hướng dẫn bởi"),
     "based_on": ("Căn cứ", "Là căn cứ của"),
 }
@@ -91,6 +92,8 @@ class Document(db.Model):
         Index("ix_documents_parent_key", "parent_key"),
         Index("ix_documents_content_hash", "content_hash"),
         Index("ix_documents_source_key", "source_key"),
+        Index("ix_documents_effective_on", "effective_on"),
+        Index("ix_documents_expires_on", "expires_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,8 +107,12 @@ class Document(db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     issuer: Mapped[str] = mapped_column(String(255), default="", index=True)
     signer: Mapped[str] = mapped_column(String(255), default="")
+    signer_title: Mapped[str] = mapped_column(String(255), default="", server_default="")
     issued_on: Mapped[date | None]
     effective_on: Mapped[date | None]
+    expires_on: Mapped[date | None]
+    gazette_number: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    gazette_on: Mapped[date | None]
     status: Mapped[str | None] = mapped_column(String(40))
     body: Mapped[str] = mapped_column(Text, default="")
     visibility: Mapped[str] = mapped_column(String(10), default=VISIBILITY_ALL)

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.services import documents as library
-from app.services import visibility
+from app.services import validity, visibility
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -33,7 +33,9 @@ def bad_parameter(error):
     return jsonify(error=str(error)), 400
 
 
-def document_summary(document) -> dict:
+def document_summary(document, status: str | None = None) -> dict:
+    """The fields of a document in lists; ``status`` is the validity the reader sees
+    (``app.services.validity``), the recorded one when not given."""
     return {
         "id": document.id,
         "number": document.number,
@@ -42,7 +44,7 @@ def document_summary(document) -> dict:
         "title": document.title,
         "issuer": document.issuer,
         "issued_on": document.issued_on.isoformat() if document.issued_on else None,
-        "status": document.status,
+        "status": status if status is not None else document.status,
         "url": url_for("documents.show", document_id=document.id),
     }
 
@@ -56,8 +58,9 @@ def documents():
     filters = library.DocumentFilters.from_args(request.args)
     result = db.paginate(library.list_statement(current_user, filters), page=page, per_page=per_page,
                          error_out=False, count=True)
+    seen = validity.for_documents(result.items, current_user)
     return jsonify(total=result.total, page=page, per_page=per_page,
-                   results=[document_summary(d) for d in result.items])
+                   results=[document_summary(d, seen[d.id].status) for d in result.items])
 
 
 @bp.route("/documents/<int:document_id>")
@@ -66,11 +69,18 @@ def document(document_id: int):
     404 when it does not exist or the user may not read it."""
     doc = visibility.readable_document_or_404(current_user, document_id)
     outgoing, incoming = library.relations_of(doc, current_user)
-    data = document_summary(doc)
+    seen = validity.of(doc, current_user)
+    data = document_summary(doc, seen.status)
     data.update(
+        recorded_status=doc.status,
+        status_reasons=[reason.text for reason in seen.reasons],
         summary=doc.summary,
         signer=doc.signer,
+        signer_title=doc.signer_title,
         effective_on=doc.effective_on.isoformat() if doc.effective_on else None,
+        expires_on=doc.expires_on.isoformat() if doc.expires_on else None,
+        gazette_number=doc.gazette_number,
+        gazette_on=doc.gazette_on.isoformat() if doc.gazette_on else None,
         fields=[f.name for f in doc.fields],
         visibility="all" if not doc.is_restricted else "units",
         units=[u.code for u in doc.units] if doc.is_restricted else [],

@@ -23,8 +23,9 @@ from app.models import (
 )
 from app.routes import wants_fragment
 from app.security import role_required
+from app.services import diagram as relation_diagram
 from app.services import documents as library
-from app.services import importer, uploads, visibility
+from app.services import importer, uploads, validity, visibility
 from app.services.linking import linked_paragraphs
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -35,38 +36,97 @@ EDIT_ROLES = ("editor", "admin")
 
 @bp.route("/")
 def index():
-    """Return the filtered, sorted, paginated list of documents the user may read
-    (only the results part for htmx requests)."""
+    """Return the filtered, sorted, paginated list of documents the user may read, each with the
+    validity the user sees (only the results part for htmx requests)."""
     filters = library.DocumentFilters.from_args(request.args)
     page = db.paginate(library.list_statement(current_user, filters), per_page=20, error_out=False, max_per_page=100)
-    context = {"page": page, "filters": filters, "filter_args": filters.as_args()}
+    context = {"page": page, "filters": filters, "filter_args": filters.as_args(),
+               "validities": validity.for_documents(page.items, current_user)}
     if wants_fragment():
         return render_template("documents/_rows.html", **context)
     return render_template("documents/index.html", options=library.filter_options(current_user), **context)
 
 
+# tab key → (endpoint, label): each part of the document page has its own address
+TABS = {
+    "thuoc-tinh": ("documents.show", "Thuộc tính"),
+    "toan-van": ("documents.fulltext", "Toàn văn"),
+    "luoc-do": ("documents.diagram", "Lược đồ"),
+    "tai-ve": ("documents.downloads", "Tải về"),
+}
+
+
 @bp.route("/<int:document_id>")
 def show(document_id: int):
-    """Return the document page (properties, text, files, relations, citations, history);
-    404 when it does not exist or the user may not read it."""
+    """Return the document page on its first tab, Thuộc tính: properties, validity and why, the
+    counts of related documents by relation, then the full text and related documents; 404 when
+    it does not exist or the user may not read it. An htmx request gets the tabs and this tab only."""
+    return _tab_page(document_id, "thuoc-tinh")
+
+
+@bp.route("/<int:document_id>/toan-van")
+def fulltext(document_id: int):
+    """Return the document page on its Toàn văn tab (the text, numbers linked); 404 as ``show``."""
+    return _tab_page(document_id, "toan-van")
+
+
+@bp.route("/<int:document_id>/luoc-do")
+def diagram(document_id: int):
+    """Return the document page on its Lược đồ tab: the document between what it amends, replaces,
+    repeals, guides, is based on and cites, and what does so to it, by relation with counts and
+    the first few of each (only documents the user may open); 404 as ``show``."""
+    return _tab_page(document_id, "luoc-do")
+
+
+@bp.route("/<int:document_id>/tai-ve")
+def downloads(document_id: int):
+    """Return the document page on its Tải về tab (the files, and the upload form for editors)."""
+    return _tab_page(document_id, "tai-ve")
+
+
+def _tab_page(document_id: int, tab: str):
     document = visibility.readable_document_or_404(current_user, document_id)
-    outgoing, incoming = library.relations_of(document, current_user)
-    return render_template(
-        "documents/show.html",
-        document=document,
-        outgoing=outgoing,
-        incoming=incoming,
-        citing=library.citing_documents(document, current_user),
-        parent=library.parent_of(document, current_user),
-        annexes=library.annexes_of(document, current_user),
-        related=search.related(current_user, "document", document.id),
-        body_html=linked_paragraphs(document.body, current_user, exclude_id=document.id),
-        can_edit=current_user.has_role(*EDIT_ROLES),
-        relation_form=_relation_form(),
-        annex_wording=ANNEX_WORDING,
-        attachment_form=AttachmentForm(formdata=None),
-        confirm_form=ConfirmForm(formdata=None),
-    )
+    can_edit = current_user.has_role(*EDIT_ROLES)
+    label = TABS[tab][1]
+    context = {
+        "document": document, "tab": tab, "tabs": TABS, "can_edit": can_edit, "fragment": wants_fragment(),
+        "page_title": document.display_name if tab == "thuoc-tinh" else f"{label} – {document.display_name}",
+        "validity": validity.of(document, current_user), "confirm_form": ConfirmForm(formdata=None),
+        "parent": library.parent_of(document, current_user), "annex_wording": ANNEX_WORDING,
+    }
+    if tab in ("thuoc-tinh", "luoc-do"):
+        context["diagram"] = relation_diagram.diagram(document, current_user)
+        context["annexes"] = library.annexes_of(document, current_user)
+    if tab in ("thuoc-tinh", "toan-van"):
+        context["body_html"] = linked_paragraphs(document.body, current_user, exclude_id=document.id)
+    if tab == "thuoc-tinh":
+        context["related"] = search.related(current_user, "document", document.id)
+        context["revision_count"] = library.revision_count(document)
+    if tab == "luoc-do":
+        context["relation_form"] = _relation_form()
+    if tab == "tai-ve":
+        context["attachment_form"] = AttachmentForm(formdata=None)
+    if context["fragment"]:
+        return render_template("documents/_tab.html", **context)
+    return render_template("documents/show.html", **context)
+
+
+@bp.route("/<int:document_id>/luoc-do/<group>")
+def relation_group(document_id: int, group: str):
+    """Return one group of the diagram (``Được dẫn chiếu bởi``…) from position ``start``, a page of
+    documents the user may open: for htmx the next list items with a "Xem thêm" link for the rest;
+    otherwise a page with links to the previous and next pages. 404 for an unknown group or a
+    document the user may not read."""
+    document = visibility.readable_document_or_404(current_user, document_id)
+    if group not in relation_diagram.GROUPS:
+        abort(404)
+    start = min(max(request.args.get("start", 0, type=int), 0), 10_000_000)
+    found = relation_diagram.group_page(document, current_user, group, start)
+    context = {"document": document, "group": found, "can_edit": current_user.has_role(*EDIT_ROLES),
+               "confirm_form": ConfirmForm(formdata=None), "page_size": relation_diagram.PAGE_SIZE}
+    if wants_fragment():
+        return render_template("documents/_group_items.html", more=True, **context)
+    return render_template("documents/group.html", **context)
 
 
 def _relation_form(formdata=None) -> RelationForm:
@@ -99,7 +159,9 @@ def _data_from(form: DocumentForm) -> library.DocumentData:
     return library.DocumentData(
         category=form.category.data, doc_type=form.doc_type.data, number=form.number.data,
         title=form.title.data, summary=form.summary.data, issuer=form.issuer.data, signer=form.signer.data,
-        issued_on=form.issued_on.data, effective_on=form.effective_on.data, status=form.status.data or None,
+        signer_title=form.signer_title.data, issued_on=form.issued_on.data, effective_on=form.effective_on.data,
+        expires_on=form.expires_on.data, gazette_number=form.gazette_number.data, gazette_on=form.gazette_on.data,
+        status=form.status.data or None,
         field_ids=form.fields.data or [], visibility=form.visibility.data, unit_ids=form.units.data or [],
         body=form.body.data, parent_number=form.parent_number.data,
     )
@@ -262,7 +324,7 @@ def add_attachment(document_id: int):
             flash("Đã thêm tệp đính kèm.", "success")
     else:
         flash("Chưa chọn tệp để tải lên.", "error")
-    return redirect(url_for("documents.show", document_id=document.id) + "#tep-dinh-kem")
+    return redirect(url_for("documents.downloads", document_id=document.id) + "#tep-dinh-kem")
 
 
 @bp.route("/<int:document_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
@@ -277,7 +339,7 @@ def remove_attachment(document_id: int, attachment_id: int):
         abort(400)
     library.remove_attachment(document, attachment, current_user)
     flash(f"Đã gỡ tệp {attachment.original_name}.", "success")
-    return redirect(url_for("documents.show", document_id=document.id) + "#tep-dinh-kem")
+    return redirect(url_for("documents.downloads", document_id=document.id) + "#tep-dinh-kem")
 
 
 @bp.route("/<int:document_id>/relations", methods=["POST"])
@@ -299,7 +361,7 @@ def add_relation(document_id: int):
                 flash("Đã thêm quan hệ văn bản.", "success")
     else:
         flash("Nhập số ký hiệu và chọn loại quan hệ.", "error")
-    return redirect(url_for("documents.show", document_id=document.id) + "#quan-he")
+    return redirect(url_for("documents.diagram", document_id=document.id) + "#quan-he")
 
 
 @bp.route("/<int:document_id>/relations/<int:relation_id>/delete", methods=["POST"])
@@ -316,7 +378,7 @@ def remove_relation(document_id: int, relation_id: int):
         abort(400)
     library.remove_relation(relation, current_user)
     flash("Đã xóa quan hệ văn bản.", "success")
-    return redirect(url_for("documents.show", document_id=document.id) + "#quan-he")
+    return redirect(url_for("documents.diagram", document_id=document.id) + "#quan-he")
 
 
 @bp.route("/<int:document_id>/history")

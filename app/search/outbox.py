@@ -162,6 +162,7 @@ def apply_records(writer, kind: str, ids, session: Session) -> None:
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         rows = {row.id: row for row in source.load(chunk, session)}
+        source.prepare(list(rows.values()), session)
         for record_id in chunk:
             if record_id in rows:
                 writer.update_document(**source.fields(rows[record_id]))
@@ -341,6 +342,9 @@ def upkeep_once(app, merge_inline: bool) -> str:
 
     index_dir = app.config["INDEX_DIR"]
     with app.app_context():
+        from app.services import validity
+
+        validity.daily_upkeep()  # once a day: documents whose validity changes today are queued
         try:
             try:
                 applied = sync(lock_timeout=5.0)

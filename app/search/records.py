@@ -40,6 +40,8 @@ class Source:
     url: Callable[[int], str]
     text: Callable[[object], str]                # full text, for snippets
     readable: Callable[[object, object], bool]   # (user, row) → may read
+    # (rows, session) → None: read what ``fields`` needs for a batch of rows in one go (index writes only)
+    prepare: Callable[[list, object], None] = lambda rows, session: None
 
 
 def _date_number(value) -> int:
@@ -94,11 +96,21 @@ def _document_fields(doc) -> dict:
         "issuer": doc.issuer or "",
         "fields": ",".join(str(f.id) for f in doc.fields),
         "year": str(doc.issued_on.year) if doc.issued_on else "",
-        "status": doc.status or "",
+        "status": getattr(doc, "index_status", doc.status) or "",
         "date": _date_number(doc.issued_on),
         "access": " ".join(access),
         "version": doc.version,
     }
+
+
+def _prepare_documents(docs, session) -> None:
+    """The status each document has for everyone today, relations included
+    (``app.services.validity.for_index``): one query for the batch."""
+    from app.services.validity import for_index
+
+    statuses = for_index(docs, session)
+    for doc in docs:
+        doc.index_status = statuses[doc.id]
 
 
 def _document_versions():
@@ -126,6 +138,7 @@ SOURCES: dict[str, Source] = {
         url=lambda record_id: url_for("documents.show", document_id=record_id),
         text=_document_text,
         readable=_document_readable,
+        prepare=_prepare_documents,
     ),
 }
 

@@ -54,8 +54,12 @@ class DocumentData:
     summary: str = ""
     issuer: str = ""
     signer: str = ""
+    signer_title: str = ""
     issued_on: date | None = None
     effective_on: date | None = None
+    expires_on: date | None = None
+    gazette_number: str = ""
+    gazette_on: date | None = None
     status: str | None = None
     field_ids: list[int] = field(default_factory=list)
     visibility: str = VISIBILITY_ALL
@@ -73,7 +77,10 @@ class DocumentData:
             category=text(self.category), doc_type=text(self.doc_type),
             number=text(self.number) or None, title=" ".join(text(self.title).split()),
             summary=text(self.summary), issuer=text(self.issuer), signer=text(self.signer),
-            issued_on=self.issued_on, effective_on=self.effective_on, status=text(self.status) or None,
+            signer_title=" ".join(text(self.signer_title).split()), issued_on=self.issued_on,
+            effective_on=self.effective_on, expires_on=self.expires_on,
+            gazette_number=" ".join(text(self.gazette_number).split()), gazette_on=self.gazette_on,
+            status=text(self.status) or None,
             field_ids=sorted(set(self.field_ids)), visibility=self.visibility or VISIBILITY_ALL,
             unit_ids=sorted(set(self.unit_ids)), body=vntext.as_written(self.body).strip(),
             parent_number=text(self.parent_number) or None,
@@ -114,6 +121,14 @@ def validate(data: DocumentData, document: Document | None = None, user: User | 
         data.unit_ids = []
     if data.effective_on and data.issued_on and data.effective_on < data.issued_on:
         raise DocumentError("Ngày có hiệu lực không thể trước ngày ban hành.")
+    if data.expires_on and data.expires_on < (data.effective_on or data.issued_on or data.expires_on):
+        raise DocumentError("Ngày hết hiệu lực không thể trước ngày có hiệu lực (hoặc ngày ban hành).")
+    if data.gazette_on and data.issued_on and data.gazette_on < data.issued_on:
+        raise DocumentError("Ngày đăng công báo không thể trước ngày ban hành.")
+    if len(data.signer_title) > 255:
+        raise DocumentError("Chức vụ người ký tối đa 255 ký tự.")
+    if len(data.gazette_number) > 100:
+        raise DocumentError("Số công báo tối đa 100 ký tự.")
     if not set(data.field_ids) <= _reform_field_ids():
         raise DocumentError("Lĩnh vực CCHC không hợp lệ.")
     if data.unit_ids:
@@ -170,8 +185,12 @@ def _apply(document: Document, data: DocumentData) -> None:
     document.summary = data.summary
     document.issuer = data.issuer
     document.signer = data.signer
+    document.signer_title = data.signer_title
     document.issued_on = data.issued_on
     document.effective_on = data.effective_on
+    document.expires_on = data.expires_on
+    document.gazette_number = data.gazette_number
+    document.gazette_on = data.gazette_on
     document.status = data.status
     document.body = data.body
     document.visibility = data.visibility
@@ -185,8 +204,10 @@ def _apply(document: Document, data: DocumentData) -> None:
 
 SNAPSHOT_LABELS = {
     "category": "Nhóm", "doc_type": "Loại văn bản", "number": "Số ký hiệu", "title": "Trích yếu",
-    "summary": "Tóm tắt", "issuer": "Cơ quan ban hành", "signer": "Người ký", "issued_on": "Ngày ban hành",
-    "effective_on": "Ngày có hiệu lực", "status": "Tình trạng hiệu lực", "fields": "Lĩnh vực",
+    "summary": "Tóm tắt", "issuer": "Cơ quan ban hành", "signer": "Người ký", "signer_title": "Chức vụ người ký",
+    "issued_on": "Ngày ban hành", "effective_on": "Ngày có hiệu lực", "expires_on": "Ngày hết hiệu lực",
+    "gazette_number": "Số công báo", "gazette_on": "Ngày đăng công báo", "status": "Tình trạng hiệu lực",
+    "fields": "Lĩnh vực",
     "visibility": "Phạm vi xem", "units": "Đơn vị được xem", "body": "Toàn văn", "attachments": "Tệp đính kèm",
     "relations": "Quan hệ văn bản", "parent_number": "Kèm theo văn bản",
 }
@@ -205,8 +226,12 @@ def snapshot(document: Document, new: bool = False) -> dict:
         "summary": document.summary,
         "issuer": document.issuer,
         "signer": document.signer,
+        "signer_title": document.signer_title or "",
         "issued_on": document.issued_on.isoformat() if document.issued_on else None,
         "effective_on": document.effective_on.isoformat() if document.effective_on else None,
+        "expires_on": document.expires_on.isoformat() if document.expires_on else None,
+        "gazette_number": document.gazette_number or "",
+        "gazette_on": document.gazette_on.isoformat() if document.gazette_on else None,
         "status": document.status,
         "fields": [f.name for f in document.fields],
         "visibility": document.visibility,
@@ -329,8 +354,10 @@ def create_documents_bulk(items: list[DocumentData]) -> list[int]:
         "category": data.category, "doc_type": data.doc_type, "number": data.number,
         "number_key": vntext.number_key(data.number), "number_sort": vntext.number_sort(data.number),
         "title": data.title, "title_sort": vntext.sort_key(data.title), "summary": data.summary,
-        "issuer": data.issuer, "signer": data.signer, "issued_on": data.issued_on, "effective_on": data.effective_on,
-        "status": data.status, "body": data.body, "visibility": data.visibility, "created_by_id": None,
+        "issuer": data.issuer, "signer": data.signer, "signer_title": data.signer_title, "issued_on": data.issued_on,
+        "effective_on": data.effective_on, "expires_on": data.expires_on, "gazette_number": data.gazette_number,
+        "gazette_on": data.gazette_on, "status": data.status, "body": data.body, "visibility": data.visibility,
+        "created_by_id": None,
         "updated_by_id": None, "created_at": now, "updated_at": now, "deleted_at": None, "version": 1,
         "parent_number": data.parent_number, "parent_key": vntext.number_key(data.parent_number),
         "annex_position": ingest.annex_position(data.title) if data.doc_type == ANNEX_TYPE else None,
@@ -344,9 +371,12 @@ def create_documents_bulk(items: list[DocumentData]) -> list[int]:
     for doc_id, data, row in zip(ids, items, rows):
         after = {  # what snapshot() gives for a document just created from ``data``
             "category": data.category, "doc_type": data.doc_type, "number": data.number, "title": data.title,
-            "summary": data.summary, "issuer": data.issuer, "signer": data.signer,
+            "summary": data.summary, "issuer": data.issuer, "signer": data.signer, "signer_title": data.signer_title,
             "issued_on": data.issued_on.isoformat() if data.issued_on else None,
             "effective_on": data.effective_on.isoformat() if data.effective_on else None,
+            "expires_on": data.expires_on.isoformat() if data.expires_on else None,
+            "gazette_number": data.gazette_number,
+            "gazette_on": data.gazette_on.isoformat() if data.gazette_on else None,
             "status": data.status, "fields": [field_names[f] for f in data.field_ids],
             "visibility": data.visibility, "units": [unit_codes[u] for u in data.unit_ids],
             "body": data.body, "attachments": [], "relations": [], "parent_number": data.parent_number,
@@ -396,6 +426,22 @@ def _note_evidence(shas: set[str], number_keys: set[str | None]) -> None:
         search.note_change("progress", update_id)
 
 
+def _note_affected(document: Document) -> None:
+    """In the changing transaction: queue for the search index the documents ``document``
+    replaces, repeals or amends — their status there follows its dates, visibility and
+    existence (``app.services.validity``)."""
+    from app import search
+    from app.services.validity import AFFECTING
+
+    for target_id in db.session.scalars(db.select(DocumentRelation.target_id).where(
+            DocumentRelation.source_id == document.id, DocumentRelation.relation_type.in_(AFFECTING))):
+        search.note_change("document", target_id)
+
+
+# What, in a document, decides when and for whom its relations change other documents' validity.
+_VALIDITY_KEYS = ("issued_on", "effective_on", "visibility", "units")
+
+
 def _indexed(document_id: int) -> None:
     """After a commit: apply the queued change to the search index now if it is free."""
     from app import search
@@ -422,7 +468,7 @@ def update_document(document: Document, data: DocumentData, user: User | None, e
         document.updated_by_id = user.id if user else None
         document.updated_at = utcnow()
         try:
-            _record_revision(document, "update", user, before)
+            revision = _record_revision(document, "update", user, before)
         except StaleDataError:
             db.session.rollback()
             fresh = db.session.get(Document, document.id)
@@ -433,6 +479,8 @@ def update_document(document: Document, data: DocumentData, user: User | None, e
         refresh_citations("document", document.id, document.title, document.summary, document.body,
                           own_number=document.number)
         _note(document.id, was_restricted=before["visibility"] != VISIBILITY_ALL)
+        if set(revision.changed_fields) & set(_VALIDITY_KEYS):
+            _note_affected(document)
         if commit:
             db.session.commit()
             _indexed(document.id)
@@ -449,18 +497,18 @@ def differs(document: Document, data: DocumentData) -> bool:
     current = {  # what snapshot() gives for these keys, without reading relations and attachments
         "category": document.category, "doc_type": document.doc_type, "number": document.number,
         "title": document.title, "summary": document.summary, "issuer": document.issuer, "signer": document.signer,
-        "issued_on": document.issued_on.isoformat() if document.issued_on else None,
-        "effective_on": document.effective_on.isoformat() if document.effective_on else None,
-        "status": document.status, "visibility": document.visibility, "body": document.body,
-        "parent_number": document.parent_number,
+        "signer_title": document.signer_title or "", "issued_on": document.issued_on,
+        "effective_on": document.effective_on,
+        "expires_on": document.expires_on, "gazette_number": document.gazette_number or "",
+        "gazette_on": document.gazette_on, "status": document.status, "visibility": document.visibility,
+        "body": document.body, "parent_number": document.parent_number,
     }
     return any(current[key] != value for key, value in {
         "category": data.category, "doc_type": data.doc_type, "number": data.number, "title": data.title,
-        "summary": data.summary, "issuer": data.issuer, "signer": data.signer,
-        "issued_on": data.issued_on.isoformat() if data.issued_on else None,
-        "effective_on": data.effective_on.isoformat() if data.effective_on else None,
-        "status": data.status, "visibility": data.visibility, "body": data.body,
-        "parent_number": data.parent_number,
+        "summary": data.summary, "issuer": data.issuer, "signer": data.signer, "signer_title": data.signer_title,
+        "issued_on": data.issued_on, "effective_on": data.effective_on, "expires_on": data.expires_on,
+        "gazette_number": data.gazette_number, "gazette_on": data.gazette_on, "status": data.status,
+        "visibility": data.visibility, "body": data.body, "parent_number": data.parent_number,
     }.items()) or sorted(f.id for f in document.fields) != sorted(data.field_ids) \
         or sorted(u.id for u in document.units) != sorted(data.unit_ids)
 
@@ -481,6 +529,7 @@ def delete_document(document: Document, user: User) -> None:
     _record_revision(document, "delete", user, before)
     db.session.execute(db.delete(Citation).where(Citation.source_kind == "document", Citation.source_id == document.id))
     _note(document.id)
+    _note_affected(document)
     db.session.commit()
     _indexed(document.id)
 
@@ -517,7 +566,8 @@ def remove_attachment(document: Document, attachment: Attachment, user: User) ->
 
 
 def add_relation(source: Document, target: Document, relation_type: str, user: User) -> DocumentRelation:
-    """Record that ``source`` amends/replaces/repeals/guides/is based on ``target``.
+    """Record that ``source`` amends/replaces/repeals/guides/is based on ``target``; return it.
+    A relation that changes validity (``validity.AFFECTING``) queues ``target`` for the index too.
 
     Refuses an unknown type, a relation to itself and a duplicate.
     """
@@ -538,15 +588,26 @@ def add_relation(source: Document, target: Document, relation_type: str, user: U
     source.updated_by_id = user.id if user else None
     _record_revision(source, "relation_added", user, before)
     _note(source.id)
+    _note_validity_target(relation)
     db.session.commit()
     _indexed(source.id)
     return relation
 
 
+def _note_validity_target(relation: DocumentRelation) -> None:
+    from app import search
+    from app.services.validity import AFFECTING
+
+    if relation.relation_type in AFFECTING:
+        search.note_change("document", relation.target_id)
+
+
 def remove_relation(relation: DocumentRelation, user: User) -> None:
-    """Delete a relation (recorded as a revision of its source document)."""
+    """Delete a relation (recorded as a revision of its source document; a relation that changed
+    the target's validity queues the target for the index too)."""
     source = relation.source
     before = snapshot(source)
+    _note_validity_target(relation)
     db.session.delete(relation)
     db.session.flush()
     source.updated_at = utcnow()
@@ -567,6 +628,11 @@ def relations_of(document: Document, user: User) -> tuple[list, list]:
         db.select(DocumentRelation).join(Document, DocumentRelation.source_id == Document.id)
         .where(DocumentRelation.target_id == document.id, clause).order_by(DocumentRelation.id)).all()
     return outgoing, incoming
+
+
+def revision_count(document: Document) -> int:
+    """How many revisions the document has (without loading their snapshots)."""
+    return db.session.scalar(db.select(db.func.count()).where(DocumentRevision.document_id == document.id)) or 0
 
 
 def revision_relations(snapshot: dict, user: User) -> list[tuple[str, Document]]:
@@ -700,8 +766,10 @@ def list_statement(user: User, filters: DocumentFilters):
         stmt = stmt.where(Document.doc_type == filters.doc_type)
     if filters.issuer:
         stmt = stmt.where(Document.issuer.in_(_issuer_spellings(filters.issuer)))
-    if filters.status:
-        stmt = stmt.where(Document.status == filters.status)
+    if filters.status:  # the status the user sees: relations and dates included (app.services.validity)
+        from app.services.validity import status_expression
+
+        stmt = stmt.where(status_expression(user) == filters.status)
     if filters.year:
         stmt = stmt.where(Document.issued_on >= date(filters.year, 1, 1),
                           Document.issued_on <= date(filters.year, 12, 31))

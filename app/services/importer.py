@@ -100,8 +100,13 @@ def data_from_record(record: dict, lookups: _Lookups) -> library.DocumentData:
     return library.DocumentData(
         category=category, doc_type=doc_type, number=record.get("number"), title=str(record.get("title") or ""),
         summary=str(record.get("summary") or ""), issuer=str(record.get("issuer") or ""),
-        signer=str(record.get("signer") or ""), issued_on=_date(record.get("issued_on"), "issued_on"),
-        effective_on=_date(record.get("effective_on"), "effective_on"), status=record.get("status"),
+        signer=str(record.get("signer") or ""), signer_title=str(record.get("signer_title") or ""),
+        issued_on=_date(record.get("issued_on"), "issued_on"),
+        effective_on=_date(record.get("effective_on"), "effective_on"),
+        expires_on=_date(record.get("expires_on"), "expires_on"),
+        gazette_number=str(record.get("gazette_number") or ""),
+        gazette_on=_date(record.get("gazette_on"), "gazette_on"),
+        status=record.get("status"),
         field_ids=[lookups.field_id(str(name)) for name in fields], visibility=visibility_value,
         unit_ids=unit_ids, body=str(record.get("body") or ""),
     )

@@ -80,8 +80,9 @@ def test_pagination(reader, make_document):
 
 def test_document_page_shows_properties_relations_citations(app, reader, make_document, make_user):
     old = make_document(number="61/2018/NĐ-CP", title="Về thực hiện cơ chế một cửa", signer="Nguyễn Xuân Phúc",
-                        issued_on=date(2018, 4, 23), status="Còn hiệu lực", fields=[3])
-    new = make_document(number="107/2021/NĐ-CP", title="Sửa đổi, bổ sung Nghị định 61",
+                        signer_title="Thủ tướng", issued_on=date(2018, 4, 23), status="Còn hiệu lực", fields=[3],
+                        gazette_number="645 + 646", gazette_on=date(2018, 5, 10))
+    new = make_document(number="107/2021/NĐ-CP", title="Sửa đổi, bổ sung Nghị định 61", issued_on=date(2021, 12, 6),
                         body="Sửa đổi, bổ sung một số điều của Nghị định số 61/2018/NĐ-CP ngày 23/4/2018.")
     with app.app_context():
         from app.services import documents as library
@@ -89,13 +90,21 @@ def test_document_page_shows_properties_relations_citations(app, reader, make_do
         library.add_relation(db.session.get(Document, new), db.session.get(Document, old), "amends", None)
     html = reader.get(f"/documents/{old}").get_data(as_text=True)
     assert "Thuộc tính" in html and "Nguyễn Xuân Phúc" in html and "23/04/2018" in html
-    assert "Cải cách thủ tục hành chính" in html and "Còn hiệu lực" in html
-    assert "Được sửa đổi, bổ sung bởi" in html and f'href="/documents/{new}"' in html
-    assert "Được dẫn chiếu bởi" in html
-    html_new = reader.get(f"/documents/{new}").get_data(as_text=True)
-    assert "Sửa đổi, bổ sung</span>" in html_new
+    assert "Chức vụ người ký</th><td>Thủ tướng" in html
+    assert "Số công báo</th><td>645 + 646" in html and "10/05/2018" in html
+    assert "Cải cách thủ tục hành chính" in html
+    # Amended: in force in part since the amending decree, which the badge's reason names.
+    assert '<span class="badge badge--partial">Hết hiệu lực một phần</span>' in html
+    assert f'Được sửa đổi, bổ sung bởi <a href="/documents/{new}">107/2021/NĐ-CP</a> từ 06/12/2021' in html
+    assert "Được sửa đổi, bổ sung bởi: 1" in html and "Được dẫn chiếu bởi: 1" in html
+    diagram = reader.get(f"/documents/{old}/luoc-do").get_data(as_text=True)
+    assert "Được sửa đổi, bổ sung bởi" in diagram and f'href="/documents/{new}"' in diagram
+    assert "Được dẫn chiếu bởi" in diagram
+    html_new = reader.get(f"/documents/{new}/luoc-do").get_data(as_text=True)
+    assert re.search(r"<h3[^>]*>Sửa đổi, bổ sung <span", html_new) and f'href="/documents/{old}"' in html_new
     # The number in the body links to the cited document.
-    assert f'<a class="doc-ref" href="/documents/{old}">61/2018/NĐ-CP</a>' in html_new
+    text_new = reader.get(f"/documents/{new}/toan-van").get_data(as_text=True)
+    assert f'<a class="doc-ref" href="/documents/{old}">61/2018/NĐ-CP</a>' in text_new
 
 
 def test_readers_cannot_change_anything(reader, make_document):
@@ -152,7 +161,7 @@ def test_form_errors_keep_input_and_save_nothing(app, editor):
     })
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Ngày không hợp lệ" in html and "Tiêu đề còn giữ" in html and "Nội dung còn giữ" in html
+    assert "«31/02/2024» không có trên lịch" in html and "Tiêu đề còn giữ" in html and "Nội dung còn giữ" in html
     crafted = editor.post("/documents/new", data={"csrf_token": token, "action": "save", "category": "legal",
                                                   "doc_type": "Sắc lệnh", "title": "X", "visibility": "all"})
     assert crafted.status_code == 400 and "Giá trị đã chọn không hợp lệ." in crafted.get_data(as_text=True)
