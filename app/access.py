@@ -66,21 +66,28 @@ def user_terms(user: User) -> tuple[str, ...] | None:
 
 # Documents
 
-def document_clause(user: User):
-    """Return a SQL condition selecting the live documents ``user`` may read.
+def document_clause(user: User, entity=Document):
+    """Return a SQL condition selecting the live documents ``user`` may read (rows of ``entity``:
+    ``Document`` or an alias of it, e.g. the other document of a relation).
 
     A document is readable when it is for all staff, when the user's unit is one of its
     listed units, when the user created it, or when the user is an admin.
     """
-    live = Document.deleted_at.is_(None)
+    live = entity.deleted_at.is_(None)
     if can_see_everything(user):
         return live
-    allowed = [Document.visibility == VISIBILITY_ALL, Document.created_by_id == user.id]
+    allowed = [entity.visibility == VISIBILITY_ALL, entity.created_by_id == user.id]
     if user.unit_id is not None:
         allowed.append(
-            Document.id.in_(db.select(document_units.c.document_id).where(document_units.c.unit_id == user.unit_id))
+            entity.id.in_(db.select(document_units.c.document_id).where(document_units.c.unit_id == user.unit_id))
         )
     return db.and_(live, db.or_(*allowed))
+
+
+def everyone_clause(entity=Document):
+    """Return a SQL condition selecting the live documents every signed-in user may read (for all
+    staff): what a record shared by everyone, such as a search index's status, may depend on."""
+    return db.and_(entity.deleted_at.is_(None), entity.visibility == VISIBILITY_ALL)
 
 
 def can_read_document(user: User, document: Document) -> bool:

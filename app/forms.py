@@ -1,5 +1,5 @@
 """Flask-WTF forms (each carries its CSRF token) with Vietnamese messages."""
-from datetime import UTC, datetime
+from datetime import UTC
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
@@ -18,9 +18,19 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.clock import VN_TZ, to_vietnam
+from app.dates import (
+    DATE_PATTERN,
+    DATE_PLACEHOLDER,
+    DATETIME_PATTERN,
+    DATETIME_PLACEHOLDER,
+    DateFormatError,
+    date_text,
+    parse_date,
+    parse_datetime,
+)
 from app.models import ROLE_LABELS
 from app.services.accounts.users import MIN_PASSWORD_LENGTH
 
@@ -72,21 +82,53 @@ class VNForm(FlaskForm):
             return VietnameseTranslations()
 
 
+def _short_label(field, default: str) -> str:
+    """The field's label without its parenthesised hint (``Thời điểm đăng (để trống: …)``)."""
+    text = field.label.text if field.label else ""
+    return text.split(" (")[0] or default
+
+
+class DateTextInput(TextInput):
+    """A text box for ``dd/mm/yyyy`` (or ``dd/mm/yyyy HH:MM``), whatever ``type`` a template asks
+    for: the browser's date inputs show dates in the browser's locale order."""
+
+    def __init__(self, with_time: bool = False):
+        super().__init__()
+        self.with_time = with_time
+
+    def __call__(self, field, **kwargs):
+        kwargs.pop("type", None)
+        example = "10/04/2024 08:30" if self.with_time else "10/04/2024"
+        kwargs.setdefault("placeholder", DATETIME_PLACEHOLDER if self.with_time else DATE_PLACEHOLDER)
+        kwargs.setdefault("pattern", DATETIME_PATTERN if self.with_time else DATE_PATTERN)
+        kwargs.setdefault("title", f"Nhập theo dạng {kwargs['placeholder']}, ví dụ {example}")
+        kwargs.setdefault("autocomplete", "off")
+        kwargs.setdefault("inputmode", "text" if self.with_time else "numeric")
+        kwargs["data-date"] = "datetime" if self.with_time else "date"
+        return super().__call__(field, **kwargs)
+
+
 class VNDateField(DateField):
-    """A date typed as ``yyyy-mm-dd`` (the browser's date input) or ``dd/mm/yyyy``; Vietnamese error."""
+    """A date typed as ``dd/mm/yyyy`` in a text box (ISO ``yyyy-mm-dd`` accepted too); shown back as
+    ``dd/mm/yyyy``; a Vietnamese message for anything else."""
+
+    widget = DateTextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
+        super().__init__(label, validators, format=["%d/%m/%Y", "%Y-%m-%d"], **kwargs)
 
     def process_formdata(self, valuelist):
+        self.raw_data = valuelist
+        self.data = None
         try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError("Ngày không hợp lệ (nhập theo dạng dd/mm/yyyy).") from None
+            self.data = parse_date(valuelist[0] if valuelist else "", _short_label(self, "Ngày"))
+        except DateFormatError as exc:
+            raise ValueError(str(exc)) from None
 
     def _value(self):
-        return self.data.strftime("%Y-%m-%d") if self.data else (self.raw_data[0] if self.raw_data else "")
+        if self.raw_data and self.raw_data[0] and self.data is None:
+            return self.raw_data[0]  # what was typed, to be corrected
+        return date_text(self.data)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -183,13 +225,24 @@ class DocumentForm(VNForm):
     category = SelectField("Nhóm văn bản", validators=[DataRequired(REQUIRED)])
     doc_type = SelectField("Loại văn bản", validators=[DataRequired(REQUIRED)])
     number = StringField("Số ký hiệu", validators=[Length(max=100)], description="Ví dụ: 107/2021/NĐ-CP, 2337/KH-TTCP")
+    parent_number = StringField("Kèm theo văn bản số", validators=[Length(max=100)],
+                                description="Chỉ với Phụ lục: số ký hiệu của văn bản mà phụ lục kèm theo, "
+                                            "ví dụ 30/2020/NĐ-CP")
     title = TextAreaField("Trích yếu", validators=[DataRequired(REQUIRED), Length(max=1000)])
     summary = TextAreaField("Tóm tắt", validators=[Length(max=20000)])
     issuer = StringField("Cơ quan ban hành", validators=[Length(max=255)])
     signer = StringField("Người ký", validators=[Length(max=255)])
+    signer_title = StringField("Chức vụ người ký", validators=[Length(max=255)],
+                               description="Ví dụ: Thủ tướng, Bộ trưởng, Chánh Văn phòng")
     issued_on = VNDateField("Ngày ban hành", validators=[Optional()])
     effective_on = VNDateField("Ngày có hiệu lực", validators=[Optional()])
-    status = SelectField("Tình trạng hiệu lực")
+    expires_on = VNDateField("Ngày hết hiệu lực", validators=[Optional()],
+                             description="Để trống nếu văn bản không định thời hạn.")
+    gazette_number = StringField("Số công báo", validators=[Length(max=100)], description="Ví dụ: 1015 + 1016")
+    gazette_on = VNDateField("Ngày đăng công báo", validators=[Optional()])
+    status = SelectField("Tình trạng hiệu lực",
+                         description="Khi văn bản khác thay thế, bãi bỏ hoặc sửa đổi văn bản này, tình trạng "
+                                     "được tính theo quan hệ văn bản từ ngày văn bản đó có hiệu lực.")
     fields = MultiCheckboxField("Lĩnh vực CCHC", coerce=int)
     visibility = RadioField("Phạm vi xem", default="all")
     units = MultiCheckboxField("Đơn vị được xem (khi hạn chế)", coerce=int)
@@ -210,38 +263,34 @@ class AttachmentForm(VNForm):
 
 
 class VNDateTimeField(StringField):
-    """A Vietnam-time moment typed as ``yyyy-mm-ddTHH:MM`` (the browser's datetime input) or
-    ``dd/mm/yyyy HH:MM``; ``data`` is naive UTC (the storage convention), None when empty."""
+    """A Vietnam-time moment typed as ``dd/mm/yyyy HH:MM`` (24-hour) in a text box (ISO accepted
+    too); ``data`` is naive UTC (the storage convention), None when empty; shown back in Vietnam
+    time as ``dd/mm/yyyy HH:MM``."""
 
-    FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y")
+    widget = DateTextInput(with_time=True)
 
     def process_formdata(self, valuelist):
-        text = (valuelist[0] if valuelist else "").strip()
         self.raw_data = valuelist
         self.data = None
-        if not text:
-            return
-        for fmt in self.FORMATS:
-            try:
-                local = datetime.strptime(text, fmt).replace(tzinfo=VN_TZ)
-            except ValueError:
-                continue
-            self.data = local.astimezone(UTC).replace(tzinfo=None)
-            return
-        raise ValueError("Thời điểm không hợp lệ (nhập theo dạng dd/mm/yyyy HH:MM).")
+        try:
+            local = parse_datetime(valuelist[0] if valuelist else "", _short_label(self, "Thời điểm"))
+        except DateFormatError as exc:
+            raise ValueError(str(exc)) from None
+        if local is not None:
+            self.data = local.replace(tzinfo=VN_TZ).astimezone(UTC).replace(tzinfo=None)
 
     def _value(self):
-        if self.raw_data:
+        if self.raw_data and self.raw_data[0] and self.data is None:
             return self.raw_data[0]
         if self.data:
-            return to_vietnam(self.data).strftime("%Y-%m-%dT%H:%M")
+            return to_vietnam(self.data).strftime("%d/%m/%Y %H:%M")
         return ""
 
 
 class ArticleForm(VNForm):
     title = TextAreaField("Tiêu đề", validators=[DataRequired(), Length(max=500)])
     summary = TextAreaField("Tóm tắt (sa-pô)", validators=[Optional(), Length(max=1000)])
-    body = TextAreaField("Nội dung (Markdown)", validators=[Optional(), Length(max=200_000)])
+    body = TextAreaField("Nội dung bài viết", validators=[Optional(), Length(max=200_000)])
     author_name = StringField("Tác giả", validators=[Optional(), Length(max=300)])
     source_line = StringField("Nguồn", validators=[Optional(), Length(max=300)])
     cover = FileField("Ảnh đại diện (JPEG, PNG, WebP; tối đa 5 MB)")
@@ -256,7 +305,9 @@ class ArticleDocxForm(VNForm):
 
 
 class ArticleImageForm(VNForm):
-    file = FileField("Ảnh (JPEG, PNG, WebP; tối đa 5 MB)", validators=[DataRequired("Chưa chọn ảnh để tải lên.")])
+    file = FileField("Chọn ảnh chèn vào bài (JPEG, PNG, WebP; tối đa 5 MB)",
+                     validators=[DataRequired("Chưa chọn ảnh để tải lên.")])
+    caption = StringField("Chú thích của ảnh trong bài", validators=[Optional(), Length(max=300)])
 
 
 class PublishForm(VNForm):
@@ -314,7 +365,9 @@ class ReportForm(VNForm):
     number = StringField("Số ký hiệu", validators=[Length(max=100)])
     issued_on = VNDateField("Ngày báo cáo", validators=[Optional()])
     title = StringField("Trích yếu", validators=[Length(max=1000)])
+    confirm_period = BooleanField("Tôi đã kiểm tra: vẫn nộp báo cáo này vào kỳ này")
     pending_token = HiddenField()
+    pending_name = HiddenField()
     version = HiddenField()
 
 

@@ -74,7 +74,7 @@ def sanitise(fragment: str) -> str:
 
 def render_markdown(text: str | None) -> str:
     """Return the sanitised HTML of a Markdown body (headings start at ``h2``: the page has the ``h1``)."""
-    rendered = _markdown.render(vntext.nfc(text or ""))
+    rendered = _markdown.render(vntext.as_written(text))
     rendered = re.sub(r"<(/?)h1>", r"<\1h2>", rendered)
     rendered = _LONE_IMAGE.sub(
         lambda m: f"<figure>{m.group(1)}<figcaption>{m.group(2)}</figcaption></figure>" if m.group(2)

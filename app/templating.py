@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app import search
 from app.clock import to_vietnam
+from app.dates import date_text
 from app.models import ROLE_LABELS
 from app.vntext import vn_duration, vn_number, vn_size
 
@@ -30,6 +31,13 @@ def vn_datetime(value) -> str:
     return to_vietnam(value).strftime("%d/%m/%Y %H:%M")
 
 
+def vn_time(value) -> str:
+    """Format a stored naive-UTC datetime as ``HH:MM`` (24-hour) in Vietnam time."""
+    if value is None:
+        return ""
+    return to_vietnam(value).strftime("%H:%M")
+
+
 NAV_ITEMS = [
     ("main.index", "Trang chủ", None),
     ("documents.index", "Văn bản", None),
@@ -45,6 +53,8 @@ def init_app(app):
     """Register the filters and the navigation shown in ``base.html``."""
     app.jinja_env.filters["vn_date"] = vn_date
     app.jinja_env.filters["vn_datetime"] = vn_datetime
+    app.jinja_env.filters["vn_time"] = vn_time
+    app.jinja_env.filters["date_text"] = date_text
     app.jinja_env.filters["vn_number"] = vn_number
     app.jinja_env.filters["vn_size"] = vn_size
     app.jinja_env.filters["vn_duration"] = vn_duration

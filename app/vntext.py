@@ -1,6 +1,8 @@
 """Vietnamese text helpers shared by the library, ingestion and search.
 
-- ``nfc``: normalise to NFC and one tone-mark convention (``hoà`` → ``hòa``, ``thuỷ`` → ``thủy``).
+- ``as_written``: NFC only, the author's characters kept (``hoà`` stays ``hoà``): what is stored and shown.
+- ``nfc``: NFC and one tone-mark convention (``hoà`` → ``hòa``, ``thuỷ`` → ``thủy``): for indexing,
+  matching and keys only, never for text that is stored or shown.
 - ``fold``: remove diacritics, ``đ``/``Đ``/``Ð`` → ``d``.
 - ``number_key``: the normalised key of a document number, so ``107/2021/nd-cp`` finds ``107/2021/NĐ-CP``.
 - ``find_numbers``: document numbers mentioned in running text.
@@ -38,8 +40,24 @@ def _toned(bases: str) -> str:
 _MAYBE_OLD_TONE = re.compile(rf"[oOuU](?<![qQ].)(?:(?<=[oO])[{_toned('aeAE')}]|(?<=[uU])[{_toned('yY')}])(?!\w)")
 
 
+def as_written(text: str | None) -> str:
+    """Return ``text`` in NFC and nothing else: the author's spelling is kept (``hoà``, ``uỷ``,
+    ``thoả`` stay as typed). What the library stores and shows; "" for None."""
+    if not text:
+        return ""
+    return unicodedata.normalize("NFC", text)
+
+
+def same_words(a: str | None, b: str | None) -> bool:
+    """True when ``a`` and ``b`` are the same text under either tone convention (``Uỷ ban`` and
+    ``Ủy ban``), NFC or NFD, spaces around them ignored."""
+    return nfc(a).strip() == nfc(b).strip()
+
+
 def nfc(text: str | None) -> str:
-    """Return ``text`` in NFC with tone marks placed the new way (``hòa``, ``thủy``, ``khỏe``)."""
+    """Return ``text`` in NFC with tone marks placed the new way (``hòa``, ``thủy``, ``khỏe``) and
+    the look-alike ``Ð`` as ``Đ``: the form text is indexed and compared in. Never store it in
+    place of what the author wrote (see :func:`as_written`)."""
     if not text:
         return ""
     composed = unicodedata.normalize("NFC", text)
@@ -108,6 +126,7 @@ NUMBER_PATTERN = re.compile(
     rf"(\d(?<![\w/]\d)(?:"
     rf"\d{{0,4}}(?:/\d{{4}})?/[{_UPPER}][{_LETTERS}]{{0,7}}(?:-[{_UPPER}][{_LETTERS}0-9]{{0,11}})+"  # 107/2021/NĐ-CP
     rf"|\d{{0,4}}-[{_UPPER}]{{1,6}}/[{_UPPER}][{_LETTERS}]{{0,10}}"  # 16-NQ/TU
+    rf"|\d{{0,4}}/\d{{4}}/(?:UBTV)?QH\d{{1,2}}"  # laws and resolutions of the National Assembly: 25/2018/QH14
     rf"))(?![\w/-])"
 )
 

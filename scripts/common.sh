@@ -51,7 +51,19 @@ start_test_postgres() {
   [ -n "$(pg_bindir)" ] || apt_install postgresql
   local bin; bin="$(pg_bindir)"
   [ -x "$bin/initdb" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql"
-  local port="${PORTAL_TEST_PG_PORT:-55432}"
+  local port="${PORTAL_TEST_PG_PORT:-}"
+  if [ -z "$port" ]; then
+    # 55432, or the next free port when another cluster (another checkout's tests) holds it.
+    port="$(python3 -c 'import socket
+for p in range(55432, 55532):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); print(p); break
+    except OSError:
+        pass
+    finally:
+        s.close()')"
+  fi
   PG_TEST_DIR="$(mktemp -d /tmp/cchc-portal-pg.XXXXXX)"
   local run=()
   if is_root; then

@@ -19,6 +19,14 @@ def test_nfc_unifies_tone_conventions_and_decomposed_text():
     assert vntext.nfc("Ðại") == "Đại"  # look-alike U+00D0
 
 
+def test_as_written_composes_and_keeps_the_authors_tone_placement():
+    decomposed = unicodedata.normalize("NFD", "Uỷ ban hoà giải, thoả thuận, toà án")
+    assert vntext.as_written(decomposed) == "Uỷ ban hoà giải, thoả thuận, toà án"
+    assert vntext.as_written(None) == ""
+    assert vntext.same_words(" Uỷ ban nhân dân tỉnh Hoà Bình", "Ủy ban nhân dân tỉnh Hòa Bình ")
+    assert not vntext.same_words("hoa", "hòa")
+
+
 def test_fold_removes_diacritics_and_d_stroke():
     assert vntext.fold("Nghị định Đà Nẵng Ðồng") == "Nghi dinh Da Nang Dong"
     assert vntext.fold("cải cách hành chính") == "cai cach hanh chinh"
@@ -35,6 +43,11 @@ def test_find_numbers_in_running_text():
             "Kế hoạch 2337/KH-TTCP, Nghị quyết số 16-NQ/TU ngày 14/10/2021 và tỷ lệ 37/52 văn bản.")
     assert [n for _, _, n in vntext.find_numbers(text)] == ["107/2021/NĐ-CP", "61/2018/NĐ-CP", "2337/KH-TTCP",
                                                             "16-NQ/TU"]
+
+
+def test_laws_of_the_national_assembly_are_numbers_too():
+    text = "Căn cứ Luật Tố cáo số 25/2018/QH14 và Nghị quyết số 1210/2016/UBTVQH13; năm 2018/QH14x không phải."
+    assert [n for _, _, n in vntext.find_numbers(text)] == ["25/2018/QH14", "1210/2016/UBTVQH13"]
 
 
 def test_vietnamese_sort_order():

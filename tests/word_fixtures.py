@@ -22,6 +22,23 @@ Good files (the demo's own, app/demo/documents.py, plus one in VNI):
     A 5 MB report: 30,000 paragraphs (one in ten in ``.VnTime``), a 3,000-row table, and a
     picture-sized part that makes up the rest.
 
+Files of the other shapes agencies send (app/demo/documents.py ``SHAPE_FILES``):
+
+``nghi-dinh-30-2020-cong-tac-van-thu.docx``
+    Decree 30/2020/NĐ-CP of 05/03/2020, abridged: number and date, two footnotes (one in
+    ``.VnTime``) and an endnote.
+``phu-luc-chu-viet-tat.docx``, ``phu-luc-the-thuc.docx``, ``phu-luc-viet-hoa.docx``
+    Its annexes III, I and II: III typed in TCVN3 with "PHỤ LỤC III" and "(Kèm theo …" over two
+    lines first; I with label, heading and reference as first lines and in its page header; II
+    says what it is only in its page header, and spells ``Uỷ ban``, ``Hoà Bình``, ``Toà án``.
+``mau-don-de-nghi-cap-ban-sao.docx``, ``mau-bien-ban-hop-to-cchc.docx``, ``mau-giay-xac-nhan.docx``
+    Forms under the national motto, without number or issuing body: an application (Đơn), meeting
+    minutes whose heading is a bare "BIÊN BẢN" with its subject below, a certificate whose heading
+    names no type the library keeps.
+``bao-cao-tu-danh-gia-co-chu-thich.docx``
+    Report 41/BC-TCCB of 20/12/2024 with a footnote on its summary line, two more and an endnote in
+    the body, and a text box beside the results.
+
 Files that must be refused:
 
 ``hong-cat-cut.docx``
@@ -58,6 +75,9 @@ XXE_SECRET = "BI-MAT-KHONG-DUOC-LO"
 #: The three good files a folder import takes in, and the two broken ones it reports by name.
 IMPORTABLE = [documents.QUARTERLY_REPORT, documents.SIX_MONTH_REPORT, documents.PROCEDURE]
 BROKEN = ["hong-cat-cut.docx", "bao-cao-cu.doc"]
+#: A decree and its three annexes, as an agency sends them in one folder.
+DECREE_FOLDER = [documents.DECREE, *documents.ANNEX_FILES]
+FORMS = [documents.APPLICATION_FORM, documents.MINUTES_FORM, documents.CERTIFICATE_FORM]
 
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -245,6 +265,7 @@ def xxe(folder: Path) -> bytes:
 #: File name -> how to make its bytes (given the folder, for the files that name a neighbour).
 BUILDERS: dict[str, Callable[[Path], bytes]] = {
     **{name: (lambda _folder, make=make: docx_bytes(make())) for name, make in documents.DEMO_FILES.items()},
+    **{name: (lambda _folder, make=make: docx_bytes(make())) for name, make in documents.SHAPE_FILES.items()},
     "thong-bao-vni.docx": lambda _folder: docx_bytes(vni_notice()),
     "bao-cao-rat-dai.docx": lambda _folder: long_report(),
     "hong-cat-cut.docx": lambda _folder: truncated(),

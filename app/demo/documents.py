@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.demo.wordfile import Block, Paragraph, Run, Table, WordDocument, para, write_docx
+from app.demo.wordfile import Block, Note, Paragraph, Run, Table, TextBox, WordDocument, para, write_docx
 
 QUARTERLY_REPORT = "bao-cao-cchc-quy-1-2024.docx"
 SIX_MONTH_REPORT = "bao-cao-cchc-6-thang-2024-tcvn3.docx"
@@ -63,33 +63,37 @@ def place_and_date(place: str, day: date) -> str:
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def official_document(*, parent: str, issuer: str, number: str, issued: date, kind: str, summary: str,
+def official_document(*, parent: str, issuer: str, number: str, issued: date, kind: str, summary: str | Paragraph,
                       body: list[Block], recipients: list[str], signer_title: str, signer: str = "",
                       header: list[Paragraph] | None = None, footer: list[Paragraph] | None = None,
                       font: str = "Times New Roman", caps_font: str | None = None,
                       place: str = "Hà Nội") -> WordDocument:
     """Return an official document laid out as Decree 30/2020/NĐ-CP shows it, around ``body``.
 
-    ``parent`` and ``issuer`` are the issuing bodies (the actual issuer below), ``kind`` the type
+    ``parent`` and ``issuer`` are the issuing bodies (the actual issuer below; ``parent`` "" for a
+    body that has none, such as the Government), ``kind`` the type
     heading ('BÁO CÁO'); text is in ``font``, lines in capitals in ``caps_font`` (``font`` when
     None: a TCVN3 document gives ``.VnTimeH`` here). Writing refuses (ValueError) text a legacy
     font cannot hold, as :func:`app.demo.wordfile.encode_for_font` does.
     """
     caps = caps_font or font
     top = Table([
-        [para(Run(parent.upper() + "\n", font=caps), Run(issuer.upper(), bold=True, font=caps), align="center"),
+        [para(*([Run(parent.upper() + "\n", font=caps)] if parent else []), Run(issuer.upper(), bold=True, font=caps),
+              align="center"),
          [para(MOTTO[0], bold=True, font=caps, align="center"), para(MOTTO[1], bold=True, align="center")]],
         [para(f"Số: {number}", align="center"), para(place_and_date(place, issued), italic=True, align="center")],
     ], widths=[2, 3], borders=False)
     closing = [para("Nơi nhận:", bold=True, italic=True), *(para(f"- {line}") for line in recipients)]
-    signature = [para(signer_title.upper(), bold=True, font=caps, align="center"),
+    signature = [*(para(line.upper(), bold=True, font=caps, align="center") for line in signer_title.split("\n")),
                  para("(Đã ký)", italic=True, align="center")]
     if signer:
         signature.append(para(signer, bold=True, align="center"))
     return WordDocument(
-        blocks=[top, para(kind.upper(), bold=True, font=caps, align="center"), para(summary, bold=True, align="center"),
+        blocks=[top, para(kind.upper(), bold=True, font=caps, align="center"),
+                summary if isinstance(summary, Paragraph) else para(summary, bold=True, align="center"),
                 *body, Table([[closing, signature]], widths=[1, 1], borders=False)],
-        header=header or [], footer=footer or [], font=font, title=summary,
+        header=header or [], footer=footer or [], font=font,
+        title=summary if isinstance(summary, str) else "".join(r.text for r in summary.runs if isinstance(r, Run)),
         created=datetime.combine(issued, datetime.min.time()).replace(hour=8),
     )
 
@@ -224,6 +228,179 @@ def procedure() -> WordDocument:
 
 #: File name -> the document it holds.
 DEMO_FILES = {QUARTERLY_REPORT: quarterly_report, SIX_MONTH_REPORT: six_month_report, PROCEDURE: procedure}
+
+
+# ------------------------------------------------------------------------------------------------
+# Files of the other shapes agencies send: a decree with footnotes and its annexes (each in a file
+# of its own), forms under the national motto, a report with footnotes and a text box. Our own
+# words; the tests and the import report (``import-docx --dry-run``) read them.
+# ------------------------------------------------------------------------------------------------
+
+DECREE = "nghi-dinh-30-2020-cong-tac-van-thu.docx"
+#: The annexes, named so that file-name order is not annex order (III, I, II).
+ANNEX_FILES = ["phu-luc-chu-viet-tat.docx", "phu-luc-the-thuc.docx", "phu-luc-viet-hoa.docx"]
+APPLICATION_FORM = "mau-don-de-nghi-cap-ban-sao.docx"
+MINUTES_FORM = "mau-bien-ban-hop-to-cchc.docx"
+CERTIFICATE_FORM = "mau-giay-xac-nhan.docx"
+NOTED_REPORT = "bao-cao-tu-danh-gia-co-chu-thich.docx"
+DECREE_WITH = "Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020"
+
+
+def decree() -> WordDocument:
+    """The Government's decree 30/2020/NĐ-CP of 05/03/2020 on records work, abridged in our words:
+    number, date, two footnotes (one in ``.VnTime``) and an endnote; its annexes are files of their own."""
+    body = [
+        para("Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015",
+             Note("Luật này đã được sửa đổi, bổ sung bởi Luật số 47/2019/QH14 ngày 22 tháng 11 năm 2019."), ";"),
+        para("Căn cứ Luật Lưu trữ ngày 11 tháng 11 năm 2011;"),
+        para("Theo đề nghị của Bộ trưởng Bộ Nội vụ;"),
+        para("Chính phủ ban hành Nghị định về công tác văn thư."),
+        para("Chương I", bold=True, align="center"),
+        para("QUY ĐỊNH CHUNG", bold=True, align="center"),
+        para("Điều 1. Phạm vi điều chỉnh", bold=True),
+        para("Nghị định này quy định việc soạn thảo, ký ban hành, quản lý văn bản, lập hồ sơ và nộp lưu hồ sơ, "
+             "tài liệu vào lưu trữ cơ quan, quản lý và sử dụng con dấu, thiết bị lưu khóa bí mật",
+             Note("Thiết bị lưu khóa bí mật là thiết bị vật lý chứa chứng thư số và khóa bí mật của cơ quan, tổ "
+                  "chức, dùng để ký số văn bản điện tử theo chữ ký số chuyên dùng công vụ.", font=".VnTime"),
+             " trong công tác văn thư."),
+        para("Điều 8. Thể thức văn bản", bold=True),
+        para("Thể thức và kỹ thuật trình bày văn bản hành chính theo Phụ lục I; viết hoa trong văn bản hành chính "
+             "theo Phụ lục II; chữ viết tắt tên loại văn bản theo Phụ lục III kèm theo Nghị định này."),
+        para("Điều 38. Hiệu lực thi hành", bold=True),
+        para("Nghị định này có hiệu lực thi hành kể từ ngày ký ban hành",
+             Note("Các văn bản hướng dẫn trước đây về thể thức văn bản hết hiệu lực cùng ngày.", endnote=True), "."),
+    ]
+    return official_document(
+        parent="", issuer="Chính phủ", number="30/2020/NĐ-CP", issued=date(2020, 3, 5), kind="Nghị định",
+        summary="Về công tác văn thư", body=body,
+        recipients=["Ban Bí thư Trung ương Đảng;", "Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ;",
+                    "Lưu: VT, TCCV."],
+        signer_title="TM. Chính phủ\nThủ tướng",
+    )
+
+
+def _annex_page_header(label: str) -> list[Paragraph]:
+    return [para(f"{label} kèm theo {DECREE_WITH}", italic=True, align="right")]
+
+
+def annex_layout() -> WordDocument:
+    """Phụ lục I: label, heading and '(Kèm theo …)' as the annex's first lines, the same in the page header."""
+    return WordDocument(
+        blocks=[para("Phụ lục I", bold=True, align="center"),
+                para("THỂ THỨC, KỸ THUẬT TRÌNH BÀY VĂN BẢN HÀNH CHÍNH", bold=True, align="center"),
+                para(f"(Kèm theo {DECREE_WITH} của Chính phủ)", italic=True, align="center"),
+                para("_______", align="center"),
+                para("I. THỂ THỨC VĂN BẢN", bold=True),
+                para("1. Quốc hiệu và Tiêu ngữ được trình bày ở góc trên bên phải trang đầu, Tiêu ngữ có gạch chân."),
+                para("2. Số, ký hiệu của văn bản gồm số thứ tự đăng ký tại văn thư và chữ viết tắt tên loại văn bản."),
+                para("II. KỸ THUẬT TRÌNH BÀY", bold=True),
+                para("Văn bản trình bày trên khổ giấy A4, phông chữ Times New Roman, cỡ chữ từ 13 đến 14.")],
+        header=_annex_page_header("Phụ lục I"), title="Phụ lục I", created=datetime(2020, 3, 5, 8),
+    )
+
+
+def annex_capitals() -> WordDocument:
+    """Phụ lục II: only its page header says what it is; the body starts with its heading. Keeps
+    the old tone placement (``Uỷ ban``, ``Hoà Bình``) as its author typed it."""
+    return WordDocument(
+        blocks=[para("VIẾT HOA TRONG VĂN BẢN HÀNH CHÍNH", bold=True, align="center"),
+                para("I. VIẾT HOA VÌ PHÉP ĐẶT CÂU", bold=True),
+                para("Viết hoa chữ cái đầu âm tiết thứ nhất của một câu hoàn chỉnh và sau dấu chấm câu."),
+                para("II. VIẾT HOA DANH TỪ RIÊNG CHỈ TÊN CƠ QUAN, TỔ CHỨC", bold=True),
+                para("Viết hoa chữ cái đầu của các từ chỉ loại hình cơ quan: Uỷ ban nhân dân tỉnh Hoà Bình, "
+                     "Toà án nhân dân tối cao.")],
+        header=_annex_page_header("Phụ lục II"), title="Phụ lục II", created=datetime(2020, 3, 5, 8),
+    )
+
+
+def annex_abbreviations() -> WordDocument:
+    """Phụ lục III typed in TCVN3 (``.VnTime``, capitals in ``.VnTimeH``): label and reference as its
+    first lines, the heading after them; no page header."""
+    return WordDocument(
+        blocks=[para("PHỤ LỤC III", bold=True, align="center", font=".VnTimeH"),
+                para(f"(Kèm theo {DECREE_WITH}", italic=True, align="center"),
+                para("của Chính phủ)", italic=True, align="center"),
+                para("CHỮ VIẾT TẮT TÊN LOẠI VĂN BẢN VÀ BẢN SAO VĂN BẢN", bold=True, align="center", font=".VnTimeH"),
+                Table([["STT", "Tên loại văn bản", "Chữ viết tắt"], ["1", "Nghị quyết (cá biệt)", "NQ"],
+                       ["2", "Quyết định (cá biệt)", "QĐ"], ["3", "Kế hoạch", "KH"], ["4", "Báo cáo", "BC"],
+                       ["5", "Thông báo", "TB"]], widths=[1, 6, 3], header_rows=1)],
+        font=".VnTime", title="Phụ lục III", created=datetime(2020, 3, 5, 8),
+    )
+
+
+def _form(mark: str | None, heading: list[str], body: list[Block], title: str) -> WordDocument:
+    """A form: an optional 'Mẫu số …' mark, the national motto and its underline, the heading, the body."""
+    top = [para(mark, italic=True, align="right")] if mark else []
+    return WordDocument(
+        blocks=[*top, para(MOTTO[0], bold=True, align="center"), para(MOTTO[1], bold=True, align="center"),
+                para("---------------", align="center"),
+                *(para(line, bold=True, align="center") for line in heading), *body],
+        title=title, created=datetime(2024, 5, 2, 8),
+    )
+
+
+def application_form() -> WordDocument:
+    """A blank application for a copy of a document kept in the records: no number, no issuing body."""
+    return _form("Mẫu số 01", ["ĐƠN ĐỀ NGHỊ", "CẤP BẢN SAO VĂN BẢN TỪ SỔ GỐC"], [
+        para("Kính gửi: Văn phòng Thanh tra Chính phủ"),
+        para("Họ và tên người đề nghị: ....................................................."),
+        para("Số định danh cá nhân: ........................................................"),
+        para("Văn bản đề nghị cấp bản sao (số, ký hiệu, ngày ban hành): ......................"),
+        para("Số bản sao đề nghị cấp: ........ bản."),
+        para("........., ngày ..... tháng ..... năm .....", italic=True, align="right"),
+        para("NGƯỜI ĐỀ NGHỊ", bold=True, align="right"),
+    ], "Đơn đề nghị cấp bản sao văn bản từ sổ gốc")
+
+
+def minutes_form() -> WordDocument:
+    """The reform team's meeting minutes template: the heading is a bare 'BIÊN BẢN' with its subject below."""
+    return _form(None, ["BIÊN BẢN"], [
+        para("Họp Tổ công tác cải cách hành chính quý II năm 2024", bold=True, align="center"),
+        para("Thời gian: ..... giờ ....., ngày ..... tháng ..... năm 2024."),
+        para("Thành phần: đại diện 6 đơn vị được kiểm tra và Tổ công tác CCHC."),
+        para("Nội dung: rà soát tiến độ 40 nhiệm vụ của Kế hoạch số 2337/KH-TTCP."),
+    ], "Biên bản họp Tổ công tác CCHC")
+
+
+def certificate_form() -> WordDocument:
+    """A certificate of service: its heading names no type the library keeps."""
+    return _form("Mẫu số 05", ["GIẤY XÁC NHẬN", "THỜI GIAN CÔNG TÁC"], [
+        para("Cơ quan xác nhận: ...................................................."),
+        para("Xác nhận ông/bà: ............................. đã công tác tại cơ quan từ ngày ....../....../......"),
+    ], "Giấy xác nhận thời gian công tác")
+
+
+def noted_report() -> WordDocument:
+    """Vụ Tổ chức cán bộ's self-assessment 41/BC-TCCB of 20/12/2024: a footnote on its summary line,
+    footnotes and an endnote in the body, a text box beside the results."""
+    results = [
+        para("I. KẾT QUẢ TỰ ĐÁNH GIÁ", bold=True, style="Heading 2"),
+        para("Vụ tự chấm 86,5/100 điểm theo bộ tiêu chí PAR Index của Thanh tra Chính phủ",
+             Note("Bộ tiêu chí ban hành kèm theo Kế hoạch số 2337/KH-TTCP; điểm tối đa 100."), ".",
+             TextBox([para("Điểm tự đánh giá", bold=True), para("86,5/100 điểm"), para("Tăng 4,2 điểm so với 2023")])),
+        para("- 24/24 công chức được đánh giá, xếp loại đúng thời hạn."),
+        para("- 100% hồ sơ công việc được lập trên môi trường điện tử",
+             Note("Không kể hồ sơ mật, lập bằng giấy theo quy định bảo vệ bí mật nhà nước."), "."),
+        para("II. TỒN TẠI, HẠN CHẾ", bold=True, style="Heading 2"),
+        para("Việc số hoá tài liệu lưu trữ còn chậm", Note("Số liệu đến ngày 15/12/2024.", endnote=True), "."),
+    ]
+    return official_document(
+        parent="Thanh tra Chính phủ", issuer="Vụ Tổ chức cán bộ", number="41/BC-TCCB", issued=date(2024, 12, 20),
+        kind="Báo cáo",
+        summary=para("Tự đánh giá kết quả cải cách hành chính năm 2024",
+                     Note("Theo hướng dẫn chấm điểm Chỉ số cải cách hành chính của Bộ Nội vụ."), bold=True,
+                     align="center"),
+        body=results, recipients=["Vụ Kế hoạch, Tài chính và Tổng hợp;", "Lưu: VT, TCCB."],
+        signer_title="Vụ trưởng",
+    )
+
+
+#: File name -> the document it holds (the shapes above).
+SHAPE_FILES = {
+    DECREE: decree, ANNEX_FILES[0]: annex_abbreviations, ANNEX_FILES[1]: annex_layout,
+    ANNEX_FILES[2]: annex_capitals, APPLICATION_FORM: application_form, MINUTES_FORM: minutes_form,
+    CERTIFICATE_FORM: certificate_form, NOTED_REPORT: noted_report,
+}
 
 
 def write_demo_file(name: str, folder: str | os.PathLike) -> str:

@@ -62,6 +62,14 @@ DEMO_DOCUMENTS = [
      "Nghị quyết của Tỉnh ủy Quảng Nam về đẩy mạnh cải cách hành chính, phát huy vai trò người đứng đầu."),
 ]
 
+# number → the signer's title (chức vụ người ký)
+SIGNER_TITLES = {
+    "61/2018/NĐ-CP": "Thủ tướng",
+    "107/2021/NĐ-CP": "Thủ tướng",
+    "02/2017/TT-VPCP": "Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ",
+    "01/2018/TT-VPCP": "Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ",
+}
+
 DEMO_RELATIONS = [
     ("107/2021/NĐ-CP", "amends", "61/2018/NĐ-CP"),
     ("01/2018/TT-VPCP", "guides", "61/2018/NĐ-CP"),
@@ -85,7 +93,8 @@ def load_demo_documents() -> list[str]:
             continue
         library.create_document(library.DocumentData(
             category="legal" if doc_type in ("Nghị định", "Thông tư", "Quyết định", "Nghị quyết") else "reform",
-            doc_type=doc_type, number=number, title=title, issuer=issuer, signer=signer, issued_on=issued,
+            doc_type=doc_type, number=number, title=title, issuer=issuer, signer=signer,
+            signer_title=SIGNER_TITLES.get(number, ""), issued_on=issued,
             effective_on=effective, status=status, field_ids=[fields_by_position[p] for p in fields], body=body,
         ), None)
         created += 1

@@ -138,7 +138,7 @@ def load_demo_plans() -> list[str]:
                 meta = stored.extracted.metadata
                 report = reports.submit_report(
                     periods[kind], units[unit_code], users[username], stored,
-                    reports.ReportData(number=meta.number or "", issued_on=meta.issued_on, title=meta.summary or ""),
+                    reports.ReportData(number=meta.number or "", issued_on=meta.issued_on, title=meta.title or ""),
                     expected_version=0, submitted_at=submitted)
             except (ingest.IngestError, reports.ReportError) as exc:
                 lines.append(f"  {name}: {exc}")

@@ -1,5 +1,5 @@
 """Write Word (.docx) files: reports with headings, paragraphs, tables (nested too), a page header
-and footer, and runs typed in the legacy Vietnamese fonts.
+and footer, footnotes and endnotes, text boxes, and runs typed in the legacy Vietnamese fonts.
 
 A document is described with a few plain classes and written with :func:`docx_bytes` or
 :func:`write_docx`::
@@ -10,6 +10,12 @@ A document is described with a few plain classes and written with :func:`docx_by
         footer=[para("Báo cáo CCHC quý I/2024")],
     )
     write_docx(report, "bao-cao.docx")
+
+A paragraph may also hold a :class:`Note` (a footnote, or an endnote, numbered by Word where it
+stands) and a :class:`TextBox` (a floating box anchored there, written the way Word 2010 and later
+write one: a DrawingML shape with a VML copy for older readers)::
+
+    para("Căn cứ Nghị định số 30/2020/NĐ-CP", Note("Về công tác văn thư."), ";")
 
 The same description always gives the same bytes: the core properties carry the document's own
 date (``created``), every zip entry the same timestamp, and nothing else depends on the clock.
@@ -34,6 +40,9 @@ from typing import Literal
 
 import docx
 from docx.document import Document as DocxDocument
+from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.shared import Mm, Pt
 from lxml import etree
 
@@ -48,9 +57,11 @@ from app.ingest.legacy_fonts import (
 )
 
 __all__ = [
+    "Note",
     "Paragraph",
     "Run",
     "Table",
+    "TextBox",
     "WordDocument",
     "docx_bytes",
     "encode_for_font",
@@ -92,11 +103,34 @@ class Run:
 
 @dataclass
 class Paragraph:
-    """A paragraph: its runs, an optional Word style name ("Heading 2", "List Bullet"…) and alignment."""
+    """A paragraph: its runs (and notes, text boxes), an optional Word style name ("Heading 2",
+    "List Bullet"…) and alignment."""
 
-    runs: list[Run] = field(default_factory=list)
+    runs: list[Run | Note | TextBox] = field(default_factory=list)
     style: str | None = None
     align: Align | None = None
+
+
+@dataclass
+class Note:
+    """A footnote (an endnote with ``endnote``) referred to where it stands in its paragraph; Word
+    numbers it (1, 2… for footnotes, i, ii… for endnotes) unless ``mark`` gives a custom mark
+    (``"*"``). ``content`` is the note's text (one paragraph in ``font``) or its paragraphs."""
+
+    content: str | list[Paragraph]
+    endnote: bool = False
+    mark: str | None = None
+    font: str | None = None
+
+
+@dataclass
+class TextBox:
+    """A floating text box anchored where it stands in its paragraph, ``width``×``height`` mm, on the
+    right of the column, holding ``paragraphs``."""
+
+    paragraphs: list[Paragraph]
+    width: float = 60
+    height: float = 25
 
 
 @dataclass
@@ -129,11 +163,12 @@ class WordDocument:
     created: datetime = DEFAULT_CREATED
 
 
-def para(*parts: str | Run, bold: bool = False, italic: bool = False, font: str | None = None,
+def para(*parts: str | Run | Note | TextBox, bold: bool = False, italic: bool = False, font: str | None = None,
          style: str | None = None, align: Align | None = None) -> Paragraph:
-    """Return a paragraph of ``parts``: strings become runs with ``bold``/``italic``/``font``,
-    :class:`Run` objects are kept as they are."""
-    runs = [part if isinstance(part, Run) else Run(part, bold=bold, italic=italic, font=font) for part in parts]
+    """Return a paragraph of ``parts``: strings become runs with ``bold``/``italic``/``font``;
+    :class:`Run`, :class:`Note` and :class:`TextBox` objects are kept as they are."""
+    runs = [part if isinstance(part, Run | Note | TextBox) else Run(part, bold=bold, italic=italic, font=font)
+            for part in parts]
     return Paragraph(runs=runs, style=style, align=align)
 
 
@@ -263,6 +298,12 @@ def encode_for_font(text: str, font: str | None) -> str:
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+_V = "urn:schemas-microsoft-com:vml"
+_EMU_PER_MM = 36000
 
 
 def _el(tag: str, parent: etree._Element | None = None, **attrs: str) -> etree._Element:
@@ -280,6 +321,8 @@ class _Writer:
         self.document = document
         self.font = spec.font
         self.style_ids: dict[str, str] = {}
+        self.notes: dict[str, list[etree._Element]] = {"footnote": [], "endnote": []}  # w:footnote / w:endnote
+        self.shapes = 0  # text boxes written (each drawing needs its own id)
 
     def style_id(self, name: str) -> str:
         """Return the id of the built-in style ``name`` ('Heading 2' → 'Heading2'); ValueError if Word has none."""
@@ -300,8 +343,115 @@ class _Writer:
             if spec.align:
                 _el("jc", ppr, val=_JC[spec.align])
         for run in spec.runs:
-            p.append(self.run(run, bold))
+            if isinstance(run, Note):
+                p.append(self.note(run))
+            elif isinstance(run, TextBox):
+                p.append(self.text_box(run))
+            else:
+                p.append(self.run(run, bold))
         return p
+
+    def note(self, spec: Note) -> etree._Element:
+        """Return the reference run of a footnote/endnote and keep the note for its part; refuses
+        (ValueError) what :meth:`run` refuses in its text."""
+        kind = "endnote" if spec.endnote else "footnote"
+        note_id = str(len(self.notes[kind]) + 1)
+        paragraphs = [para(spec.content, font=spec.font)] if isinstance(spec.content, str) else spec.content
+        note = _el(kind, id=note_id)
+        for index, paragraph in enumerate(paragraphs):
+            p = self.paragraph(paragraph)
+            if index == 0:  # the note starts with its own number (or mark), then a space
+                if spec.mark is None:
+                    ref = _el("r")
+                    _el("vertAlign", _el("rPr", ref), val="superscript")
+                    _el(f"{kind}Ref", ref)
+                else:
+                    ref = self.run(Run(spec.mark))
+                    _el("vertAlign", ref.find(f"{{{_W}}}rPr"), val="superscript")
+                space = self.run(Run(" "))
+                first = 1 if p.find(f"{{{_W}}}pPr") is not None else 0
+                p.insert(first, ref)
+                p.insert(first + 1, space)
+            note.append(p)
+        self.notes[kind].append(note)
+        r = _el("r")
+        rpr = _el("rPr", r)
+        _el("vertAlign", rpr, val="superscript")
+        ref = _el(f"{kind}Reference", r, id=note_id)
+        if spec.mark is not None:
+            ref.set(f"{{{_W}}}customMarkFollows", "1")
+            t = _el("t", r)
+            t.text = spec.mark
+        return r
+
+    def text_box(self, spec: TextBox) -> etree._Element:
+        """Return the run holding a floating text box: a DrawingML shape (``wps``) inside
+        ``mc:AlternateContent`` with a VML copy as the fallback, both holding the same paragraphs."""
+        self.shapes += 1
+        cx, cy = round(spec.width * _EMU_PER_MM), round(spec.height * _EMU_PER_MM)
+
+        def content() -> etree._Element:
+            box = _el("txbxContent")
+            for paragraph in spec.paragraphs:
+                box.append(self.paragraph(paragraph))
+            return box
+
+        def sub(parent, ns, tag, **attrs):
+            return etree.SubElement(parent, f"{{{ns}}}{tag}", attrs)
+
+        r = _el("r")
+        alternate = etree.SubElement(r, f"{{{_MC}}}AlternateContent", nsmap={"mc": _MC, "wps": _WPS, "wp": _WP,
+                                                                             "a": _A, "v": _V})
+        drawing = _el("drawing", sub(alternate, _MC, "Choice", Requires="wps"))
+        anchor = sub(drawing, _WP, "anchor", distT="45720", distB="45720", distL="114300", distR="114300",
+                     simplePos="0", relativeHeight=str(251659264 + self.shapes), behindDoc="0", locked="0",
+                     layoutInCell="1", allowOverlap="1")
+        sub(anchor, _WP, "simplePos", x="0", y="0")
+        sub(sub(anchor, _WP, "positionH", relativeFrom="column"), _WP, "align").text = "right"
+        sub(sub(anchor, _WP, "positionV", relativeFrom="paragraph"), _WP, "posOffset").text = "0"
+        sub(anchor, _WP, "extent", cx=str(cx), cy=str(cy))
+        sub(anchor, _WP, "effectExtent", l="0", t="0", r="0", b="0")
+        sub(anchor, _WP, "wrapSquare", wrapText="bothSides")
+        sub(anchor, _WP, "docPr", id=str(self.shapes), name=f"Text Box {self.shapes}")
+        sub(anchor, _WP, "cNvGraphicFramePr")
+        data = sub(sub(anchor, _A, "graphic"), _A, "graphicData", uri=_WPS)
+        shape = sub(data, _WPS, "wsp")
+        sub(shape, _WPS, "cNvSpPr", txBox="1")
+        properties = sub(shape, _WPS, "spPr")
+        transform = sub(properties, _A, "xfrm")
+        sub(transform, _A, "off", x="0", y="0")
+        sub(transform, _A, "ext", cx=str(cx), cy=str(cy))
+        sub(sub(properties, _A, "prstGeom", prst="rect"), _A, "avLst")
+        sub(sub(properties, _A, "solidFill"), _A, "srgbClr", val="FFFFFF")
+        sub(sub(sub(properties, _A, "ln", w="6350"), _A, "solidFill"), _A, "srgbClr", val="000000")
+        sub(shape, _WPS, "txbx").append(content())
+        body = sub(shape, _WPS, "bodyPr", rot="0", vert="horz", wrap="square", lIns="91440", tIns="45720",
+                   rIns="91440", bIns="45720", anchor="t", anchorCtr="0")
+        sub(body, _A, "noAutofit")
+        pict = _el("pict", sub(alternate, _MC, "Fallback"))
+        style = (f"position:absolute;margin-left:0;margin-top:0;width:{spec.width * 72 / 25.4:.1f}pt;"
+                 f"height:{spec.height * 72 / 25.4:.1f}pt;z-index:{251659264 + self.shapes};"
+                 "mso-position-horizontal:right;mso-position-horizontal-relative:text;"
+                 "mso-position-vertical-relative:text")
+        rect = sub(pict, _V, "rect", style=style, strokeweight=".5pt")
+        sub(rect, _V, "textbox").append(content())
+        return r
+
+    def note_parts(self) -> dict[str, bytes]:
+        """{'footnote'|'endnote': the XML of its part} for the kinds of note the document holds; each
+        part starts with Word's separator and continuation separator notes (ids -1 and 0)."""
+        parts = {}
+        for kind, notes in self.notes.items():
+            if not notes:
+                continue
+            root = _el(kind + "s")
+            for note_id, separator in (("-1", "separator"), ("0", "continuationSeparator")):
+                p = _el("p", _el(kind, root, type=separator, id=note_id))
+                _el("spacing", _el("pPr", p), after="0", line="240", lineRule="auto")
+                _el(separator, _el("r", p))
+            root.extend(notes)
+            parts[kind] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        return parts
 
     def run(self, spec: Run, bold: bool = False) -> etree._Element:
         """Return the ``w:r`` of ``spec``, its font named on the run itself (so no style can make the
@@ -423,9 +573,30 @@ def docx_bytes(spec: WordDocument) -> bytes:
         for paragraph in paragraphs:
             element.append(writer.paragraph(paragraph))
 
+    _add_note_parts(document, writer)
     raw = io.BytesIO()
     document.save(raw)
     return _repack(raw.getvalue())
+
+
+def _add_note_parts(document: DocxDocument, writer: _Writer) -> None:
+    """Add the footnotes/endnotes parts the writer collected, related to the main document, and
+    name their separators in the settings as Word does."""
+    kinds = {"footnote": (CONTENT_TYPE.WML_FOOTNOTES, RELATIONSHIP_TYPE.FOOTNOTES),
+             "endnote": (CONTENT_TYPE.WML_ENDNOTES, RELATIONSHIP_TYPE.ENDNOTES)}
+    settings = document.settings.element
+    compat = settings.find(f"{{{_W}}}compat")
+    for kind, blob in writer.note_parts().items():
+        content_type, relationship = kinds[kind]
+        part = Part(PackURI(f"/word/{kind}s.xml"), content_type, blob, document.part.package)
+        document.part.relate_to(part, relationship)
+        properties = _el(f"{kind}Pr")
+        for note_id in ("-1", "0"):
+            _el(kind, properties, id=note_id)
+        if compat is not None:
+            compat.addprevious(properties)
+        else:
+            settings.append(properties)
 
 
 def write_docx(spec: WordDocument, path: str | os.PathLike) -> str:

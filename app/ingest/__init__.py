@@ -11,7 +11,7 @@ Pure Python (no Flask). Every upload in the portal goes through it::
 from __future__ import annotations
 
 from app.ingest.docx_text import ExtractedText, extract_docx
-from app.ingest.header import HeaderMetadata, parse_official_header
+from app.ingest.header import HeaderMetadata, annex_position, is_motto, parse_official_header, type_from_number
 from app.ingest.pdf_text import extract_pdf_text
 from app.ingest.safety import FileCheck, IngestError, check_upload, read_member
 
@@ -22,6 +22,9 @@ __all__ = [
     "read_member",
     "HeaderMetadata",
     "parse_official_header",
+    "annex_position",
+    "is_motto",
+    "type_from_number",
     "ExtractedText",
     "extract_docx",
     "extract_pdf_text",

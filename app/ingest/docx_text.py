@@ -11,8 +11,16 @@ Output conventions (:class:`ExtractedText`):
   a manual line break (``w:br``) — in reading order: body paragraphs and tables interleaved as in
   the file, table cells row by row and left to right, nested tables inside their cell, content
   controls (``w:sdt``), text boxes right after the paragraph that anchors them. Empty lines dropped.
-* ``text``: header lines, then the body, then footer lines, joined with ``'\\n'``. A paragraph is
-  one line (manual line breaks kept as ``'\\n'``); **a table row is one line with its cells joined
+* Footnotes and endnotes (``word/footnotes.xml``, ``word/endnotes.xml``) are read in the order the
+  body refers to them: the reference becomes a mark in the text (``[1]``, ``[2]`` for footnotes,
+  ``[i]``, ``[ii]`` for endnotes as Word numbers them by default; a custom mark such as ``*`` is
+  kept as ``[*]``), and the notes follow the body under a line ``Chú thích``, footnotes then
+  endnotes, one line each (``[1] Nghị định số 30/2020/NĐ-CP…``), converted from legacy fonts like
+  the body; ``body_lines`` ends with the same lines. At the end rather than after each paragraph so
+  that the body reads on without interruption, the header parser and the report rules see the
+  document's own lines, and a note is still found with its mark.
+* ``text``: header lines, then the body (and its notes), then footer lines, joined with ``'\\n'``.
+  A paragraph is one line (manual line breaks kept as ``'\\n'``); **a table row is one line with its cells joined
   by ``' | '``** (a cell's paragraphs joined by a space); a nested table's rows follow, one line
   each, right after the row holding it. Empty lines dropped.
 * Everything is NFC; non-breaking spaces and tabs become spaces, runs of spaces are collapsed, soft
@@ -22,6 +30,7 @@ Output conventions (:class:`ExtractedText`):
 from __future__ import annotations
 
 import posixpath
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -68,6 +77,12 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), Non
 _TO_SPACE = dict.fromkeys(map(ord, "\t\u00a0\u2007\u202f\u000b\u000c"), " ")
 
 
+NOTES_HEADING = "Chú thích"
+_NOTE_OPEN, _NOTE_CLOSE = "\ue000", "\ue001"  # around a note mark while lines are collected
+_NOTE_MARK_RE = re.compile(f"{_NOTE_OPEN}([^{_NOTE_CLOSE}]*){_NOTE_CLOSE}")
+_ON = {"1", "true", "on"}  # w:ST_OnOff values that say yes
+
+
 @dataclass
 class ExtractedText:
     """Text and header metadata of a .docx (see the module docstring for the layout)."""
@@ -78,6 +93,28 @@ class ExtractedText:
     footer_lines: list[str] = field(default_factory=list)
     metadata: HeaderMetadata = field(default_factory=HeaderMetadata)
     legacy_runs: int = 0  # runs converted from TCVN3 / VNI
+    notes: list[str] = field(default_factory=list)  # footnotes then endnotes as read: "[1] text"
+
+
+def _roman(number: int) -> str:
+    """Lower-case Roman numeral of ``number`` ≥ 1 (Word's default endnote numbers: i, ii, iii…)."""
+    out = []
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while number >= value:
+            out.append(letters)
+            number -= value
+    return "".join(out)
+
+
+def _show_marks(line: str) -> str:
+    """A collected line with its note marks written as the reader sees them: ``[1]``."""
+    return _NOTE_MARK_RE.sub(r"[\1]", line) if _NOTE_OPEN in line else line
+
+
+def _without_marks(line: str) -> str:
+    """A collected line without its note marks (what the header parser reads)."""
+    return " ".join(_NOTE_MARK_RE.sub(" ", line).split()) if _NOTE_OPEN in line else line
 
 
 def clean_line(text: str) -> str:
@@ -200,6 +237,9 @@ class _Walker:
         self.fonts = fonts
         self.legacy_runs = 0
         self.sect_refs: list[tuple[str, str]] = []  # (kind 'header'|'footer', relationship id)
+        self.note_refs: list[tuple[str, str, str]] = []  # (kind 'footnote'|'endnote', note id, mark) in order
+        self.reading_notes = False  # inside a note a reference to another note is not followed
+        self._numbers = {"footnote": 0, "endnote": 0}
 
     def local(self, el: etree._Element) -> str | None:
         """Local name of a WordprocessingML element, None for anything else."""
@@ -297,9 +337,28 @@ class _Walker:
                 parts.append(" ".join(t.text or "" for t in child.iter(f"{{{M_NS}}}t")))
             # w:del, w:moveFrom (deleted text), w:pPr, bookmarks, comments… are skipped
 
+    def _note_reference(self, ref: etree._Element) -> tuple[str, str] | None:
+        """(kind, note id) of a footnote/endnote reference to follow, numbered unless its mark is custom."""
+        if self.reading_notes:
+            return None
+        kind = self.local(ref)[:-len("Reference")]
+        note_id = ref.get(self.w + "id")
+        if note_id is None:
+            return None
+        return kind, note_id
+
+    def _number_note(self, kind: str, note_id: str, parts: list[str], mark: str | None = None) -> None:
+        if mark is None:
+            self._numbers[kind] += 1
+            number = self._numbers[kind]
+            mark = str(number) if kind == "footnote" else _roman(number)
+        self.note_refs.append((kind, note_id, mark))
+        parts.append(f"{_NOTE_OPEN}{mark}{_NOTE_CLOSE}")
+
     def run(self, r: etree._Element, style: str | None, parts: list[str], boxes: list[etree._Element]) -> None:
         encoding = self.fonts.encoding(r.find(self.w + "rPr"), style)
         converted = False
+        custom_mark: tuple[str, str] | None = None  # a reference whose mark is the text that follows
         for child in r:
             name = self.local(child)
             if name == "t":
@@ -308,7 +367,19 @@ class _Walker:
                     if encoding:
                         text = convert(text, encoding)
                         converted = True
+                    if _NOTE_OPEN in text or _NOTE_CLOSE in text:
+                        text = text.replace(_NOTE_OPEN, "").replace(_NOTE_CLOSE, "")
+                    if custom_mark is not None:
+                        self._number_note(*custom_mark, parts, clean_line(text) or None)
+                        custom_mark = None
+                        continue
                     parts.append(text)
+            elif name in ("footnoteReference", "endnoteReference"):
+                found = self._note_reference(child)
+                if found is not None and child.get(self.w + "customMarkFollows", "0") in _ON:
+                    custom_mark = found
+                elif found is not None:
+                    self._number_note(*found, parts)
             elif name in ("tab", "ptab"):
                 parts.append("\t")
             elif name in ("br", "cr"):
@@ -318,6 +389,8 @@ class _Walker:
             elif name in ("drawing", "pict", "object") or child.tag == f"{{{MC_NS}}}AlternateContent":
                 self._text_boxes(child, boxes)
             # w:instrText (field codes), w:delText (deleted), w:sym, w:softHyphen, w:rPr: skipped
+        if custom_mark is not None:  # no mark text came: numbered like the others
+            self._number_note(*custom_mark, parts)
         if converted:
             self.legacy_runs += 1
 
@@ -356,6 +429,36 @@ def _optional_part(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str]], type_s
         if rel_type.endswith("/" + type_suffix) and name in zf.NameToInfo:
             return parse_xml(read_member(zf, name, PART_CAP))
     return None
+
+
+def _notes(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str]], walker: _Walker) -> list[str]:
+    """The text of every footnote, then every endnote, the body referred to, each kind in the order
+    of its references, one line each starting with its mark ('[1] …'); notes that are not referred
+    to are left out."""
+    parts: dict[str, dict[str, etree._Element]] = {}
+    for kind in ("footnote", "endnote"):
+        root = _optional_part(zf, rels, kind + "s")
+        found: dict[str, etree._Element] = {}
+        if root is not None:
+            for note in root:
+                if walker.local(note) == kind and note.get(walker.w + "type") in (None, "normal"):
+                    found.setdefault(note.get(walker.w + "id"), note)
+        parts[kind] = found
+    lines: list[str] = []
+    walker.reading_notes = True
+    for wanted in ("footnote", "endnote"):
+        for kind, note_id, mark in walker.note_refs:
+            note = parts[kind].get(note_id) if kind == wanted else None
+            if note is None:
+                continue
+            items: list[tuple[str, str]] = []
+            walker.blocks(note, [], items, 1)
+            text = " ".join(" ".join(_lines(_without_marks(text))) for _, text in items)
+            if text.startswith(mark) and not mark.isdigit():  # a custom mark is typed again in its note
+                text = text[len(mark):].lstrip()
+            lines.append(f"[{mark}] {text}".rstrip())
+    walker.reading_notes = False
+    return lines
 
 
 def _dedupe(lines: list[str]) -> list[str]:
@@ -421,12 +524,16 @@ def _extract(zf: zipfile.ZipFile) -> ExtractedText:
     header_lines = _dedupe(header_lines)
     footer_lines = _dedupe(footer_lines)
 
-    text_lines = [*header_lines, *(text for _, text in items), *footer_lines]
+    notes = _notes(zf, rels, walker) if walker.note_refs else []
+    note_lines = [NOTES_HEADING, *notes] if notes else []
+    text_lines = [*header_lines, *(_show_marks(text) for _, text in items), *note_lines, *footer_lines]
+    plain_lines = [_without_marks(line) for line in body_lines[:HEADER_LINES_FOR_METADATA]]
     return ExtractedText(
         text="\n".join(text_lines),
-        body_lines=body_lines,
+        body_lines=[*(_show_marks(line) for line in body_lines), *note_lines],
         header_lines=header_lines,
         footer_lines=footer_lines,
-        metadata=parse_official_header(body_lines[:HEADER_LINES_FOR_METADATA]),
+        metadata=parse_official_header([line for line in plain_lines if line], page_header=header_lines),
         legacy_runs=walker.legacy_runs,
+        notes=notes,
     )

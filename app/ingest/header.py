@@ -9,6 +9,16 @@ heading: its summary is the ``V/v …`` line under the number.
 The parser takes the first lines in reading order (a two-column header table gives left cell,
 right cell, row by row; a PDF may glue both columns into one line, which is split at the motto
 and at ``Số:``). It never raises: anything it cannot read is ``None``.
+
+Two more shapes are read as a clerk reads them:
+
+* **An annex** (phụ lục) says so in its page header or first lines: ``Phụ lục II`` and
+  ``(Kèm theo Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ)``. It is a
+  document of type *Phụ lục* with no number of its own: the number, type, date and issuer in that
+  line are its parent's (``parent_*``), and its title is ``Phụ lục II: <its heading>``.
+* **A form** (đơn, tờ khai, biên bản…) has the national motto but neither a number nor an issuing
+  body: its title is the first heading after the motto block, its type that heading's first words
+  when they name a known type (:data:`FORM_TYPES`), else none.
 """
 from __future__ import annotations
 
@@ -32,7 +42,22 @@ class HeaderMetadata:
     issuer_parent: str | None = None  # the body above it in the top-left block, if any
     place: str | None = None  # 'Hà Nội'
     issued_on: datetime.date | None = None
-    summary: str | None = None  # trích yếu; for a Công văn the 'V/v …' line
+    summary: str | None = None  # trích yếu; for a Công văn the 'V/v …' line; an annex's heading
+    heading: str | None = None  # the first heading after the motto (a form's title), when there is no summary
+    annex_label: str | None = None  # 'Phụ lục II' (an annex), 'Phụ lục' when it carries no number
+    annex_position: int | None = None  # 2 for 'Phụ lục II' or 'Phụ lục 02': the annexes' order
+    parent_type: str | None = None  # the document an annex comes with: 'Nghị định'
+    parent_number: str | None = None  # '30/2020/NĐ-CP'
+    parent_issued_on: datetime.date | None = None
+    parent_issuer: str | None = None  # 'Chính phủ', from '… của Chính phủ'
+
+    @property
+    def title(self) -> str | None:
+        """What a clerk would call the document: 'Phụ lục II: <heading>' for an annex, else the
+        summary (trích yếu), else the first heading after the motto; None when none was read."""
+        if self.annex_label:
+            return f"{self.annex_label}: {self.summary}" if self.summary else self.annex_label
+        return self.summary or self.heading
 
 
 #: Type headings (upper case, as printed) → type name. Longer headings first where one contains another.
@@ -75,6 +100,18 @@ DOC_TYPES: dict[str, str] = {
     "PHIẾU CHUYỂN": "Phiếu chuyển",
 }
 
+#: The first words of a form's heading (upper case) → type name; the type headings above count too.
+FORM_TYPES: dict[str, str] = {
+    "GIẤY ĐỀ NGHỊ": "Giấy đề nghị",
+    "TỜ KHAI": "Tờ khai",
+    "ĐƠN": "Đơn",
+    "MẪU": "Mẫu",
+    "BẢN KHAI": "Bản khai",
+    "BẢN CAM KẾT": "Bản cam kết",
+    "PHIẾU": "Phiếu",
+}
+_NOT_FORM_TYPES = ("ĐƠN VỊ", "MẪU SỐ")  # 'ĐƠN VỊ …' is a unit, 'MẪU SỐ 01' a mark above the motto
+
 #: Legal texts: after their heading a line in capitals is the signing authority, not the summary.
 _LEGAL_TYPES = {"Luật", "Bộ luật", "Pháp lệnh", "Lệnh", "Nghị định", "Nghị quyết", "Nghị quyết liên tịch", "Thông tư",
                 "Thông tư liên tịch", "Quyết định", "Chỉ thị"}
@@ -115,6 +152,14 @@ _PLACE_ONLY_RE = re.compile(rf"^{_PLACE}\s*,\s*ngày\b", re.IGNORECASE)  # "Hà 
 _VV_RE = re.compile(r"^(?:V/v|V/V|v/v|Về việc|VỀ VIỆC)\b\.?\s*", re.UNICODE)
 _MARKS = {"MẬT", "TUYỆT MẬT", "TỐI MẬT", "KHẨN", "THƯỢNG KHẨN", "HỎA TỐC", "HOẢ TỐC", "HỎA TỐC HẸN GIỜ"}
 _MARK_RE = re.compile(r"^(?:DỰ THẢO|Dự thảo|Mẫu số|MẪU SỐ|Phụ lục|PHỤ LỤC)\b")
+_ANNEX_RE = re.compile(r"^[(\[]?\s*(?:PHỤ\s+LỤC|Phụ\s+lục|Phụ\s+Lục)\b\s*(?:(?:số|SỐ|Số)\s*)?"
+                       r"(?P<label>[IVXLC]{1,8}|\d{1,3}[a-zA-Z]?)?(?![\w/])\s*[.:\-–—]?\s*(?P<rest>.*)$")
+_WITH_RE = re.compile(r"(?:ban\s+hành\s+)?kèm\s+theo\s+(?P<type>[^\W\d_][^\d]*?)?\s*(?:số\s*:?\s*)?"
+                      r"(?P<number>\d+[\w.]*(?:(?:\s?/\s?|-)[\w.]+)+)(?P<after>.*)$", re.IGNORECASE)
+_OF_RE = re.compile(r"\bcủa\s+(?P<issuer>[^()]+?)\s*[).;]*\s*$", re.IGNORECASE)
+_ANNEX_ZONE = 12  # an annex says so within this many lines
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_FILL_IN_DATE_RE = re.compile(r"ngày\W*tháng\W*năm", re.IGNORECASE)  # "…, ngày … tháng … năm …" left blank
 _SUMMARY_STOP_RE = re.compile(
     r"^(?:Căn cứ|Theo đề nghị|Xét đề nghị|Kính gửi|Nơi nhận|Điều \d|Chương [IVXLC\d]|Phần [IVXLC\d]|Mục \d"
     r"|[IVXLC]+\.|\d+(?:\.\d+)*[.)]|[a-zđ]\)|[-+•*–])",
@@ -211,7 +256,8 @@ def _prepare(lines: list[str]) -> list[tuple[str, bool]]:
                     continue
                 # "THANH TRA CHÍNH PHỦ Số: 15/BC-VPC Hà Nội, ngày …" (PDF columns glued together)
                 label = _NUMBER_LABEL_RE.search(segment)
-                if label and label.start() > 0 and _NUMBER_RE.match(segment, label.end()):
+                if (label and label.start() > 0 and segment[label.start()] == "S"
+                        and _NUMBER_RE.match(segment, label.end())):  # running text says "số", lower case
                     head = segment[: label.start()].strip()
                     if head:
                         out.append((head, False))
@@ -446,7 +492,181 @@ def _looks_like_issuer_line(text: str) -> bool:
 # ------------------------------------------------------------------------------------------------
 
 
-def parse_official_header(lines: list[str]) -> HeaderMetadata:
+def _roman_value(label: str) -> int | None:
+    """Value of a Roman numeral label ('IV' → 4), None if it is not one."""
+    values = [_ROMAN.get(c) for c in label.upper()]
+    if not values or None in values:
+        return None
+    total = 0
+    for index, value in enumerate(values):
+        total += -value if index + 1 < len(values) and values[index + 1] > value else value
+    return total
+
+
+def _label_position(label: str | None) -> int | None:
+    """The order an annex label gives: 'II' → 2, '02' → 2, '3a' → 3; None without a label."""
+    if not label:
+        return None
+    if label[0].isdigit():
+        return int(label.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") or 0)
+    return _roman_value(label)
+
+
+def is_motto(line: str | None) -> bool:
+    """True for a line of the national motto ('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự
+    do - Hạnh phúc', either tone placement, any case) or the Party's ('ĐẢNG CỘNG SẢN VIỆT NAM')."""
+    return bool(line) and bool(_MOTTO_RE.search(_clean(line)))
+
+
+def annex_position(title: str | None) -> int | None:
+    """The place of an annex among its parent's annexes read from its title: 2 for 'Phụ lục II: …',
+    'PHỤ LỤC 02' or 'Phụ lục số 2'; None when the title does not start with a numbered 'Phụ lục'."""
+    match = _ANNEX_RE.match(_clean(title or ""))
+    return _label_position(match.group("label")) if match else None
+
+
+def type_from_number(number: str | None) -> str | None:
+    """The type a document number's code names ('30/2020/NĐ-CP' → 'Nghị định', '16-NQ/TU' →
+    'Nghị quyết'); None for an unknown code or no number."""
+    return _type_from_number(number)
+
+
+def _doc_type_named(words: str | None) -> str | None:
+    """The type a phrase names ('Nghị định', 'quyết định', 'THÔNG TƯ LIÊN TỊCH'), None otherwise."""
+    if not words:
+        return None
+    return DOC_TYPES.get(" ".join(words.split()).upper().strip(" ,.:;("))
+
+
+def _parent_reference(text: str) -> tuple[str | None, str, datetime.date | None, str | None] | None:
+    """(type, number, date, issuer) of the document a 'kèm theo <type> số <number> ngày … của …'
+    phrase names; None when ``text`` holds no such phrase with a document number."""
+    match = _WITH_RE.search(text)
+    if not match:
+        return None
+    number = re.sub(r"\s?/\s?", "/", match.group("number")).rstrip(".")
+    if "/" not in number:
+        return None
+    after = match.group("after")
+    issued = None
+    for regex in (_DATE_WORDS, _DATE_NUMERIC):
+        date_match = re.search(regex, after, re.IGNORECASE)
+        if date_match:
+            try:
+                issued = datetime.date(int(date_match.group("y")), int(date_match.group("m")),
+                                       int(date_match.group("d")))
+            except ValueError:
+                issued = None
+            break
+    of = _OF_RE.search(after)
+    issuer = org_case(of.group("issuer").strip()) if of else None
+    doc_type = _doc_type_named(match.group("type")) or _type_from_number(number)
+    return doc_type, number, issued, issuer
+
+
+def _joined_parenthesis(lines: list[str], index: int) -> tuple[str, int]:
+    """The line at ``index`` joined with the next ones up to its closing bracket (at most 3 more):
+    '(Kèm theo Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020' / 'của Chính phủ)'; and the
+    index after the last line used."""
+    text = lines[index]
+    end = index + 1
+    if text.startswith("(") and ")" not in text:
+        while end < len(lines) and end <= index + 3:
+            text += " " + lines[end]
+            end += 1
+            if ")" in lines[end - 1]:
+                break
+    return text, end
+
+
+def _heading_after(lines: list[str], start: int, skip=lambda _text: False) -> str | None:
+    """The heading at or after ``lines[start]``: motto, separators, marks ('Mẫu số 01'), blank
+    place-and-date lines and whatever ``skip`` says are passed over; a heading in capitals takes
+    the lines in capitals of two words or more that follow it (a wrapped heading), at most four
+    lines in all. None when the first line left is body text ('Điều 1.', 'I. …', 'Kính gửi')."""
+    index = start
+    while index < len(lines):
+        text = lines[index]
+        if (_MOTTO_RE.search(text) or _is_separator(text) or _is_mark(text) or skip(text)
+                or _match_date(text) or _FILL_IN_DATE_RE.search(text) or _match_number(text) is not None):
+            index += 1
+            continue
+        break
+    if index >= len(lines) or _SUMMARY_STOP_RE.match(lines[index]):
+        return None
+    parts = [lines[index]]
+    if _is_upper(parts[0]):
+        for text in lines[index + 1:index + 4]:
+            if (not _is_upper(text) or len(text.split()) < 2 or _MOTTO_RE.search(text) or _is_separator(text)
+                    or skip(text) or _SUMMARY_STOP_RE.match(text) or text.endswith(":")):
+                break  # one word in capitals ('STT', a table's first cell) does not continue a heading
+            parts.append(text)
+    heading = _SPACES.sub(" ", " ".join(parts)).strip(" -–—_:.")
+    return heading or None
+
+
+def _read_annex(page_header: list[str], lines: list[str], meta: HeaderMetadata) -> bool:
+    """Fill ``meta`` as an annex when the page header or the first lines say 'Phụ lục … kèm theo
+    <type> số <number>' (the reference may follow the 'Phụ lục' line within three lines); return
+    whether they do. A 'Phụ lục' line after the document's own 'Số:' line is not an annex's."""
+    def is_reference(text: str) -> bool:
+        return bool(_WITH_RE.search(text)) and (text.startswith(("(", "[")) or text.lower().startswith(
+            ("kèm theo", "ban hành kèm theo")))
+
+    found = None  # (label, rest of the 'Phụ lục' line, index in lines or None for the page header, reference)
+    for where, source in (("body", lines[:_ANNEX_ZONE]), ("header", page_header)):  # the body's says more
+        for index, text in enumerate(source):
+            if where == "body" and _match_number(text) is not None:
+                break  # the document's own number comes first: not an annex
+            match = _ANNEX_RE.match(text)
+            if not match:
+                continue
+            reference = _parent_reference(text)
+            for later in range(index + 1, min(index + 4, len(source))):
+                if reference is not None:
+                    break
+                joined, _end = _joined_parenthesis(source, later)
+                if is_reference(joined):
+                    reference = _parent_reference(joined)
+            if reference is not None:
+                rest = match.group("rest")
+                found = (match.group("label"), rest, index if where == "body" else None, reference)
+                break
+        if found:
+            break
+    if not found:
+        return False
+    label, rest, at, (meta.parent_type, meta.parent_number, meta.parent_issued_on, meta.parent_issuer) = found
+    meta.doc_type = "Phụ lục"
+    meta.annex_label = f"Phụ lục {label}" if label else "Phụ lục"
+    meta.annex_position = _label_position(label)
+    meta.issued_on = meta.parent_issued_on
+    meta.issuer = meta.parent_issuer
+    own_heading = rest.strip(" .:-–—")
+    if own_heading and not own_heading.lower().startswith(("kèm theo", "ban hành kèm theo", "(")) \
+            and not _WITH_RE.search(own_heading):
+        meta.summary = own_heading
+    else:
+        def skip(text: str) -> bool:  # the label, the reference and the lines a reference wraps over
+            return (bool(_ANNEX_RE.match(text)) or is_reference(text) or (text.startswith("(") and ")" not in text)
+                    or (text.rstrip().endswith(")") and text.count("(") < text.count(")")))
+        meta.summary = _heading_after(lines, 0 if at is None else at + 1, skip)
+    return True
+
+
+def _form_type(heading: str) -> str | None:
+    """The type a form's heading names by its first words ('ĐƠN ĐỀ NGHỊ …' → 'Đơn'), else None."""
+    upper = heading.upper()
+    if upper.startswith(_NOT_FORM_TYPES):
+        return None
+    known = {**DOC_TYPES, **FORM_TYPES}
+    for words in sorted(known, key=len, reverse=True):
+        if upper == words or upper.startswith(words + " ") or upper.startswith(words + ":"):
+            return known[words]
+    return None
+
+
+def parse_official_header(lines: list[str], page_header: list[str] | None = None) -> HeaderMetadata:
     """Parse the first lines of an official document (in reading order) into a HeaderMetadata.
 
     Reads the number ('Số: 15/BC-VPC'), the place and date ('Hà Nội, ngày 10 tháng 4 năm 2024',
@@ -455,17 +675,37 @@ def parse_official_header(lines: list[str]) -> HeaderMetadata:
     summary line(s) after the heading (or the 'V/v' line) and the issuer (lowest body of the
     top-left block, its parent in ``issuer_parent``). Lines may be NFC or NFD. The motto lines
     are never taken as issuer or summary. An impossible date (31/2) gives ``issued_on=None``.
-    Never raises: whatever cannot be read is None.
+
+    An annex ('Phụ lục II … kèm theo Nghị định số 30/2020/NĐ-CP', in ``page_header`` — the page
+    header's lines — or the first lines) gives type 'Phụ lục', no number, its heading as summary and
+    the parent's type, number, date and issuer in ``parent_*`` (the date and issuer also as its
+    own). A document with the motto but neither number nor issuer (a form) gets ``heading``, the
+    first heading after the motto, and the type its first words name (:data:`FORM_TYPES`, the type
+    headings), else no type; any other document without a summary gets ``heading`` too, its type
+    unchanged. ``title`` says which of these names the document. Never raises: whatever cannot be
+    read is None.
     """
     try:
-        return _parse(lines)
+        return _parse(lines, page_header)
     except Exception:  # noqa: BLE001 - the contract is "never raises"; a bad header is just unknown
         return HeaderMetadata()
 
 
-def _parse(lines: list[str]) -> HeaderMetadata:
-    items = _prepare(list(lines or []))
+def _plain_lines(lines) -> list[str]:
+    """Cleaned, non-empty lines split at line breaks (not at the motto or 'Số:')."""
+    out = []
+    for raw in list(lines or [])[: MAX_LINES * 2]:
+        if isinstance(raw, str):
+            out += [text for text in (_clean(piece) for piece in raw.splitlines()) if text]
+    return out[:MAX_LINES]
+
+
+def _parse(lines: list[str], page_header: list[str] | None = None) -> HeaderMetadata:
     meta = HeaderMetadata()
+    plain = _plain_lines(lines)
+    if _read_annex(_plain_lines(page_header), plain, meta):
+        return meta
+    items = _prepare(list(lines or []))
     if not items:
         return meta
 
@@ -521,10 +761,30 @@ def _parse(lines: list[str]) -> HeaderMetadata:
     anchors = [i for i in (number_at, date_at, heading_at, vv_at) if i is not None]
     has_motto = any(is_motto for _, is_motto in items[:zone_end])
     if anchors or has_motto:
-        end = min(anchors) if anchors else zone_end
+        # Without a number, date or heading the issuing body stands before the motto (left column
+        # first): what follows the motto is a form's heading, not a body.
+        end = min(anchors) if anchors else next(i for i, (_, is_motto) in enumerate(items) if is_motto)
         block = [text for text, is_motto in items[:end] if not is_motto and _looks_like_issuer_line(text)]
         units = _issuer_units(block)
         if units:
             meta.issuer = org_case(units[-1])
             meta.issuer_parent = org_case(units[-2]) if len(units) > 1 else None
+
+    # A form: the motto, then its heading; no number, no issuing body.
+    motto_at = [index for index, (_, is_motto) in enumerate(items[:HEADING_ZONE]) if is_motto]
+    if motto_at and meta.summary is None or motto_at and meta.number is None and meta.issuer is None:
+        texts = [text for text, _ in items]
+        heading = _heading_after(texts, motto_at[-1] + 1)
+        if heading and meta.number is None and meta.issuer is None:
+            found_type = _form_type(heading)
+            bare = found_type is not None and heading.upper().rstrip(" .:") in {**DOC_TYPES, **FORM_TYPES}
+            if bare:  # 'BIÊN BẢN' / 'Họp Tổ công tác CCHC': the line under a bare type word completes it
+                at = texts.index(heading) if heading in texts else None
+                subtitle = _collect_summary(items, at + 1, None, found_type) if at is not None else None
+                heading = f"{heading} {subtitle}" if subtitle else heading
+            meta.heading = heading
+            meta.doc_type = found_type
+            meta.summary = None
+        elif heading and meta.summary is None:
+            meta.heading = heading
     return meta

@@ -16,8 +16,11 @@ from app.models.accounts import (  # noqa: F401
 )
 from app.models.audit import AuditEntry  # noqa: F401,E402
 from app.models.documents import (  # noqa: F401,E402
+    ANNEX_TYPE,
+    ANNEX_WORDING,
     CATEGORIES,
     DOCUMENT_TYPES,
+    OTHER_TYPE,
     RELATION_TYPES,
     STATUSES,
     VISIBILITY_ALL,
@@ -37,7 +40,7 @@ from app.models.news import (  # noqa: F401,E402
     ArticleRevision,
     article_fields,
 )
-from app.models.outbox import DatabaseIdentity, IndexChange  # noqa: F401,E402
+from app.models.outbox import DatabaseIdentity, IndexChange, UpkeepMark  # noqa: F401,E402
 from app.models.plans import (  # noqa: F401,E402
     DELAYED,
     DONE,

@@ -35,7 +35,17 @@ DOCUMENT_TYPES = {
     "Quy trình": ("procedure", "QT"),
     "Quy chế": ("procedure", "QC"),
     "Quy định": ("procedure", "QyĐ"),
+    "Biên bản": ("reform", "BB"),
+    "Đơn": ("reform", "Đơn"),
+    "Mẫu": ("reform", "Mẫu"),
+    "Tờ khai": ("reform", "TK"),
+    "Giấy đề nghị": ("reform", "GĐN"),
+    "Phụ lục": ("legal", "PL"),  # an annex goes with its parent: imports give it the parent's category
+    "Văn bản khác": ("reform", ""),  # a heading that names no type above
 }
+
+ANNEX_TYPE = "Phụ lục"
+OTHER_TYPE = "Văn bản khác"
 
 STATUSES = ["Còn hiệu lực", "Hết hiệu lực toàn bộ", "Hết hiệu lực một phần", "Chưa có hiệu lực"]
 
@@ -46,9 +56,13 @@ RELATION_TYPES = {
     "amends": ("Sửa đổi, bổ sung", "Được sửa đổi, bổ sung bởi"),
     "replaces": ("Thay thế", "Bị thay thế bởi"),
     "repeals": ("Bãi bỏ", "Bị bãi bỏ bởi"),
+    "repeals_part": ("Bãi bỏ một phần", "Bị bãi bỏ một phần bởi"),
     "guides": ("Hướng dẫn", "Được hướng dẫn bởi"),
     "based_on": ("Căn cứ", "Là căn cứ của"),
 }
+#: The annex relation is not a row of document_relations: an annex names its parent's number
+#: (``Document.parent_number``) and is linked to whichever document holds that number, when it arrives.
+ANNEX_WORDING = ("Là phụ lục của", "Có phụ lục")
 
 document_fields = Table(
     "document_fields",
@@ -77,6 +91,11 @@ class Document(Searchable, db.Model):
     __table_args__ = (
         Index("ix_documents_number_issuer", "number_key", "issuer"),
         Index("ix_documents_issued_on", "issued_on"),
+        Index("ix_documents_parent_key", "parent_key"),
+        Index("ix_documents_content_hash", "content_hash"),
+        Index("ix_documents_source_key", "source_key"),
+        Index("ix_documents_effective_on", "effective_on"),
+        Index("ix_documents_expires_on", "expires_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,11 +109,23 @@ class Document(Searchable, db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     issuer: Mapped[str] = mapped_column(String(255), default="", index=True)
     signer: Mapped[str] = mapped_column(String(255), default="")
+    signer_title: Mapped[str] = mapped_column(String(255), default="", server_default="")
     issued_on: Mapped[date | None]
     effective_on: Mapped[date | None]
+    expires_on: Mapped[date | None]
+    gazette_number: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    gazette_on: Mapped[date | None]
     status: Mapped[str | None] = mapped_column(String(40))
     body: Mapped[str] = mapped_column(Text, default="")
     visibility: Mapped[str] = mapped_column(String(10), default=VISIBILITY_ALL)
+    # An annex (Phụ lục): the number of the document it comes with, as written and as a key, and its
+    # place among that document's annexes (2 for 'Phụ lục II'); None for other documents.
+    parent_number: Mapped[str | None] = mapped_column(String(100))
+    parent_key: Mapped[str | None] = mapped_column(String(100))
+    annex_position: Mapped[int | None]
+    # What a folder import recognises a file by: the SHA-256 of its text and of its path.
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    source_key: Mapped[str | None] = mapped_column(String(64))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -127,6 +158,10 @@ class Document(Searchable, db.Model):
     def display_name(self) -> str:
         """``Nghị định 107/2021/NĐ-CP`` or the title when there is no number."""
         return f"{self.doc_type} {self.number}" if self.number else self.title
+
+    @property
+    def is_annex(self) -> bool:
+        return self.doc_type == ANNEX_TYPE
 
     def __repr__(self) -> str:
         return f"<Document {self.id} {self.number!r}>"

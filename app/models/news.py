@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.clock import utcnow
 from app.extensions import db
 from app.models.accounts import User
@@ -80,6 +81,18 @@ class Article(Searchable, db.Model):
     @property
     def status_label(self) -> str:
         return ARTICLE_STATUSES.get(self.status, self.status)
+
+    @property
+    def state_label(self) -> str:
+        """The status as a person would say it now: "Hẹn giờ đăng" for a published article whose
+        time has not come, "Hết hạn hiển thị" for one past its expiry, else the status's label."""
+        if self.status == PUBLISHED and self.publish_at is not None:
+            now = clock.utcnow()
+            if self.publish_at > now:
+                return "Hẹn giờ đăng"
+            if self.expires_at is not None and self.expires_at <= now:
+                return "Hết hạn hiển thị"
+        return self.status_label
 
     def is_live(self, now: datetime) -> bool:
         """True when readers may see it at ``now`` (naive UTC)."""

@@ -1,6 +1,6 @@
 """The search outbox: one row per change that affects the index, written in the same
 transaction as the change itself. Its id is the change sequence every index follows."""
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -37,3 +37,15 @@ class DatabaseIdentity(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UpkeepMark(db.Model):
+    """How far a daily upkeep job has got, by name: ``validity`` holds the last day (in Vietnam)
+    whose validity changes were queued for the search index (``app.validity``). One row
+    per job, moved forward by compare-and-set, so one process of the cluster does each day once."""
+
+    __tablename__ = "upkeep_marks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[date | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

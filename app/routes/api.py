@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
 
-from app import access
+from app import access, validity
 from app.errors import Invalid
 from app.extensions import db
 from app.routes import or_404
@@ -26,8 +26,9 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
-def document_summary(document) -> dict:
-    """The fields of a document every API answer lists, with its page's URL."""
+def document_summary(document, status: str | None = None) -> dict:
+    """The fields of a document in lists; ``status`` is the validity the reader sees
+    (``app.validity``), the recorded one when not given."""
     return {
         "id": document.id,
         "number": document.number,
@@ -36,7 +37,7 @@ def document_summary(document) -> dict:
         "title": document.title,
         "issuer": document.issuer,
         "issued_on": document.issued_on.isoformat() if document.issued_on else None,
-        "status": document.status,
+        "status": status if status is not None else document.status,
         "url": url_for("documents.show", document_id=document.id),
     }
 
@@ -50,8 +51,9 @@ def documents():
     filters = library.DocumentFilters.from_args(request.args)
     result = db.paginate(library.list_statement(current_user, filters), page=page, per_page=per_page,
                          error_out=False, count=True)
+    seen = validity.for_documents(result.items, current_user)
     return jsonify(total=result.total, page=page, per_page=per_page,
-                   results=[document_summary(d) for d in result.items])
+                   results=[document_summary(d, seen[d.id].status) for d in result.items])
 
 
 @bp.route("/documents/<int:document_id>")
@@ -60,11 +62,18 @@ def document(document_id: int):
     404 when it does not exist or the user may not read it."""
     doc = or_404(access.readable_document_or_none(current_user, document_id))
     outgoing, incoming = library.relations_of(doc, current_user)
-    data = document_summary(doc)
+    seen = validity.of(doc, current_user)
+    data = document_summary(doc, seen.status)
     data.update(
+        recorded_status=doc.status,
+        status_reasons=[reason.text for reason in seen.reasons],
         summary=doc.summary,
         signer=doc.signer,
+        signer_title=doc.signer_title,
         effective_on=doc.effective_on.isoformat() if doc.effective_on else None,
+        expires_on=doc.expires_on.isoformat() if doc.expires_on else None,
+        gazette_number=doc.gazette_number,
+        gazette_on=doc.gazette_on.isoformat() if doc.gazette_on else None,
         fields=[f.name for f in doc.fields],
         visibility="all" if not doc.is_restricted else "units",
         units=[u.code for u in doc.units] if doc.is_restricted else [],

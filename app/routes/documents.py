@@ -5,12 +5,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app import access, ingest, search
+from app import access, ingest, search, validity
 from app.errors import ConcurrentEditError, DomainError
 from app.extensions import db
 from app.forms import AttachmentForm, ConfirmForm, DocumentForm, RelationForm
 from app.guards import allows_uploads
 from app.models import (
+    ANNEX_WORDING,
     CATEGORIES,
     DOCUMENT_TYPES,
     RELATION_TYPES,
@@ -25,7 +26,9 @@ from app.routes import or_404, prefill_form, wants_fragment
 from app.routes.errors import status_for
 from app.security import role_required
 from app.services import uploads
+from app.services.library import diagram as relation_diagram
 from app.services.library import documents as library
+from app.services.library import importer
 from app.services.library.linking import linked_paragraphs
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -36,35 +39,97 @@ EDIT_ROLES = ("editor", "admin")
 
 @bp.route("/")
 def index():
-    """Return the filtered, sorted, paginated list of documents the user may read
-    (only the results part for htmx requests)."""
+    """Return the filtered, sorted, paginated list of documents the user may read, each with the
+    validity the user sees (only the results part for htmx requests)."""
     filters = library.DocumentFilters.from_args(request.args)
     page = db.paginate(library.list_statement(current_user, filters), per_page=20, error_out=False, max_per_page=100)
-    context = {"page": page, "filters": filters, "filter_args": filters.as_args()}
+    context = {"page": page, "filters": filters, "filter_args": filters.as_args(),
+               "validities": validity.for_documents(page.items, current_user)}
     if wants_fragment():
         return render_template("documents/_rows.html", **context)
     return render_template("documents/index.html", options=library.filter_options(current_user), **context)
 
 
+# tab key → (endpoint, label): each part of the document page has its own address
+TABS = {
+    "thuoc-tinh": ("documents.show", "Thuộc tính"),
+    "toan-van": ("documents.fulltext", "Toàn văn"),
+    "luoc-do": ("documents.diagram", "Lược đồ"),
+    "tai-ve": ("documents.downloads", "Tải về"),
+}
+
+
 @bp.route("/<int:document_id>")
 def show(document_id: int):
-    """Return the document page (properties, text, files, relations, citations, history);
-    404 when it does not exist or the user may not read it."""
+    """Return the document page on its first tab, Thuộc tính: properties, validity and why, the
+    counts of related documents by relation, then the full text and related documents; 404 when
+    it does not exist or the user may not read it. An htmx request gets the tabs and this tab only."""
+    return _tab_page(document_id, "thuoc-tinh")
+
+
+@bp.route("/<int:document_id>/toan-van")
+def fulltext(document_id: int):
+    """Return the document page on its Toàn văn tab (the text, numbers linked); 404 as ``show``."""
+    return _tab_page(document_id, "toan-van")
+
+
+@bp.route("/<int:document_id>/luoc-do")
+def diagram(document_id: int):
+    """Return the document page on its Lược đồ tab: the document between what it amends, replaces,
+    repeals, guides, is based on and cites, and what does so to it, by relation with counts and
+    the first few of each (only documents the user may open); 404 as ``show``."""
+    return _tab_page(document_id, "luoc-do")
+
+
+@bp.route("/<int:document_id>/tai-ve")
+def downloads(document_id: int):
+    """Return the document page on its Tải về tab (the files, and the upload form for editors)."""
+    return _tab_page(document_id, "tai-ve")
+
+
+def _tab_page(document_id: int, tab: str):
     document = or_404(access.readable_document_or_none(current_user, document_id))
-    outgoing, incoming = library.relations_of(document, current_user)
-    return render_template(
-        "documents/show.html",
-        document=document,
-        outgoing=outgoing,
-        incoming=incoming,
-        citing=library.citing_documents(document, current_user),
-        related=search.related(current_user, "document", document.id),
-        body_html=linked_paragraphs(document.body, current_user, exclude_id=document.id),
-        can_edit=current_user.has_role(*EDIT_ROLES),
-        relation_form=_relation_form(),
-        attachment_form=AttachmentForm(formdata=None),
-        confirm_form=ConfirmForm(formdata=None),
-    )
+    can_edit = current_user.has_role(*EDIT_ROLES)
+    label = TABS[tab][1]
+    context = {
+        "document": document, "tab": tab, "tabs": TABS, "can_edit": can_edit, "fragment": wants_fragment(),
+        "page_title": document.display_name if tab == "thuoc-tinh" else f"{label} – {document.display_name}",
+        "validity": validity.of(document, current_user), "confirm_form": ConfirmForm(formdata=None),
+        "parent": library.parent_of(document, current_user), "annex_wording": ANNEX_WORDING,
+    }
+    if tab in ("thuoc-tinh", "luoc-do"):
+        context["diagram"] = relation_diagram.diagram(document, current_user)
+        context["annexes"] = library.annexes_of(document, current_user)
+    if tab in ("thuoc-tinh", "toan-van"):
+        context["body_html"] = linked_paragraphs(document.body, current_user, exclude_id=document.id)
+    if tab == "thuoc-tinh":
+        context["related"] = search.related(current_user, "document", document.id)
+        context["revision_count"] = library.revision_count(document)
+    if tab == "luoc-do":
+        context["relation_form"] = _relation_form()
+    if tab == "tai-ve":
+        context["attachment_form"] = AttachmentForm(formdata=None)
+    if context["fragment"]:
+        return render_template("documents/_tab.html", **context)
+    return render_template("documents/show.html", **context)
+
+
+@bp.route("/<int:document_id>/luoc-do/<group>")
+def relation_group(document_id: int, group: str):
+    """Return one group of the diagram (``Được dẫn chiếu bởi``…) from position ``start``, a page of
+    documents the user may open: for htmx the next list items with a "Xem thêm" link for the rest;
+    otherwise a page with links to the previous and next pages. 404 for an unknown group or a
+    document the user may not read."""
+    document = or_404(access.readable_document_or_none(current_user, document_id))
+    if group not in relation_diagram.GROUPS:
+        abort(404)
+    start = min(max(request.args.get("start", 0, type=int), 0), 10_000_000)
+    found = relation_diagram.group_page(document, current_user, group, start)
+    context = {"document": document, "group": found, "can_edit": current_user.has_role(*EDIT_ROLES),
+               "confirm_form": ConfirmForm(formdata=None), "page_size": relation_diagram.PAGE_SIZE}
+    if wants_fragment():
+        return render_template("documents/_group_items.html", more=True, **context)
+    return render_template("documents/group.html", **context)
 
 
 def _relation_form(formdata=None) -> RelationForm:
@@ -97,17 +162,19 @@ def _data_from(form: DocumentForm) -> library.DocumentData:
     return library.DocumentData(
         category=form.category.data, doc_type=form.doc_type.data, number=form.number.data,
         title=form.title.data, summary=form.summary.data, issuer=form.issuer.data, signer=form.signer.data,
-        issued_on=form.issued_on.data, effective_on=form.effective_on.data, status=form.status.data or None,
+        signer_title=form.signer_title.data, issued_on=form.issued_on.data, effective_on=form.effective_on.data,
+        expires_on=form.expires_on.data, gazette_number=form.gazette_number.data, gazette_on=form.gazette_on.data,
+        status=form.status.data or None,
         field_ids=form.fields.data or [], visibility=form.visibility.data, unit_ids=form.units.data or [],
-        body=form.body.data,
+        body=form.body.data, parent_number=form.parent_number.data,
     )
 
 
 def _prefill(form: DocumentForm) -> str:
-    """Read the .docx in ``source_file`` into the form (``library.docx_prefill``), park the file for
+    """Read the .docx in ``source_file`` into the form (``importer.docx_prefill``), park the file for
     the save; return the message for the user. Raises IngestError."""
     stored = uploads.accept_upload(form.source_file.data, allowed=("docx",))
-    prefill = library.docx_prefill(stored)
+    prefill = importer.docx_prefill(stored)
     prefill_form(form, prefill)
     form.pending_token.data = uploads.park_pending(stored, current_user.id)
     read = ", ".join(prefill.found) if prefill.found else "không đọc được thông tin nào từ phần đầu văn bản"
@@ -232,7 +299,7 @@ def add_attachment(document_id: int):
             flash("Đã thêm tệp đính kèm.", "success")
     else:
         flash("Chưa chọn tệp để tải lên.", "error")
-    return redirect(url_for("documents.show", document_id=document.id) + "#tep-dinh-kem")
+    return redirect(url_for("documents.downloads", document_id=document.id) + "#tep-dinh-kem")
 
 
 @bp.route("/<int:document_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
@@ -247,7 +314,7 @@ def remove_attachment(document_id: int, attachment_id: int):
         abort(400)
     library.remove_attachment(document, attachment, current_user)
     flash(f"Đã gỡ tệp {attachment.original_name}.", "success")
-    return redirect(url_for("documents.show", document_id=document.id) + "#tep-dinh-kem")
+    return redirect(url_for("documents.downloads", document_id=document.id) + "#tep-dinh-kem")
 
 
 @bp.route("/<int:document_id>/relations", methods=["POST"])
@@ -269,7 +336,7 @@ def add_relation(document_id: int):
                 flash("Đã thêm quan hệ văn bản.", "success")
     else:
         flash("Nhập số ký hiệu và chọn loại quan hệ.", "error")
-    return redirect(url_for("documents.show", document_id=document.id) + "#quan-he")
+    return redirect(url_for("documents.diagram", document_id=document.id) + "#quan-he")
 
 
 @bp.route("/<int:document_id>/relations/<int:relation_id>/delete", methods=["POST"])
@@ -286,7 +353,7 @@ def remove_relation(document_id: int, relation_id: int):
         abort(400)
     library.remove_relation(relation, current_user)
     flash("Đã xóa quan hệ văn bản.", "success")
-    return redirect(url_for("documents.show", document_id=document.id) + "#quan-he")
+    return redirect(url_for("documents.diagram", document_id=document.id) + "#quan-he")
 
 
 @bp.route("/<int:document_id>/history")

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import difflib
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from app import access, clock, ingest, search
-from app.errors import ConcurrentEditError, Conflict, DomainError, Invalid
+from app.errors import ConcurrentEditError, Conflict, DomainError, Forbidden, Invalid
 from app.extensions import db
 from app.forms import ArticleDocxForm, ArticleForm, ArticleImageForm, PublishForm, ReviewCommentForm
 from app.guards import allows_uploads, int_arg
@@ -130,11 +141,22 @@ def _cover_bytes(form: ArticleForm) -> bytes | None:
     return file.read(news_images.MAX_IMAGE_BYTES + 1)
 
 
-def _render_form(form, article, error=None, status=200, preview=None):
+def _render_form(form, article, error=None, status=200, preview=None, notice=None, image_form=None):
     if error:
         status = status if status != 200 else 400
-    return render_template("news/form.html", form=form, article=article, error=error,
-                           preview=preview, image_form=ArticleImageForm(formdata=None)), status
+    if article is None:
+        autosave_url = url_for("news.autosave_new")
+    else:
+        autosave_url = url_for("news.autosave", article_id=article.id) if news.can_autosave(article) else None
+    return render_template("news/form.html", form=form, article=article, error=error, notice=notice,
+                           preview=preview, image_form=image_form or ArticleImageForm(formdata=None),
+                           autosave_url=autosave_url), status
+
+
+def _picture_markdown(picture, caption: str | None) -> str:
+    """The Markdown line that places ``picture`` with its caption (the figure's caption and alt text)."""
+    caption = " ".join((caption or "").replace("[", "(").replace("]", ")").split()) or "Chú thích ảnh"
+    return f"![{caption}]({url_for('news.image', name=picture.stored_name)})"
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -208,6 +230,8 @@ def edit(article_id: int):
     form = _article_form(article)
     if request.method == "POST" and request.form.get("action") == "preview":
         return _render_form(form, article, preview=_preview(form.body.data))
+    if request.method == "POST" and request.form.get("action") == "picture":
+        return _picture_in_form(form, article)
     if request.method == "POST":
         if not form.validate_on_submit():
             return _render_form(form, article, "Vui lòng sửa các trường được đánh dấu.")
@@ -228,6 +252,85 @@ def edit(article_id: int):
         flash("Đã lưu thay đổi.", "success")
         return redirect(url_for("news.show", article_id=article.id))
     return _render_form(form, article)
+
+
+def _picture_in_form(form: ArticleForm, article: Article):
+    """The "Tải ảnh lên và chèn" button without JavaScript: store the picture, put its line at the
+    end of the body and show the form again with everything typed (nothing else is saved)."""
+    image_form = ArticleImageForm()
+    if not image_form.validate_on_submit():
+        return _render_form(form, article, "Chưa chọn ảnh để tải lên.", image_form=image_form)
+    try:
+        picture = news.add_image(article, image_form.file.data.read(news_images.MAX_IMAGE_BYTES + 1), current_user)
+    except news_images.ImageError as exc:
+        return _render_form(form, article, str(exc), image_form=image_form)
+    form.body.data = ((form.body.data or "").rstrip() + "\n\n" + _picture_markdown(picture, image_form.caption.data)
+                      + "\n").lstrip()
+    return _render_form(form, db.session.get(Article, article.id), notice=(
+        "Đã tải ảnh lên và thêm vào cuối nội dung. Bài chưa được lưu: bấm «Lưu bản nháp» để lưu."),
+        preview=_preview(form.body.data))
+
+
+@bp.route("/autosave", methods=["POST"])
+@role_required(*WRITE_ROLES)
+def autosave_new():
+    """Autosave of the "Viết tin mới" page: the first one with a title creates the draft. Returns
+    the autosave line (its next address is the draft's), the draft's version and picture panel out
+    of band, and ``HX-Replace-Url`` to the draft's edit page; a refusal (no title yet) is the line's
+    message, and the next keystrokes try again."""
+    form = _article_form()
+    form.validate()
+    try:
+        article = news.create_article(_data_from(form), current_user)
+    except news.NewsError as exc:
+        db.session.rollback()
+        return render_template("news/_autosave.html", autosave_url=url_for("news.autosave_new"),
+                               problem=_autosave_problem(exc))
+    edit_url = url_for("news.edit", article_id=article.id)
+    response = make_response(render_template(
+        "news/_autosave.html", autosave_url=url_for("news.autosave", article_id=article.id), edit_url=edit_url,
+        saved_at=article.updated_at, new_version=article.version, picture_panel_for=article,
+        image_form=ArticleImageForm(formdata=None)))
+    response.headers["HX-Replace-Url"] = edit_url
+    return response
+
+
+@bp.route("/<int:article_id>/autosave", methods=["POST"])
+@role_required(*WRITE_ROLES)
+def autosave(article_id: int):
+    """Keep what is typed in the editor (``news.autosave``): returns the autosave line and, when it
+    saved, the new version out of band so the next manual save is not a concurrent edit. A refusal
+    is the line's message; after a concurrent edit or on a live article autosave stops there."""
+    article = _editable_or_403(article_id)
+    form = _article_form(article)
+    form.validate()
+    try:
+        expected = int(form.version.data or 0)
+    except ValueError:
+        abort(400)
+    own_url = url_for("news.autosave", article_id=article.id)
+    try:
+        changed = news.autosave(article, _data_from(form), current_user, expected)
+    except Forbidden:
+        db.session.rollback()
+        abort(403)
+    except DomainError as exc:
+        db.session.rollback()
+        stopped = isinstance(exc, ConcurrentEditError) or not news.can_autosave(article)
+        return render_template("news/_autosave.html", autosave_url=None if stopped else own_url,
+                               problem=_autosave_problem(exc))
+    return render_template("news/_autosave.html", autosave_url=own_url, saved_at=article.updated_at,
+                           new_version=article.version if changed else None)
+
+
+def _autosave_problem(exc: DomainError) -> str:
+    if isinstance(exc, ConcurrentEditError):
+        return "Đã ngừng tự động lưu: " + str(exc).split(" Nội dung bạn nhập")[0] + \
+            " Bấm «Lưu bản nháp» để xem bản mới; nội dung bạn nhập vẫn được giữ."
+    message = str(exc)
+    if "Chưa nhập tiêu đề" in message:
+        return "Chưa tự động lưu: bài cần có tiêu đề."
+    return "Chưa tự động lưu: " + message
 
 
 @bp.route("/preview", methods=["POST"])
@@ -251,20 +354,29 @@ def _preview(body: str | None) -> Markup:
 @allows_uploads
 @role_required(*WRITE_ROLES)
 def add_image(article_id: int):
-    """Store a picture for the article body and show the Markdown that places it. Refuses bad pictures."""
+    """Store a picture for the article body (with its caption). For htmx (the editor's picture
+    button): the status line carrying the Markdown to insert at the cursor, and the picture added
+    to the editor's list out of band; the text being written is not touched. Without JavaScript:
+    back to the editor with the line to copy. Refuses bad pictures with a message."""
     article = _editable_or_403(article_id)
     form = ArticleImageForm()
     if not form.validate_on_submit():
-        flash("Chưa chọn ảnh để tải lên.", "error")
+        problem = " ".join(e for errors in form.errors.values() for e in errors) or "Chưa chọn ảnh để tải lên."
+        if wants_fragment():
+            return render_template("news/_picture_status.html", problem=problem)
+        flash(problem, "error")
         return redirect(url_for("news.edit", article_id=article.id)), 303
     try:
         picture = news.add_image(article, form.file.data.read(news_images.MAX_IMAGE_BYTES + 1), current_user)
     except news_images.ImageError as exc:
+        if wants_fragment():
+            return render_template("news/_picture_status.html", problem=str(exc))
         flash(str(exc), "error")
         return redirect(url_for("news.edit", article_id=article.id)), 303
-    image_url = url_for('news.image', name=picture.stored_name)
-    flash(f"Đã tải ảnh lên. Chép dòng sau vào nội dung: ![Chú thích ảnh]({image_url})",
-          "success")
+    markdown = _picture_markdown(picture, form.caption.data)
+    if wants_fragment():
+        return render_template("news/_picture_status.html", picture=picture, markdown=markdown)
+    flash(f"Đã tải ảnh lên. Chép dòng sau vào nội dung: {markdown}", "success")
     return redirect(url_for("news.edit", article_id=article.id)), 303
 
 

@@ -229,8 +229,8 @@ def task(task_id: int):
 @role_required("reporter")
 def post_update(task_id: int):
     """Post a progress update. 403 unless the user is a reporter of the task's lead or a
-    cooperating unit. For htmx: the fresh form and history, with ``HX-Trigger: progress-posted``
-    so the field overview refreshes; a refused update comes back in the form with its message
+    cooperating unit. For htmx: the fresh form and history, the task's state and the field
+    overview out of band, and ``HX-Trigger: progress-posted``; a refused update comes back in the form with its message
     and the typed text (no HX-Trigger, nothing saved). Without JavaScript: redirect, or the page
     with the message (400)."""
     task = db.get_or_404(Task, task_id)
@@ -250,7 +250,8 @@ def post_update(task_id: int):
         error = "Vui lòng sửa các trường được đánh dấu."
     if error is None:
         if wants_fragment():
-            response = make_response(render_template("plans/_updates.html",
+            # The task's state in the page header and the field block come along out of band.
+            response = make_response(render_template("plans/_updates.html", oob_header=True,
                                                      **_task_context(task, _fresh_form(task),
                                                                      notice="Đã ghi nhận cập nhật tiến độ.")))
             response.headers["HX-Trigger"] = "progress-posted"

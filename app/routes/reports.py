@@ -11,7 +11,7 @@ from app.extensions import db
 from app.forms import ReportForm
 from app.guards import allows_uploads
 from app.models import ReportPeriod, ReportVersion, Unit
-from app.routes import or_404, prefill_form
+from app.routes import or_404, prefill_form, wants_fragment
 from app.routes.errors import status_for
 from app.security import role_required
 from app.services import uploads
@@ -48,15 +48,18 @@ def _period_and_unit(period_id: int, unit_id: int) -> tuple[ReportPeriod, Unit]:
     return period, unit
 
 
-def _prefill(form: ReportForm) -> str:
+def _prefill(form: ReportForm, period: ReportPeriod) -> tuple[str, str | None]:
     """Read the .docx into the form's empty number, date and title (``report_rules.docx_prefill``),
-    park the file for the submission; return the message for the user. Raises IngestError."""
+    park the file for the submission; return the message for the user and the warning when the
+    header names another period than ``period``. Raises IngestError."""
     stored = uploads.accept_upload(form.file.data, allowed=("docx",))
     prefill = report_rules.docx_prefill(stored)
     prefill_form(form, prefill)
     form.pending_token.data = uploads.park_pending(stored, current_user.id)
+    form.pending_name.data = stored.original_name
     read = ", ".join(prefill.found) if prefill.found else "không đọc được số, ngày từ phần đầu văn bản"
-    return f"Đã đọc tệp {stored.original_name}: {read}. Kiểm tra rồi bấm «Nộp báo cáo»."
+    notice = f"Đã đọc tệp {stored.original_name}: {read}. Kiểm tra rồi bấm «Nộp báo cáo»."
+    return notice, report_rules.period_mismatch(period, stored.extracted.metadata.summary, form.title.data)
 
 
 @bp.route("/periods/<int:period_id>/units/<int:unit_id>", methods=["GET", "POST"])
@@ -64,23 +67,26 @@ def _prefill(form: ReportForm) -> str:
 @role_required("reporter")
 def submit(period_id: int, unit_id: int):
     """Submit (or resubmit) the unit's .docx report for the period. 403 unless the user is a
-    reporter of that unit. ``action=prefill`` reads the file's official header into the form first;
-    a direct submission fills empty fields from it too. Refuses broken or hostile files and a
-    resubmission someone made meanwhile (409) with a message; nothing is saved then."""
+    reporter of that unit. ``action=prefill`` reads the file's official header into the form first
+    (for htmx only the details part of the form, so the file stays chosen); a direct submission
+    fills empty fields from it too. A report whose summary line names another period or year is
+    held back with a warning until the reporter ticks the confirmation (the file stays parked).
+    Refuses broken or hostile files and a resubmission someone made meanwhile (409) with a
+    message; nothing is saved then."""
     period, unit = _period_and_unit(period_id, unit_id)
     report = report_rules.report_of(period, unit.id)
     form = ReportForm()
     if request.method == "GET":
         form.version.data = str(report.version if report else 0)
-    error, notice, status = None, None, 200
+    error, notice, warning, status = None, None, None, 200
     if request.method == "POST" and form.validate_on_submit():
         if request.form.get("action") == "prefill":
             try:
-                notice = _prefill(form)
+                notice, warning = _prefill(form, period)
             except DomainError as exc:
                 error, status = str(exc), status_for(exc)
         else:
-            error, status, report_saved = _submit(form, period, unit)
+            error, warning, status, report_saved = _submit(form, period, unit)
             if report_saved is not None:
                 latest = report_saved.latest
                 flash(f"Đã nộp báo cáo {period.label} (bản {latest.version_no}). "
@@ -88,23 +94,40 @@ def submit(period_id: int, unit_id: int):
                 return redirect(url_for("reports.show", report_id=report_saved.id))
     elif request.method == "POST":
         error, status = "Vui lòng sửa các trường được đánh dấu.", 400
-    return render_template("plans/report_submit.html", period=period, unit=unit, report=report, form=form, error=error,
-                           notice=notice, today=plan_rules.today(), late_label=report_rules.late_label), status
+    context = {"period": period, "unit": unit, "report": report, "form": form, "error": error, "notice": notice,
+               "warning": warning, "today": plan_rules.today(), "late_label": report_rules.late_label}
+    if wants_fragment():
+        # 200 so htmx swaps the details in (the message is in them); the chosen file stays chosen.
+        return render_template("plans/_report_details.html", **context)
+    return render_template("plans/report_submit.html", **context), status
 
 
 def _submit(form: ReportForm, period: ReportPeriod, unit: Unit):
-    """Take the parked or chosen file and submit it; return (error, status, report)."""
+    """Take the chosen file (or, when none is chosen, the one parked by "Đọc tệp") and submit it;
+    return (error, period warning, status, report)."""
     try:
         expected = int(form.version.data or 0)
     except ValueError:
         abort(400)
-    stored = uploads.take_pending(form.pending_token.data, current_user.id) if form.pending_token.data else None
+    chosen = bool(form.file.data and form.file.data.filename)
+    parked = uploads.take_pending(form.pending_token.data, current_user.id) if form.pending_token.data else None
+    stored = None
     try:
-        if stored is None:
-            if not (form.file.data and form.file.data.filename):
-                return "Chưa chọn tệp báo cáo (.docx) để nộp.", 400, None
+        if chosen:
+            if parked is not None:
+                parked.discard()  # the file chosen now replaces the one read before
             stored = uploads.accept_upload(form.file.data, allowed=("docx",))
+        elif parked is not None:
+            stored = parked
+        else:
+            form.pending_token.data = form.pending_name.data = ""
+            return "Chưa chọn tệp báo cáo (.docx) để nộp.", None, 400, None
         prefill_form(form, report_rules.docx_prefill(stored))
+        warning = report_rules.period_mismatch(period, stored.extracted.metadata.summary, form.title.data)
+        if warning and not form.confirm_period.data:
+            form.pending_token.data = uploads.park_pending(stored, current_user.id)
+            form.pending_name.data = stored.original_name
+            return None, warning, 409, None
         report = report_rules.submit_report(
             period, unit.id, current_user, stored,
             report_rules.ReportData(number=form.number.data, issued_on=form.issued_on.data, title=form.title.data),
@@ -112,8 +135,9 @@ def _submit(form: ReportForm, period: ReportPeriod, unit: Unit):
     except DomainError as exc:
         if isinstance(exc, ConcurrentEditError):
             form.version.data = str(_current_version(period, unit))
-        return str(exc), status_for(exc), None
-    return None, 200, report
+        form.pending_token.data = form.pending_name.data = ""
+        return str(exc), None, status_for(exc), None
+    return None, None, 200, report
 
 
 def _current_version(period: ReportPeriod, unit: Unit) -> int:

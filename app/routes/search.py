@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_login import current_user
 
 from app import search
+from app.dates import DateFormatError, parse_date
 from app.errors import Invalid
 from app.routes import wants_fragment
 from app.search.engine import FACET_FIELDS
@@ -35,17 +35,28 @@ DATE_LABELS = {"document": "Ban hành", "progress": "Cập nhật", "news": "Đ�
 _NUMBER_LIKE = re.compile(r"\d\s*/\s*\w|\b(?:số|so)\s+\d", re.IGNORECASE)  # 107/2021…, "số 3567"
 
 
+DATE_PARAMS = {"from": "Từ ngày", "to": "Đến ngày"}
+
+
 def _date_arg(name: str) -> int:
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return 0
-    for fmt_parts in (raw.split("-"), raw.split("/")[::-1]):
+    """The date parameter ``name`` as ``yyyymmdd`` (0 when empty): ``dd/mm/yyyy`` as typed on the
+    page, or ``yyyy-mm-dd``. Refuses anything else (Invalid, in Vietnamese)."""
+    try:
+        day = parse_date(request.args.get(name), DATE_PARAMS[name])
+    except DateFormatError as exc:
+        raise Invalid(str(exc)) from None
+    return int(day.strftime("%Y%m%d")) if day else 0
+
+
+def _date_problems() -> dict[str, str]:
+    """The page's date filters that are not dates, with what to type instead (they are not applied)."""
+    problems = {}
+    for name in DATE_PARAMS:
         try:
-            year, month, day = (int(p) for p in fmt_parts)
-            return int(date(year, month, day).strftime("%Y%m%d"))
-        except (ValueError, TypeError, OverflowError):
-            continue
-    raise Invalid(f"Ngày {name} không hợp lệ (dùng YYYY-MM-DD hoặc dd/mm/yyyy).")
+            _date_arg(name)
+        except Invalid as exc:
+            problems[name] = f"{exc} Bộ lọc ngày này chưa được áp dụng."
+    return problems
 
 
 def _int_arg(name: str, default: int, low: int, high: int, strict: bool) -> int:
@@ -70,12 +81,12 @@ def request_from_args(strict: bool) -> search.SearchRequest:
     the page quietly falls back to defaults."""
     filters = search.Filters(**{field: (request.args.get(param) or "").strip()[:255]
                                 for param, field in FILTER_PARAMS.items()})
-    try:
-        filters.date_from = _date_arg("from")
-        filters.date_to = _date_arg("to")
-    except Invalid:
-        if strict:
-            raise
+    for name, attribute in (("from", "date_from"), ("to", "date_to")):
+        try:
+            setattr(filters, attribute, _date_arg(name))
+        except Invalid:
+            if strict:
+                raise
     sort = request.args.get("sort") or "relevance"
     if sort not in SORTS:
         if strict:
@@ -150,7 +161,7 @@ def results():
                "scopes": SCOPES, "facet_url": _facet_url, "args": _current_args(), "filter_params": FILTER_PARAMS,
                "field_params": {field: param for param, field in FILTER_PARAMS.items()},
                "facet_shown": FACET_SHOWN, "facets_whole": FACETS_SHOWN_WHOLE, "badges": BADGES,
-               "date_labels": DATE_LABELS, "links": _page_links(page)}
+               "date_labels": DATE_LABELS, "links": _page_links(page), "date_problems": _date_problems()}
     if wants_fragment():
         # The main navigation sits outside the swapped area: it comes along out of band so
         # "Tìm kiếm" is marked current after an active search from another page.

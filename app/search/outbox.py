@@ -160,6 +160,7 @@ def apply_records(writer, kind: str, ids, session: Session) -> None:
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         rows = {row.id: row for row in source.load(chunk, session)}
+        source.prepare(list(rows.values()), session)
         for record_id in chunk:
             if record_id in rows:
                 writer.update_document(**source.fields(rows[record_id]))
@@ -398,6 +399,7 @@ def _write_batch(writer, source, ids, session) -> int:
     if not ids:
         return 0
     rows = source.load(ids, session)
+    source.prepare(rows, session)
     for row in rows:
         writer.add_document(**source.fields(row))
     session.expunge_all()

@@ -32,7 +32,8 @@ TYPE_WORDS = {
     "cong van": "Công văn", "quy trinh": "Quy trình", "quy che": "Quy chế", "luat": "Luật",
 }
 _FULL_NUMBER = re.compile(
-    r"(?<![\w/])(\d{1,5}(?:/\d{4})?/[a-z][a-z]{0,7}(?:-[a-z][a-z0-9]{0,11})+|\d{1,5}-[a-z]{1,6}/[a-z][a-z]{0,10})(?![\w/])")
+    r"(?<![\w/])(\d{1,5}(?:/\d{4})?/[a-z][a-z]{0,7}(?:-[a-z][a-z0-9]{0,11})+|\d{1,5}-[a-z]{1,6}/[a-z][a-z]{0,10}"
+    r"|\d{1,5}/\d{4}/(?:ubtv)?qh\d{1,2})(?![\w/])")
 _PARTIAL_NUMBER = re.compile(r"(?<![\w/])(\d{1,5}/\d{4})(?![\w/])")
 _TYPED_NUMBER = re.compile(
     r"\b(" + "|".join(TYPE_WORDS) + r")\s+(?:so\s+)?(\d{1,5})(?![\w/])")

@@ -14,7 +14,7 @@ from datetime import UTC
 from flask import url_for
 from sqlalchemy.orm import Session, object_session, selectinload
 
-from app import access, clock, vntext
+from app import access, clock, validity, vntext
 from app.extensions import db
 from app.models import Article, Document, ProgressUpdate, Task, UnitReport
 from app.models.news import PUBLISHED
@@ -44,6 +44,8 @@ class Source:
     url: Callable[[int], str]
     text: Callable[[object], str]                # full text, for snippets
     readable: Callable[[object, object], bool]   # (user, row) → may read
+    # (rows, session) → None: read what ``fields`` needs for a batch of rows in one go (index writes only)
+    prepare: Callable[[list, object], None] = lambda rows, session: None
 
 
 def _date_number(value) -> int:
@@ -90,11 +92,19 @@ def _document_fields(doc) -> dict:
         "issuer": doc.issuer or "",
         "fields": ",".join(str(f.id) for f in doc.fields),
         "year": str(doc.issued_on.year) if doc.issued_on else "",
-        "status": doc.status or "",
+        "status": getattr(doc, "index_status", doc.status) or "",
         "date": _date_number(doc.issued_on),
         "access": " ".join(access.document_terms(doc)),
         "version": doc.version,
     }
+
+
+def _prepare_documents(docs, session) -> None:
+    """The status each document has for everyone today, relations included
+    (``app.validity.for_index``): one query for the batch."""
+    statuses = validity.for_index(docs, session)
+    for doc in docs:
+        doc.index_status = statuses[doc.id]
 
 
 def _document_versions(session: Session | None = None):
@@ -114,6 +124,7 @@ SOURCES: dict[str, Source] = {
         url=lambda record_id: url_for("documents.show", document_id=record_id),
         text=_document_text,
         readable=access.can_read_document,
+        prepare=_prepare_documents,
     ),
 }
 

@@ -12,7 +12,7 @@ from datetime import date
 from flask import current_app
 from markupsafe import Markup
 
-from app import access, clock
+from app import access, clock, validity
 from app.extensions import db
 from app.models import CATEGORIES, ReformField
 from app.search import engine, index, merge, outbox, storage
@@ -53,6 +53,7 @@ class Hit:
     issuer: str
     score: float
     status: str | None = None     # a document's validity (Còn hiệu lực…), a progress update's task state
+    status_note: str = ""         # why a document's validity is what it is (Bị thay thế bởi … từ …)
     doc_type: str | None = None
     phrase: int = 0               # 2: the query as a phrase in the title, 1: in the text, 0: words apart
 
@@ -176,6 +177,8 @@ def _hits(view, user, parsed: ParsedQuery, result: engine.Evaluation, exact: boo
         source = SOURCES.get(kind)
         if source is not None:
             rows.update({(kind, row.id): row for row in source.load(ids)})
+    documents = [row for (kind, _), row in rows.items() if kind == "document"]
+    validities = validity.for_documents(documents, user) if documents else {}
     marks = Highlighter(parsed, exact)
     hits = []
     for fields, score, phrase in zip(stored, result.scores, result.phrase or [0] * len(stored)):
@@ -187,12 +190,14 @@ def _hits(view, user, parsed: ParsedQuery, result: engine.Evaluation, exact: boo
         title = getattr(row, "title", "") or ""
         text = "\n".join(p for p in (getattr(row, "summary", ""), source.text(row)) if p)
         date_value = fields.get("date") or 0
+        valid = validities.get(record_id) if kind == "document" else None
         hits.append(Hit(
             kind=kind, id=record_id, title=title, title_html=marks.title(title),
             number=fields.get("number_display"), url=source.url(record_id),
             snippets=marks.snippets(text, count=2), score=score, issuer=fields.get("issuer") or "",
             date=date(date_value // 10000, date_value // 100 % 100, date_value % 100) if date_value else None,
-            status=getattr(row, "status", None) if kind == "document" else getattr(row, "status_label", None),
+            status=valid.status if valid is not None else getattr(row, "status_label", None),
+            status_note=valid.note if valid is not None else "",
             doc_type=getattr(row, "doc_type", None) if kind == "document" else None, phrase=phrase,
         ))
     return hits

@@ -9,6 +9,9 @@ connection, so a rolled-back change leaves no row. What counts:
 - a row of a ``SearchPart`` inserted, deleted or changed in a column: the records it feeds
   (an attachment's document, an evidence file's update, a report version's report, a task's
   progress updates);
+- a relation that changes validity (``app.validity.AFFECTING``: replaces, repeals, amends…) added,
+  removed or retyped: its target, whose status in the index follows it; and a document whose dates,
+  visibility, units or existence change: the documents it replaces, repeals or amends;
 - a document that is restricted, or was before this change: also the progress updates whose
   evidence came from it (``app.access.updates_to_reindex``), whose records hold that evidence's
   text only while it is for all staff. A document for all staff before and after changes no
@@ -28,8 +31,9 @@ from flask import has_app_context
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, attributes
 
-from app import access
-from app.models import VISIBILITY_ALL, Attachment, Document, IndexChange
+from app import access, validity
+from app.extensions import db
+from app.models import VISIBILITY_ALL, Attachment, Document, DocumentRelation, IndexChange
 from app.models.searchable import Searchable, SearchPart
 from app.search import outbox
 
@@ -91,6 +95,32 @@ def _was_restricted(document: Document) -> bool:
     return document.visibility != VISIBILITY_ALL or any(v != VISIBILITY_ALL for v in history.deleted or ())
 
 
+# What, in a document, decides when and for whom its relations change other documents' validity.
+VALIDITY_KEYS = ("issued_on", "effective_on", "visibility", "units", "deleted_at")
+
+
+def _relation_changes(relation: DocumentRelation, is_new: bool) -> set[tuple[str, int]]:
+    """The documents whose validity a relation added, removed or changed may move: its targets (now
+    and before) when its type, now or before, is one of ``validity.AFFECTING``."""
+    state = inspect(relation)
+    types = {relation.relation_type, *(state.attrs.relation_type.history.deleted or ())}
+    if not types & set(validity.AFFECTING):
+        return set()
+    return {("document", target_id) for target_id in _ids(relation, "target_id", is_new)}
+
+
+def _validity_changes(session: Session, document: Document, deleted: bool) -> set[tuple[str, int]]:
+    """The documents ``document`` replaces, repeals or amends, when its dates, visibility, units or
+    existence changed in this flush (their validity follows it)."""
+    if not deleted:
+        state = inspect(document)
+        if not any(state.attrs[key].history.has_changes() for key in VALIDITY_KEYS):
+            return set()
+    targets = session.scalars(db.select(DocumentRelation.target_id).where(
+        DocumentRelation.source_id == document.id, DocumentRelation.relation_type.in_(validity.AFFECTING)))
+    return {("document", target_id) for target_id in targets}
+
+
 def changes_of_flush(session: Session) -> set[tuple[str, int]]:
     """The ``(kind, record id)`` pairs whose index records the flush that just ran changed."""
     new, deleted = set(session.new), set(session.deleted)
@@ -104,6 +134,11 @@ def changes_of_flush(session: Session) -> set[tuple[str, int]]:
                 changes.add((obj.search_kind, obj.id))
                 if isinstance(obj, Document):
                     documents.append(obj)
+                    if not is_new:
+                        changes |= _validity_changes(session, obj, obj in deleted)
+        elif isinstance(obj, DocumentRelation):
+            if is_new or obj in deleted or session.is_modified(obj, include_collections=False):
+                changes |= _relation_changes(obj, is_new)
         elif isinstance(obj, SearchPart):
             if is_new or obj in deleted or session.is_modified(obj, include_collections=False):
                 kind, attribute = obj.search_parent

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from app import validity
 from app.extensions import db
 from app.resilience import describe, is_outage
 from app.search import index, merge, outbox
@@ -79,6 +80,7 @@ def upkeep_once(app, merge_inline: bool) -> str:
     conditions are logged without a traceback."""
     index_dir = app.config["INDEX_DIR"]
     with app.app_context():
+        validity.daily_upkeep()  # once a day: documents whose validity changes today are queued
         try:
             try:
                 applied = outbox.sync(lock_timeout=5.0)

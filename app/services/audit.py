@@ -21,6 +21,7 @@ from flask import has_request_context, request
 from flask_login import current_user
 
 from app import clock
+from app.dates import DateFormatError, date_text, parse_date
 from app.extensions import db
 from app.models import Article, AuditEntry, Document, Plan, Task, Unit, User, UserSession
 from app.observability import current_request_id
@@ -210,11 +211,12 @@ class AuditFilters:
 
     @classmethod
     def from_args(cls, args) -> AuditFilters:
-        """Filters from a query string; unknown actions and types and malformed dates are ignored."""
+        """Filters from a query string (dates ``dd/mm/yyyy`` or ``yyyy-mm-dd``); unknown actions and
+        types and malformed dates are ignored (the page says which date it could not read)."""
         def day(name):
             try:
-                return date.fromisoformat((args.get(name) or "").strip())
-            except ValueError:
+                return parse_date(args.get(name))
+            except DateFormatError:
                 return None
 
         action = (args.get("action") or "").strip()
@@ -227,8 +229,7 @@ class AuditFilters:
     def as_args(self) -> dict:
         """The filters as query-string arguments (empty ones left out)."""
         args = {"actor": self.actor, "action": self.action, "target_type": self.target_type, "target": self.target,
-                "from": self.date_from.isoformat() if self.date_from else "",
-                "to": self.date_to.isoformat() if self.date_to else ""}
+                "from": date_text(self.date_from), "to": date_text(self.date_to)}
         return {k: v for k, v in args.items() if v}
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from app.demo.wordfile import Run, Table, WordDocument, docx_bytes, para, write_docx
+from app.demo.wordfile import Note, Run, Table, TextBox, WordDocument, docx_bytes, para, write_docx
 from app.ingest import extract_docx
 from tests import word_fixtures
 
@@ -86,3 +86,25 @@ def test_every_test_file_is_built_the_same_every_time(tmp_path, name):
 def _parts(data: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         return b"".join(package.read(info) for info in package.infolist())
+
+
+def test_notes_and_text_boxes_are_written_where_word_looks_for_them():
+    data = docx_bytes(WordDocument(blocks=[
+        para("Căn cứ", Note("Chú thích cuối trang.", font=".VnTime"), " và",
+             Note("Chú thích cuối văn bản.", endnote=True), TextBox([para("Trong khung")])),
+    ]))
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        names = set(package.namelist())
+        types = package.read("[Content_Types].xml").decode()
+        rels = package.read("word/_rels/document.xml.rels").decode()
+        settings = package.read("word/settings.xml").decode()
+        document = package.read("word/document.xml").decode()
+        footnotes = package.read("word/footnotes.xml").decode()
+    assert {"word/footnotes.xml", "word/endnotes.xml"} <= names
+    assert "wordprocessingml.footnotes+xml" in types and "wordprocessingml.endnotes+xml" in types
+    assert 'relationships/footnotes"' in rels and 'relationships/endnotes"' in rels
+    assert settings.index("<w:footnotePr>") < settings.index("<w:compat>")
+    assert 'w:type="separator" w:id="-1"' in footnotes and "<w:footnoteRef/>" in footnotes
+    assert "Chó thÝch cuèi trang." in footnotes  # stored the way a .VnTime run stores it
+    assert document.count("<w:txbxContent>") == 2  # the DrawingML shape and its VML copy
+    assert '<mc:Choice Requires="wps">' in document and "<mc:Fallback>" in document

@@ -31,7 +31,7 @@ def test_write_preview_submit_publish_find(page, make_user, tmp_path):
     page.get_by_label("Tiêu đề").fill("Sơ kết sáu tháng chuyển đổi số tại bộ phận một cửa")
     page.get_by_label("Tóm tắt (sa-pô)").fill("Tỷ lệ hồ sơ trực tuyến tăng mạnh.")
     page.evaluate("window.__marker = 'same-page'")
-    body = page.get_by_label("Nội dung (Markdown)")
+    body = page.get_by_label("Nội dung bài viết")
     body.press_sequentially("## Kết quả\n\nĐã **tiếp nhận** 1.305 hồ sơ <script>alert(1)</script>", delay=5)
     preview = page.locator("#article-preview")
     expect(preview.locator("h2")).to_have_text("Kết quả")
@@ -77,7 +77,7 @@ def test_a_preview_past_the_size_limit_says_so_in_vietnamese(page, make_user):
     make_user("tacgia", roles=("editor", "reader"), unit="VP")
     browser_login(page, "tacgia")
     page.goto("/news/new")
-    page.get_by_label("Nội dung (Markdown)").fill("Bản thảo ngắn")
+    page.get_by_label("Nội dung bài viết").fill("Bản thảo ngắn")
     expect(page.locator("#article-preview")).to_contain_text("Bản thảo ngắn")
     # Pasting a huge text (here ~3.5 MB) is refused by the server before reading it; the page says why.
     page.evaluate("""() => {

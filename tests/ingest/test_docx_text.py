@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import os
 import tempfile
 import unicodedata
@@ -391,3 +392,66 @@ def test_five_megabyte_docx_is_read_whole():
     assert result.legacy_runs == 3000
     assert result.body_lines[10].startswith("10 ") and result.body_lines[-1] == "ô 2999"
     assert _no_legacy_gibberish(result.text)
+
+
+# -- footnotes, endnotes, text boxes ----------------------------------------------------------------------------------
+
+
+def test_footnotes_and_endnotes_follow_the_body_under_chu_thich_with_their_marks():
+    result = extract_docx(sample("bao-cao-tu-danh-gia-co-chu-thich.docx"))
+    lines = result.text.split("\n")
+    assert "Tự đánh giá kết quả cải cách hành chính năm 2024[1]" in lines
+    assert "Vụ tự chấm 86,5/100 điểm theo bộ tiêu chí PAR Index của Thanh tra Chính phủ[2]." in lines
+    assert "Việc số hoá tài liệu lưu trữ còn chậm[i]." in lines  # the author's spelling kept
+    notes = ["[1] Theo hướng dẫn chấm điểm Chỉ số cải cách hành chính của Bộ Nội vụ.",
+             "[2] Bộ tiêu chí ban hành kèm theo Kế hoạch số 2337/KH-TTCP; điểm tối đa 100.",
+             "[3] Không kể hồ sơ mật, lập bằng giấy theo quy định bảo vệ bí mật nhà nước.",
+             "[i] Số liệu đến ngày 15/12/2024."]
+    assert result.notes == notes
+    assert lines[-5:] == ["Chú thích", *notes]  # after the body (this report has no page footer)
+    assert result.body_lines[-5:] == ["Chú thích", *notes]
+    assert result.text.count("Theo hướng dẫn chấm điểm") == 1
+    # The header parser reads the summary without its mark.
+    assert result.metadata.summary == "Tự đánh giá kết quả cải cách hành chính năm 2024"
+
+
+def test_a_text_box_is_read_once_right_after_the_paragraph_anchoring_it():
+    lines = extract_docx(sample("bao-cao-tu-danh-gia-co-chu-thich.docx")).text.split("\n")
+    anchor = lines.index("Vụ tự chấm 86,5/100 điểm theo bộ tiêu chí PAR Index của Thanh tra Chính phủ[2].")
+    assert lines[anchor + 1:anchor + 4] == ["Điểm tự đánh giá", "86,5/100 điểm", "Tăng 4,2 điểm so với 2023"]
+    assert lines.count("86,5/100 điểm") == 1  # the VML copy for old Word is not read again
+
+
+def test_notes_typed_in_legacy_fonts_are_converted_like_the_body():
+    result = extract_docx(sample("nghi-dinh-30-2020-cong-tac-van-thu.docx"))
+    assert result.notes[1] == ("[2] Thiết bị lưu khóa bí mật là thiết bị vật lý chứa chứng thư số và khóa bí mật của "
+                               "cơ quan, tổ chức, dùng để ký số văn bản điện tử theo chữ ký số chuyên dùng công vụ.")
+    assert result.notes[2].startswith("[i] Các văn bản hướng dẫn trước đây")
+    assert _no_legacy_gibberish(result.text)
+
+
+def test_custom_marks_unreferenced_notes_and_separators(tmp_path):
+    from app.demo.wordfile import Note, WordDocument, docx_bytes, para
+
+    data = docx_bytes(WordDocument(blocks=[
+        para("Số liệu chưa kiểm chứng", Note("Theo báo cáo nhanh của đơn vị.", mark="*"), "; số đã kiểm chứng",
+             Note("Theo biên bản kiểm tra."), "."),
+    ]))
+    parts = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        parts = {info.filename: zf.read(info.filename) for info in zf.infolist()}
+    unreferenced = (f'<w:footnote xmlns:w="{W}" w:id="9"><w:p><w:r><w:t>Không được dẫn tới</w:t></w:r></w:p>'
+                    '</w:footnote></w:footnotes>').encode()
+    parts["word/footnotes.xml"] = parts["word/footnotes.xml"].replace(b"</w:footnotes>", unreferenced)
+    path = tmp_path / "notes.docx"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, member in parts.items():
+            zf.writestr(name, member)
+    result = extract_docx(str(path))
+    assert result.text.split("\n") == ["Số liệu chưa kiểm chứng[*]; số đã kiểm chứng[1].", "Chú thích",
+                                       "[*] Theo báo cáo nhanh của đơn vị.", "[1] Theo biên bản kiểm tra."]
+
+
+def test_a_document_without_notes_has_no_chu_thich_section():
+    result = extract_docx(sample("bao-cao-cchc-quy-1-2024.docx"))
+    assert result.notes == [] and "Chú thích" not in result.text.split("\n")

@@ -255,3 +255,115 @@ def test_capital_section_titles_in_an_official_letter_are_not_a_heading():
     ])
     assert meta.doc_type == "Công văn"
     assert meta.summary == "V/v thông báo kết quả kiểm tra CCHC"
+
+
+# -- the shapes agencies send, read from generated Word files ---------------------------------------------------------
+
+D = datetime.date
+SHAPES = {
+    # file: (type, number, issued, issuer, title, parent number, annex position)
+    "nghi-dinh-30-2020-cong-tac-van-thu.docx": ("Nghị định", "30/2020/NĐ-CP", D(2020, 3, 5), "Chính phủ",
+                                                "Về công tác văn thư", None, None),
+    "phu-luc-the-thuc.docx": ("Phụ lục", None, D(2020, 3, 5), "Chính phủ",
+                              "Phụ lục I: THỂ THỨC, KỸ THUẬT TRÌNH BÀY VĂN BẢN HÀNH CHÍNH", "30/2020/NĐ-CP", 1),
+    "phu-luc-viet-hoa.docx": ("Phụ lục", None, D(2020, 3, 5), None,
+                              "Phụ lục II: VIẾT HOA TRONG VĂN BẢN HÀNH CHÍNH", "30/2020/NĐ-CP", 2),
+    "phu-luc-chu-viet-tat.docx": ("Phụ lục", None, D(2020, 3, 5), "Chính phủ",
+                                  "Phụ lục III: CHỮ VIẾT TẮT TÊN LOẠI VĂN BẢN VÀ BẢN SAO VĂN BẢN", "30/2020/NĐ-CP", 3),
+    "mau-don-de-nghi-cap-ban-sao.docx": ("Đơn", None, None, None, "ĐƠN ĐỀ NGHỊ CẤP BẢN SAO VĂN BẢN TỪ SỔ GỐC",
+                                         None, None),
+    "mau-bien-ban-hop-to-cchc.docx": ("Biên bản", None, None, None,
+                                      "BIÊN BẢN Họp Tổ công tác cải cách hành chính quý II năm 2024", None, None),
+    "mau-giay-xac-nhan.docx": (None, None, None, None, "GIẤY XÁC NHẬN THỜI GIAN CÔNG TÁC", None, None),
+    "bao-cao-tu-danh-gia-co-chu-thich.docx": ("Báo cáo", "41/BC-TCCB", D(2024, 12, 20), "Vụ Tổ chức cán bộ",
+                                              "Tự đánh giá kết quả cải cách hành chính năm 2024", None, None),
+    # the demo's files and the VNI notice
+    "bao-cao-cchc-quy-1-2024.docx": ("Báo cáo", "15/BC-VPC", D(2024, 4, 10), "Vụ Pháp chế",
+                                     "Kết quả thực hiện công tác cải cách hành chính quý I năm 2024", None, None),
+    "bao-cao-cchc-6-thang-2024-tcvn3.docx": ("Báo cáo", "27/BC-VPC", D(2024, 7, 16), "Vụ Pháp chế",
+                                             "Kết quả thực hiện công tác cải cách hành chính 6 tháng đầu năm 2024",
+                                             None, None),
+    "quy-trinh-tiep-cong-dan.docx": ("Quy trình", "05/QT-BTCD", D(2023, 8, 2), "Ban Tiếp công dân Trung ương",
+                                     "Tiếp nhận, xử lý đơn và đăng ký lịch tiếp công dân trực tuyến", None, None),
+    "thong-bao-vni.docx": ("Thông báo", "41/TB-VP", D(2024, 6, 3), "Văn phòng",
+                           "Lịch kiểm tra công tác cải cách hành chính năm 2024 tại các đơn vị", None, None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_header_of_generated_word_files_in_each_shape(name):
+    from app.ingest import extract_docx
+    from tests.helpers import sample
+
+    meta = extract_docx(sample(name)).metadata
+    assert (meta.doc_type, meta.number, meta.issued_on, meta.issuer, meta.title, meta.parent_number,
+            meta.annex_position) == SHAPES[name]
+
+
+def test_every_demo_and_shape_file_is_covered():
+    from app.demo.documents import DEMO_FILES, SHAPE_FILES
+
+    assert set(DEMO_FILES) | set(SHAPE_FILES) <= set(SHAPES)
+
+
+ANNEX_REFERENCE = "(Kèm theo Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ)"
+
+
+@pytest.mark.parametrize(
+    ("lines", "label", "position", "heading"),
+    [
+        (["Phụ lục I", "THỂ THỨC VĂN BẢN", ANNEX_REFERENCE, "I. QUỐC HIỆU"], "Phụ lục I", 1, "THỂ THỨC VĂN BẢN"),
+        (["PHỤ LỤC IV", ANNEX_REFERENCE, "MẪU CHỮ VÀ CHI TIẾT TRÌNH BÀY", "Ghi chú: …"], "Phụ lục IV", 4,
+         "MẪU CHỮ VÀ CHI TIẾT TRÌNH BÀY"),
+        (["PHỤ LỤC SỐ 02", "(Ban hành kèm theo Nghị định số 30/2020/NĐ-CP)", "Danh mục hồ sơ", "1. Hồ sơ"],
+         "Phụ lục 02", 2, "Danh mục hồ sơ"),
+        (["Phụ lục I. THỂ THỨC VĂN BẢN HÀNH CHÍNH", ANNEX_REFERENCE], "Phụ lục I", 1, "THỂ THỨC VĂN BẢN HÀNH CHÍNH"),
+        (["Phụ lục III: MẪU TRÌNH BÀY", "kèm theo Nghị định số 30/2020/NĐ-CP"], "Phụ lục III", 3, "MẪU TRÌNH BÀY"),
+        (["PHỤ LỤC", ANNEX_REFERENCE, "BẢNG CHỮ VIẾT TẮT"], "Phụ lục", None, "BẢNG CHỮ VIẾT TẮT"),
+    ],
+)
+def test_annex_label_reference_and_heading_in_any_order(lines, label, position, heading):
+    meta = parse_official_header(lines)
+    assert (meta.doc_type, meta.number, meta.annex_label, meta.annex_position, meta.summary) == (
+        "Phụ lục", None, label, position, heading)
+    assert (meta.parent_type, meta.parent_number) == ("Nghị định", "30/2020/NĐ-CP")
+    assert meta.title == f"{label}: {heading}"
+
+
+def test_annex_named_in_the_page_header_only():
+    meta = parse_official_header(
+        ["DANH MỤC HỒ SƠ NĂM 2024", "STT", "Tên hồ sơ"],
+        page_header=["Phụ lục 3 kèm theo Kế hoạch số 12/KH-VPC ngày 15/01/2024 của Vụ Pháp chế"])
+    assert (meta.doc_type, meta.title, meta.parent_type, meta.parent_number) == (
+        "Phụ lục", "Phụ lục 3: DANH MỤC HỒ SƠ NĂM 2024", "Kế hoạch", "12/KH-VPC")
+    assert meta.parent_issued_on == meta.issued_on == datetime.date(2024, 1, 15)
+    assert meta.parent_issuer == meta.issuer == "Vụ Pháp chế"
+
+
+def test_a_decree_naming_its_annexes_is_not_an_annex_and_kem_theo_is_not_its_number():
+    decree = parse_official_header([
+        "CHÍNH PHỦ", "Số: 30/2020/NĐ-CP", *MOTTO, "Hà Nội, ngày 05 tháng 3 năm 2020", "NGHỊ ĐỊNH",
+        "Về công tác văn thư", "Phụ lục I kèm theo Nghị định số 30/2020/NĐ-CP quy định thể thức văn bản."])
+    assert (decree.doc_type, decree.number, decree.annex_label) == ("Nghị định", "30/2020/NĐ-CP", None)
+    regulation = parse_official_header([
+        "THANH TRA CHÍNH PHỦ", *MOTTO, "QUY CHẾ", "Làm việc của Thanh tra Chính phủ",
+        "(Ban hành kèm theo Quyết định số 12/QĐ-TTCP ngày 2 tháng 1 năm 2024)"])
+    assert regulation.doc_type == "Quy chế" and regulation.number is None and regulation.annex_label is None
+
+
+@pytest.mark.parametrize(
+    ("heading", "doc_type"),
+    [("TỜ KHAI ĐĂNG KÝ THAY ĐỔI THÔNG TIN", "Tờ khai"), ("GIẤY ĐỀ NGHỊ THANH TOÁN", "Giấy đề nghị"),
+     ("MẪU PHIẾU KHẢO SÁT", "Mẫu"), ("KẾ HOẠCH CÁ NHÂN NĂM 2024", "Kế hoạch"), ("ĐƠN VỊ ĐĂNG KÝ", None),
+     ("BẢN TỰ KIỂM ĐIỂM", None)],
+)
+def test_a_forms_type_is_what_its_headings_first_words_name(heading, doc_type):
+    meta = parse_official_header(["Mẫu số 02", *MOTTO, "-----------", heading, "Kính gửi: Văn phòng"])
+    assert (meta.doc_type, meta.title, meta.number, meta.issuer) == (doc_type, heading, None, None)
+    assert meta.summary is None
+
+
+def test_a_document_with_an_issuer_but_no_summary_is_titled_by_its_heading_not_the_motto():
+    meta = parse_official_header(["VỤ PHÁP CHẾ", *MOTTO, "Hà Nội, ngày 3 tháng 5 năm 2024",
+                                  "DANH SÁCH CÔNG CHỨC THAM GIA TẬP HUẤN", "STT | Họ và tên"])
+    assert meta.issuer == "Vụ Pháp chế" and meta.title == "DANH SÁCH CÔNG CHỨC THAM GIA TẬP HUẤN"

@@ -35,7 +35,7 @@ def test_editor_uploads_sample_report_sees_metadata_saves_and_colleague_reads_it
     assert re.search(r'<option selected value="Báo cáo">|<option value="Báo cáo" selected>', html)
     assert "Kết quả thực hiện công tác cải cách hành chính quý I năm 2024" in html
     issued = _field(html, "issued_on")
-    assert re.fullmatch(r"2024-\d\d-\d\d", issued)
+    assert issued == "10/04/2024"  # day first, as typed (never the browser's locale order)
     token = _field(html, "pending_token")
     assert token and len(token) == 32
 
@@ -145,3 +145,84 @@ def test_attachment_download_is_404_for_other_units(app, make_user, make_documen
     assert ok.status_code == 200
     assert "filename*=UTF-8''Quy%20tr%C3%ACnh%20ti%E1%BA%BFp%20d%C3%A2n.docx" in ok.headers["Content-Disposition"]
     assert outsider.get(link).status_code == 404
+
+
+# -- annexes, forms and notes as readers and editors see them ---------------------------------------------------------
+
+
+def _import(app, tmp_path, names, folder):
+    import shutil
+
+    from app.services.library import importer
+
+    path = tmp_path / folder
+    path.mkdir()
+    for name in names:
+        shutil.copy(sample(name), path / name)
+    with app.app_context():
+        return importer.import_docx_folder(str(path))
+
+
+def _doc_id(app, **where):
+    with app.app_context():
+        return db.session.scalar(db.select(Document.id).filter_by(**where))
+
+
+def test_annexes_name_their_decree_before_it_arrives_and_the_decree_lists_them_in_order(app, make_user, tmp_path):
+    make_user("congchuc", unit="TCCB")
+    reader = app.test_client()
+    login(reader, "congchuc")
+    _import(app, tmp_path, ["phu-luc-viet-hoa.docx", "phu-luc-the-thuc.docx"], "truoc")
+    annex = _doc_id(app, annex_position=2)
+    page = reader.get(f"/documents/{annex}").get_data(as_text=True)
+    assert "<h1>Phụ lục kèm theo Nghị định số 30/2020/NĐ-CP</h1>" in page
+    assert "Phụ lục II: VIẾT HOA TRONG VĂN BẢN HÀNH CHÍNH" in page
+    assert re.search(r"Là phụ lục của</span>\s*Nghị định số 30/2020/NĐ-CP <span class=\"muted\">\(chưa có trong thư "
+                     r"viện\)</span>", page)
+    assert "Uỷ ban nhân dân tỉnh Hoà Bình" in page  # as the author typed it
+
+    _import(app, tmp_path, ["nghi-dinh-30-2020-cong-tac-van-thu.docx", "phu-luc-chu-viet-tat.docx"], "sau")
+    decree = _doc_id(app, number="30/2020/NĐ-CP")
+    page = reader.get(f"/documents/{annex}").get_data(as_text=True)
+    assert re.search(rf'Là phụ lục của</span>\s*<a href="/documents/{decree}">Nghị định 30/2020/NĐ-CP</a> — Về công '
+                     r"tác văn thư", page)
+    assert "chưa có trong thư viện" not in page
+    assert "<td>Chính phủ</td>" in page  # the issuer its page header left out is the decree's
+    page = reader.get(f"/documents/{decree}").get_data(as_text=True)
+    listed = re.search(r'Có phụ lục</span>\s*<ol class="annexes">(.*?)</ol>', page, re.DOTALL).group(1)
+    assert re.findall(r">(Phụ lục [IV]+):", listed) == ["Phụ lục I", "Phụ lục II", "Phụ lục III"]
+    assert f'href="/documents/{annex}"' in listed
+    assert "Được dẫn chiếu bởi" not in page  # the annexes name the decree, and are listed as its annexes
+    assert "<p>Chú thích</p>" in page and "<p>[1] Luật này đã được sửa đổi, bổ sung bởi Luật số 47/2019/QH14" in page
+
+    # Footnotes are searchable like the body: a phrase found only in a note finds the decree.
+    found = reader.get("/api/search", query_string={"q": '"chữ ký số chuyên dùng công vụ"'}).get_json()
+    assert [r["id"] for r in found["results"]] == [decree]
+    found = reader.get("/api/search", query_string={"q": "chu ky so chuyen dung cong vu"}).get_json()
+    assert decree in [r["id"] for r in found["results"]]
+
+
+def test_the_form_reads_an_annex_and_a_form_as_the_import_does(app, editor):
+    html = _upload(editor, sample("phu-luc-viet-hoa.docx")).get_data(as_text=True)
+    assert re.search(r'<option selected value="Phụ lục">|<option value="Phụ lục" selected>', html)
+    assert "Phụ lục II: VIẾT HOA TRONG VĂN BẢN HÀNH CHÍNH" in html
+    assert _field(html, "parent_number") == "30/2020/NĐ-CP" and not _field(html, "number")
+    assert "văn bản được kèm theo" in html
+    html = _upload(editor, sample("mau-don-de-nghi-cap-ban-sao.docx")).get_data(as_text=True)
+    assert re.search(r'<option selected value="Đơn">|<option value="Đơn" selected>', html)
+    assert "ĐƠN ĐỀ NGHỊ CẤP BẢN SAO VĂN BẢN TỪ SỔ GỐC" in html
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</textarea>" not in html
+
+
+def test_only_an_annex_names_a_document_it_comes_with(app, editor):
+    form = {"csrf_token": page_token(editor, "/documents/new"), "action": "save", "category": "reform",
+            "doc_type": "Báo cáo", "title": "Báo cáo thử", "status": "", "visibility": "all",
+            "parent_number": "30/2020/NĐ-CP"}
+    refused = editor.post("/documents/new", data=form)
+    assert refused.status_code == 400 and "Chỉ văn bản loại Phụ lục" in refused.get_data(as_text=True)
+    saved = editor.post("/documents/new", data={**form, "doc_type": "Phụ lục", "category": "legal",
+                                                "title": "Phụ lục 2: Danh mục hồ sơ"})
+    assert saved.status_code == 302
+    with app.app_context():
+        annex = db.session.scalar(db.select(Document))
+        assert (annex.parent_key, annex.annex_position) == ("30/2020/nd-cp", 2)

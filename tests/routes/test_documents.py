@@ -80,8 +80,9 @@ def test_pagination(reader, make_document):
 
 def test_document_page_shows_properties_relations_citations(app, reader, make_document, make_user):
     old = make_document(number="61/2018/NĐ-CP", title="Về thực hiện cơ chế một cửa", signer="Nguyễn Xuân Phúc",
-                        issued_on=date(2018, 4, 23), status="Còn hiệu lực", fields=[3])
-    new = make_document(number="107/2021/NĐ-CP", title="Sửa đổi, bổ sung Nghị định 61",
+                        signer_title="Thủ tướng", issued_on=date(2018, 4, 23), status="Còn hiệu lực", fields=[3],
+                        gazette_number="645 + 646", gazette_on=date(2018, 5, 10))
+    new = make_document(number="107/2021/NĐ-CP", title="Sửa đổi, bổ sung Nghị định 61", issued_on=date(2021, 12, 6),
                         body="Sửa đổi, bổ sung một số điều của Nghị định số 61/2018/NĐ-CP ngày 23/4/2018.")
     with app.app_context():
         from app.services.library import documents as library
@@ -89,13 +90,21 @@ def test_document_page_shows_properties_relations_citations(app, reader, make_do
         library.add_relation(db.session.get(Document, new), db.session.get(Document, old), "amends", None)
     html = reader.get(f"/documents/{old}").get_data(as_text=True)
     assert "Thuộc tính" in html and "Nguyễn Xuân Phúc" in html and "23/04/2018" in html
-    assert "Cải cách thủ tục hành chính" in html and "Còn hiệu lực" in html
-    assert "Được sửa đổi, bổ sung bởi" in html and f'href="/documents/{new}"' in html
-    assert "Được dẫn chiếu bởi" in html
-    html_new = reader.get(f"/documents/{new}").get_data(as_text=True)
-    assert "Sửa đổi, bổ sung</span>" in html_new
+    assert "Chức vụ người ký</th><td>Thủ tướng" in html
+    assert "Số công báo</th><td>645 + 646" in html and "10/05/2018" in html
+    assert "Cải cách thủ tục hành chính" in html
+    # Amended: in force in part since the amending decree, which the badge's reason names.
+    assert '<span class="badge badge--partial">Hết hiệu lực một phần</span>' in html
+    assert f'Được sửa đổi, bổ sung bởi <a href="/documents/{new}">107/2021/NĐ-CP</a> từ 06/12/2021' in html
+    assert "Được sửa đổi, bổ sung bởi: 1" in html and "Được dẫn chiếu bởi: 1" in html
+    diagram = reader.get(f"/documents/{old}/luoc-do").get_data(as_text=True)
+    assert "Được sửa đổi, bổ sung bởi" in diagram and f'href="/documents/{new}"' in diagram
+    assert "Được dẫn chiếu bởi" in diagram
+    html_new = reader.get(f"/documents/{new}/luoc-do").get_data(as_text=True)
+    assert re.search(r"<h3[^>]*>Sửa đổi, bổ sung <span", html_new) and f'href="/documents/{old}"' in html_new
     # The number in the body links to the cited document.
-    assert f'<a class="doc-ref" href="/documents/{old}">61/2018/NĐ-CP</a>' in html_new
+    text_new = reader.get(f"/documents/{new}/toan-van").get_data(as_text=True)
+    assert f'<a class="doc-ref" href="/documents/{old}">61/2018/NĐ-CP</a>' in text_new
 
 
 def test_readers_cannot_change_anything(reader, make_document):
@@ -152,7 +161,7 @@ def test_form_errors_keep_input_and_save_nothing(app, editor):
     })
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Ngày không hợp lệ" in html and "Tiêu đề còn giữ" in html and "Nội dung còn giữ" in html
+    assert "«31/02/2024» không có trên lịch" in html and "Tiêu đề còn giữ" in html and "Nội dung còn giữ" in html
     crafted = editor.post("/documents/new", data={"csrf_token": token, "action": "save", "category": "legal",
                                                   "doc_type": "Sắc lệnh", "title": "X", "visibility": "all"})
     assert crafted.status_code == 400 and "Giá trị đã chọn không hợp lệ." in crafted.get_data(as_text=True)
@@ -343,3 +352,36 @@ def test_a_plan_links_its_document_only_for_readers_who_may_open_it(app, make_us
     page = outsider.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert f"/documents/{secret}" not in page and "Xem văn bản kế hoạch" not in page
     assert f'href="/documents/{secret}"' in insider.get(f"/plans/{plan_id}").get_data(as_text=True)
+
+
+def test_the_authors_spelling_is_kept_and_found_in_either_tone_convention(app, editor, make_document):
+    """``hoà``, ``uỷ``, ``thoả``, ``toà`` are stored and shown as typed; searching ``hòa`` or ``hoà``
+    finds them, the issuer filter treats ``Uỷ ban`` and ``Ủy ban`` as one issuer, and numbers still link."""
+    make_document(number="61/2018/NĐ-CP", title="Về thực hiện cơ chế một cửa")
+    token = page_token(editor, "/documents/new")
+    response = editor.post("/documents/new", data={
+        "csrf_token": token, "action": "save", "category": "reform", "doc_type": "Kế hoạch",
+        "number": "12/KH-UBND", "title": "Kế hoạch hoà giải ở cơ sở năm 2024",
+        "issuer": "Uỷ ban nhân dân tỉnh Hoà Bình", "status": "", "visibility": "all",
+        "body": "Uỷ ban nhân dân tỉnh thoả thuận với Toà án nhân dân về hoà giải, theo Nghị định 61/2018/NĐ-CP.",
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = editor.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Kế hoạch hoà giải ở cơ sở năm 2024" in page and "Uỷ ban nhân dân tỉnh Hoà Bình" in page
+    assert "Uỷ ban nhân dân tỉnh thoả thuận với Toà án nhân dân về hoà giải" in page
+    assert "hòa" not in page and "Ủy" not in page and "thỏa" not in page and "Tòa" not in page
+    assert 'class="doc-ref"' in page and ">61/2018/NĐ-CP</a>" in page  # the citation linker still links
+    for query in ("hòa giải", "hoà giải", "hoa giai", "ủy ban thỏa thuận", "tòa án"):
+        found = editor.get("/api/search", query_string={"q": query}).get_json()
+        assert [r["title"] for r in found["results"]] == ["Kế hoạch hoà giải ở cơ sở năm 2024"], query
+    assert editor.get("/api/search", query_string={"q": "12/kh-ubnd"}).get_json()["results"][0]["number"] \
+        == "12/KH-UBND"
+    for issuer in ("Uỷ ban nhân dân tỉnh Hoà Bình", "Ủy ban nhân dân tỉnh Hòa Bình"):
+        listed = editor.get("/documents/", query_string={"issuer": issuer}).get_data(as_text=True)
+        assert "Kế hoạch hoà giải ở cơ sở năm 2024" in listed, issuer
+    # The same number from the same issuer written the other way is the same document.
+    again = editor.post("/documents/new", data={
+        "csrf_token": token, "action": "save", "category": "reform", "doc_type": "Kế hoạch",
+        "number": "12/KH-UBND", "title": "Bản trùng", "issuer": "Ủy ban nhân dân tỉnh Hòa Bình", "visibility": "all",
+        "status": ""})
+    assert again.status_code == 400 and "đã có trong thư viện" in again.get_data(as_text=True)

@@ -170,11 +170,18 @@ def test_scheduled_article_appears_on_time_and_expired_one_disappears(app, peopl
     # Vietnam time in the form: publish in 2 hours, expire after 2 days.
     start_vn = clock.to_vietnam(now + timedelta(hours=2))
     end_vn = clock.to_vietnam(now + timedelta(days=2))
-    response = publish(reviewer, app, draft, publish_at=start_vn.strftime("%Y-%m-%dT%H:%M"),
-                       expires_at=end_vn.strftime("%Y-%m-%dT%H:%M"))
+    form = reviewer.get(f"/news/{draft}").get_data(as_text=True)
+    assert 'placeholder="dd/mm/yyyy HH:MM"' in form and "datetime-local" not in form
+    refused = publish(reviewer, app, draft, publish_at=start_vn.strftime("%m/%d/%Y %I:%M %p"))
+    assert "nhập giờ:phút theo 24 giờ" in reviewer.get(refused.headers["Location"]).get_data(as_text=True)
+    response = publish(reviewer, app, draft, publish_at=start_vn.strftime("%d/%m/%Y %H:%M"),
+                       expires_at=end_vn.strftime("%d/%m/%Y %H:%M"))
     assert response.status_code == 303
     scheduled = article(app, draft)
     assert scheduled.status == "published" and scheduled.publish_at > now
+    board = reviewer.get("/news/manage").get_data(as_text=True)
+    row = board.split("Thông báo lịch tiếp công dân trực tuyến</a>")[1].split("</tr>")[0]
+    assert "Hẹn giờ đăng" in row and "Đã đăng" not in row  # scheduled, not yet published
     title, word = "Thông báo lịch tiếp công dân trực tuyến", "lich tiep cong dan"
     assert not any(visible_everywhere(reader, draft, title, word).values())
     assert "hẹn giờ đăng" in reviewer.get(f"/news/{draft}").get_data(as_text=True)
@@ -198,7 +205,8 @@ def test_expiry_before_publication_is_refused(app, people):
     assert "hết hạn phải sau" in reviewer.get(f"/news/{draft}").get_data(as_text=True)
     publish(reviewer, app, draft, publish_at="ngày mai")
     assert article(app, draft).status == "draft"
-    assert "Thời điểm không hợp lệ" in reviewer.get(f"/news/{draft}").get_data(as_text=True)
+    assert "Thời điểm đăng «ngày mai» không đúng dạng dd/mm/yyyy HH:MM" in reviewer.get(f"/news/{draft}").get_data(
+        as_text=True)
 
 
 # XSS

@@ -22,7 +22,8 @@ def test_admin_creates_a_plan_linked_to_its_document_with_four_periods(app, worl
                                               "title": "Kế hoạch CCHC năm 2025"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/periods")
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
-    assert page.count('type="date"') == 4 and 'value="2025-04-15"' in page
+    assert page.count('data-date="date"') == 4 and 'value="15/04/2025"' in page  # dd/mm/yyyy, never a date input
+    assert 'type="date"' not in page
     plan_id = int(response.headers["Location"].split("/")[2])
     plan_page = admin.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert f'href="/documents/{doc}"' in plan_page
@@ -67,8 +68,9 @@ def test_overview_by_field_and_unit_with_an_accessible_chart(app, world, monkeyp
     assert "Cải cách thủ tục hành chính: 0,0% (0/1 nhiệm vụ hoàn thành)" in chart
     assert "<script" not in html.split("</head>")[1]
     by_unit = html.split('id="theo-don-vi"')[1]
-    assert re.search(r"VPC – Đơn vị VPC</th><td>1</td><td>1</td>", by_unit)
-    assert re.search(r"Tổng cộng</th><td>3</td><td>1</td>", by_unit)
+    assert re.search(r'VPC – Đơn vị VPC</th><td data-label="Số nhiệm vụ">1</td><td data-label="Hoàn thành">1</td>',
+                     by_unit)
+    assert re.search(r'Tổng cộng</th><td data-label="Số nhiệm vụ">3</td><td data-label="Hoàn thành">1</td>', by_unit)
 
 
 def report_without_figures() -> io.BytesIO:

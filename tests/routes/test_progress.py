@@ -37,6 +37,10 @@ def test_htmx_post_returns_the_history_and_triggers_the_field_overview_refresh(a
     assert response.status_code == 200 and response.headers["HX-Trigger"] == "progress-posted"
     assert "Đã rà soát 37/52 văn bản" in html and "Đã ghi nhận cập nhật tiến độ" in html
     assert "<html" not in html  # a fragment for the page's #cap-nhat
+    # The task's state in the page header and the field block come along out of band.
+    header = html.split('<span id="task-state" hx-swap-oob="true">')[1].split("</span>\n")[0]
+    assert "Đang thực hiện" in header and "40%" in header
+    assert 'id="tien-do-linh-vuc"' in html and stat(html, "in_progress") == "1"
 
     after = client.get(summary_url).get_data(as_text=True)
     assert stat(after, "in_progress") == "1" and stat(after, "percent") == "20,0%"  # (40 + 0) / 2

@@ -10,11 +10,12 @@ from flask import g
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import access, search, vntext
+from app import access, ingest, search, validity, vntext
 from app.clock import to_vietnam, utcnow
 from app.errors import ConcurrentEditError, Invalid
 from app.extensions import db
 from app.models import (
+    ANNEX_TYPE,
     CATEGORIES,
     DOCUMENT_TYPES,
     RELATION_TYPES,
@@ -33,7 +34,7 @@ from app.models import (
     document_units,
 )
 from app.services import audit, uploads
-from app.services.uploads import Prefill, StoredUpload
+from app.services.uploads import StoredUpload
 
 
 class DocumentError(Invalid):
@@ -51,26 +52,36 @@ class DocumentData:
     summary: str = ""
     issuer: str = ""
     signer: str = ""
+    signer_title: str = ""
     issued_on: date | None = None
     effective_on: date | None = None
+    expires_on: date | None = None
+    gazette_number: str = ""
+    gazette_on: date | None = None
     status: str | None = None
     field_ids: list[int] = field(default_factory=list)
     visibility: str = VISIBILITY_ALL
     unit_ids: list[int] = field(default_factory=list)
     body: str = ""
+    parent_number: str | None = None  # an annex: the number of the document it comes with
 
     def cleaned(self) -> DocumentData:
-        """Return a copy with every text in NFC (one tone convention) and trimmed."""
+        """Return a copy with every text in NFC and trimmed, spelled as the author wrote it (``hoà``
+        stays ``hoà``: the tone convention is the index's business, not the stored text's)."""
         def text(value):
-            return vntext.nfc(value or "").strip()
+            return vntext.as_written(value).strip()
 
         return DocumentData(
             category=text(self.category), doc_type=text(self.doc_type),
             number=text(self.number) or None, title=" ".join(text(self.title).split()),
             summary=text(self.summary), issuer=text(self.issuer), signer=text(self.signer),
-            issued_on=self.issued_on, effective_on=self.effective_on, status=text(self.status) or None,
+            signer_title=" ".join(text(self.signer_title).split()), issued_on=self.issued_on,
+            effective_on=self.effective_on, expires_on=self.expires_on,
+            gazette_number=" ".join(text(self.gazette_number).split()), gazette_on=self.gazette_on,
+            status=text(self.status) or None,
             field_ids=sorted(set(self.field_ids)), visibility=self.visibility or VISIBILITY_ALL,
-            unit_ids=sorted(set(self.unit_ids)), body=vntext.nfc(self.body or "").strip(),
+            unit_ids=sorted(set(self.unit_ids)), body=vntext.as_written(self.body).strip(),
+            parent_number=text(self.parent_number) or None,
         )
 
 
@@ -91,6 +102,13 @@ def validate(data: DocumentData, document: Document | None = None, user: User | 
         raise DocumentError("Trích yếu tối đa 1.000 ký tự.")
     if data.number and len(data.number) > 100:
         raise DocumentError("Số ký hiệu tối đa 100 ký tự.")
+    if data.parent_number:
+        if data.doc_type != ANNEX_TYPE:
+            raise DocumentError("Chỉ văn bản loại Phụ lục mới ghi “kèm theo văn bản số”.")
+        if len(data.parent_number) > 100:
+            raise DocumentError("Số ký hiệu của văn bản được kèm theo tối đa 100 ký tự.")
+        if vntext.number_key(data.parent_number) == vntext.number_key(data.number):
+            raise DocumentError("Phụ lục không thể kèm theo chính nó (hai số ký hiệu trùng nhau).")
     if data.status and data.status not in STATUSES:
         raise DocumentError("Tình trạng hiệu lực không hợp lệ.")
     if data.visibility not in (VISIBILITY_ALL, VISIBILITY_UNITS):
@@ -101,6 +119,14 @@ def validate(data: DocumentData, document: Document | None = None, user: User | 
         data.unit_ids = []
     if data.effective_on and data.issued_on and data.effective_on < data.issued_on:
         raise DocumentError("Ngày có hiệu lực không thể trước ngày ban hành.")
+    if data.expires_on and data.expires_on < (data.effective_on or data.issued_on or data.expires_on):
+        raise DocumentError("Ngày hết hiệu lực không thể trước ngày có hiệu lực (hoặc ngày ban hành).")
+    if data.gazette_on and data.issued_on and data.gazette_on < data.issued_on:
+        raise DocumentError("Ngày đăng công báo không thể trước ngày ban hành.")
+    if len(data.signer_title) > 255:
+        raise DocumentError("Chức vụ người ký tối đa 255 ký tự.")
+    if len(data.gazette_number) > 100:
+        raise DocumentError("Số công báo tối đa 100 ký tự.")
     if not set(data.field_ids) <= _reform_field_ids():
         raise DocumentError("Lĩnh vực CCHC không hợp lệ.")
     if data.unit_ids:
@@ -116,22 +142,6 @@ def validate(data: DocumentData, document: Document | None = None, user: User | 
     return data
 
 
-def docx_prefill(stored: StoredUpload) -> Prefill:
-    """What an accepted .docx fills in the document form, from its official header: the type (and
-    its group) when the header names a known one, whatever the form holds; the number, issuer,
-    summary line as title, date and the text as body when the form has none of them."""
-    meta = stored.extracted.metadata
-    replace = {"doc_type": meta.doc_type, "category": DOCUMENT_TYPES[meta.doc_type][0]} \
-        if meta.doc_type in DOCUMENT_TYPES else {}
-    fill = {name: value for name, value in (("number", meta.number), ("issuer", meta.issuer),
-                                            ("title", meta.summary), ("issued_on", meta.issued_on),
-                                            ("body", stored.text)) if value}
-    found = [label for label, value in (("số ký hiệu", meta.number), ("loại", meta.doc_type),
-                                        ("ngày ban hành", meta.issued_on), ("trích yếu", meta.summary),
-                                        ("cơ quan ban hành", meta.issuer)) if value]
-    return Prefill(replace, fill, found)
-
-
 def _reform_field_ids() -> set[int]:
     """The 7 reform fields are reference data: read once per request or command."""
     if "reform_field_ids" not in g:
@@ -143,7 +153,7 @@ def validate_for_import(data: DocumentData) -> DocumentData:
     """Validate like ``validate`` but allow the number already present (the import updates it)."""
     number, data.number = data.number, None
     cleaned = validate(data)
-    cleaned.number = vntext.nfc(number or "").strip() or None
+    cleaned.number = vntext.as_written(number).strip() or None
     data.number = number
     if cleaned.number and len(cleaned.number) > 100:
         raise DocumentError("Số ký hiệu tối đa 100 ký tự.")
@@ -151,11 +161,13 @@ def validate_for_import(data: DocumentData) -> DocumentData:
 
 
 def find_by_number(number: str, issuer: str | None = None) -> Document | None:
-    """Return the live document with this number (any written form) and issuer, or None."""
+    """Return the oldest live document with this number (any written form) and, when ``issuer`` is
+    given, that issuer under either tone convention (``Uỷ ban`` is ``Ủy ban``); None if there is none."""
     stmt = db.select(Document).where(Document.number_key == vntext.number_key(number), Document.deleted_at.is_(None))
-    if issuer is not None:
-        stmt = stmt.where(Document.issuer == vntext.nfc(issuer).strip())
-    return db.session.scalars(stmt.order_by(Document.id).limit(1)).first()
+    if issuer is None:
+        return db.session.scalars(stmt.order_by(Document.id).limit(1)).first()
+    return next((doc for doc in db.session.scalars(stmt.order_by(Document.id))
+                 if vntext.same_words(doc.issuer, issuer)), None)
 
 
 def _apply(document: Document, data: DocumentData) -> None:
@@ -169,11 +181,18 @@ def _apply(document: Document, data: DocumentData) -> None:
     document.summary = data.summary
     document.issuer = data.issuer
     document.signer = data.signer
+    document.signer_title = data.signer_title
     document.issued_on = data.issued_on
     document.effective_on = data.effective_on
+    document.expires_on = data.expires_on
+    document.gazette_number = data.gazette_number
+    document.gazette_on = data.gazette_on
     document.status = data.status
     document.body = data.body
     document.visibility = data.visibility
+    document.parent_number = data.parent_number
+    document.parent_key = vntext.number_key(data.parent_number)
+    document.annex_position = ingest.annex_position(data.title) if data.doc_type == ANNEX_TYPE else None
     # session.get() answers from the identity map after the first load: no query per document.
     document.fields = [db.session.get(ReformField, field_id) for field_id in data.field_ids]
     document.units = [db.session.get(Unit, unit_id) for unit_id in data.unit_ids]
@@ -181,10 +200,12 @@ def _apply(document: Document, data: DocumentData) -> None:
 
 SNAPSHOT_LABELS = {
     "category": "Nhóm", "doc_type": "Loại văn bản", "number": "Số ký hiệu", "title": "Trích yếu",
-    "summary": "Tóm tắt", "issuer": "Cơ quan ban hành", "signer": "Người ký", "issued_on": "Ngày ban hành",
-    "effective_on": "Ngày có hiệu lực", "status": "Tình trạng hiệu lực", "fields": "Lĩnh vực",
+    "summary": "Tóm tắt", "issuer": "Cơ quan ban hành", "signer": "Người ký", "signer_title": "Chức vụ người ký",
+    "issued_on": "Ngày ban hành", "effective_on": "Ngày có hiệu lực", "expires_on": "Ngày hết hiệu lực",
+    "gazette_number": "Số công báo", "gazette_on": "Ngày đăng công báo", "status": "Tình trạng hiệu lực",
+    "fields": "Lĩnh vực",
     "visibility": "Phạm vi xem", "units": "Đơn vị được xem", "body": "Toàn văn", "attachments": "Tệp đính kèm",
-    "relations": "Quan hệ văn bản",
+    "relations": "Quan hệ văn bản", "parent_number": "Kèm theo văn bản",
 }
 
 
@@ -201,8 +222,12 @@ def snapshot(document: Document, new: bool = False) -> dict:
         "summary": document.summary,
         "issuer": document.issuer,
         "signer": document.signer,
+        "signer_title": document.signer_title or "",
         "issued_on": document.issued_on.isoformat() if document.issued_on else None,
         "effective_on": document.effective_on.isoformat() if document.effective_on else None,
+        "expires_on": document.expires_on.isoformat() if document.expires_on else None,
+        "gazette_number": document.gazette_number or "",
+        "gazette_on": document.gazette_on.isoformat() if document.gazette_on else None,
         "status": document.status,
         "fields": [f.name for f in document.fields],
         "visibility": document.visibility,
@@ -210,6 +235,7 @@ def snapshot(document: Document, new: bool = False) -> dict:
         "body": document.body,
         "attachments": [a.original_name for a in document.attachments],
         "relations": [f"{r.relation_type}:{r.target_id}" for r in relations],
+        "parent_number": document.parent_number,
     }
 
 
@@ -322,9 +348,14 @@ def create_documents_bulk(items: list[DocumentData]) -> list[int]:
         "category": data.category, "doc_type": data.doc_type, "number": data.number,
         "number_key": vntext.number_key(data.number), "number_sort": vntext.number_sort(data.number),
         "title": data.title, "title_sort": vntext.sort_key(data.title), "summary": data.summary,
-        "issuer": data.issuer, "signer": data.signer, "issued_on": data.issued_on, "effective_on": data.effective_on,
-        "status": data.status, "body": data.body, "visibility": data.visibility, "created_by_id": None,
+        "issuer": data.issuer, "signer": data.signer, "signer_title": data.signer_title, "issued_on": data.issued_on,
+        "effective_on": data.effective_on, "expires_on": data.expires_on, "gazette_number": data.gazette_number,
+        "gazette_on": data.gazette_on, "status": data.status, "body": data.body, "visibility": data.visibility,
+        "created_by_id": None,
         "updated_by_id": None, "created_at": now, "updated_at": now, "deleted_at": None, "version": 1,
+        "parent_number": data.parent_number, "parent_key": vntext.number_key(data.parent_number),
+        "annex_position": ingest.annex_position(data.title) if data.doc_type == ANNEX_TYPE else None,
+        "content_hash": None, "source_key": None,
     } for data in items]
     table = Document.__table__
     ids = list(db.session.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), rows).scalars())
@@ -334,12 +365,15 @@ def create_documents_bulk(items: list[DocumentData]) -> list[int]:
     for doc_id, data, row in zip(ids, items, rows):
         after = {  # what snapshot() gives for a document just created from ``data``
             "category": data.category, "doc_type": data.doc_type, "number": data.number, "title": data.title,
-            "summary": data.summary, "issuer": data.issuer, "signer": data.signer,
+            "summary": data.summary, "issuer": data.issuer, "signer": data.signer, "signer_title": data.signer_title,
             "issued_on": data.issued_on.isoformat() if data.issued_on else None,
             "effective_on": data.effective_on.isoformat() if data.effective_on else None,
+            "expires_on": data.expires_on.isoformat() if data.expires_on else None,
+            "gazette_number": data.gazette_number,
+            "gazette_on": data.gazette_on.isoformat() if data.gazette_on else None,
             "status": data.status, "fields": [field_names[f] for f in data.field_ids],
             "visibility": data.visibility, "units": [unit_codes[u] for u in data.unit_ids],
-            "body": data.body, "attachments": [], "relations": [],
+            "body": data.body, "attachments": [], "relations": [], "parent_number": data.parent_number,
         }
         revisions.append({"document_id": doc_id, "version": 1, "action": "create", "changed_fields": list(after),
                           "snapshot": after, "changed_by_id": None, "changed_at": now})
@@ -400,16 +434,18 @@ def differs(document: Document, data: DocumentData) -> bool:
     current = {  # what snapshot() gives for these keys, without reading relations and attachments
         "category": document.category, "doc_type": document.doc_type, "number": document.number,
         "title": document.title, "summary": document.summary, "issuer": document.issuer, "signer": document.signer,
-        "issued_on": document.issued_on.isoformat() if document.issued_on else None,
-        "effective_on": document.effective_on.isoformat() if document.effective_on else None,
-        "status": document.status, "visibility": document.visibility, "body": document.body,
+        "signer_title": document.signer_title or "", "issued_on": document.issued_on,
+        "effective_on": document.effective_on,
+        "expires_on": document.expires_on, "gazette_number": document.gazette_number or "",
+        "gazette_on": document.gazette_on, "status": document.status, "visibility": document.visibility,
+        "body": document.body, "parent_number": document.parent_number,
     }
     return any(current[key] != value for key, value in {
         "category": data.category, "doc_type": data.doc_type, "number": data.number, "title": data.title,
-        "summary": data.summary, "issuer": data.issuer, "signer": data.signer,
-        "issued_on": data.issued_on.isoformat() if data.issued_on else None,
-        "effective_on": data.effective_on.isoformat() if data.effective_on else None,
-        "status": data.status, "visibility": data.visibility, "body": data.body,
+        "summary": data.summary, "issuer": data.issuer, "signer": data.signer, "signer_title": data.signer_title,
+        "issued_on": data.issued_on, "effective_on": data.effective_on, "expires_on": data.expires_on,
+        "gazette_number": data.gazette_number, "gazette_on": data.gazette_on, "status": data.status,
+        "visibility": data.visibility, "body": data.body, "parent_number": data.parent_number,
     }.items()) or sorted(f.id for f in document.fields) != sorted(data.field_ids) \
         or sorted(u.id for u in document.units) != sorted(data.unit_ids)
 
@@ -458,7 +494,7 @@ def remove_attachment(document: Document, attachment: Attachment, user: User) ->
 
 
 def add_relation(source: Document, target: Document, relation_type: str, user: User) -> DocumentRelation:
-    """Record that ``source`` amends/replaces/repeals/guides/is based on ``target``.
+    """Record that ``source`` amends/replaces/repeals/guides/is based on ``target``; return it.
 
     Refuses an unknown type, a relation to itself and a duplicate.
     """
@@ -506,6 +542,11 @@ def relations_of(document: Document, user: User) -> tuple[list, list]:
     return outgoing, incoming
 
 
+def revision_count(document: Document) -> int:
+    """How many revisions the document has (without loading their snapshots)."""
+    return db.session.scalar(db.select(db.func.count()).where(DocumentRevision.document_id == document.id)) or 0
+
+
 def revision_relations(snapshot: dict, user: User) -> list[tuple[str, Document]]:
     """Return the relations a revision ``snapshot`` records (``"amends:13"``) as (wording, target
     document), only those whose target ``user`` may read now; the others are left out."""
@@ -520,14 +561,56 @@ def revision_relations(snapshot: dict, user: User) -> list[tuple[str, Document]]
     return found
 
 
+@dataclass
+class ParentReference:
+    """The document an annex comes with: ``document`` when the library holds it (and the user may
+    read it), else only its number and the type that number's code names."""
+
+    number: str
+    doc_type: str | None
+    document: Document | None
+
+
+def parent_of(document: Document, user: User) -> ParentReference | None:
+    """Return what an annex is attached to ('là phụ lục của'), None for a document that names no
+    parent. The parent is the oldest readable live document holding that number, preferring one
+    of the annex's issuer; found whenever it is in the library, even if it arrived after the annex."""
+    if not document.parent_key:
+        return None
+    candidates = db.session.scalars(
+        db.select(Document).where(Document.number_key == document.parent_key, Document.id != document.id,
+                                  access.document_clause(user)).order_by(Document.id)).all()
+    parent = next((doc for doc in candidates if document.issuer and vntext.same_words(doc.issuer, document.issuer)),
+                  candidates[0] if candidates else None)
+    return ParentReference(document.parent_number, parent.doc_type if parent else
+                           ingest.type_from_number(document.parent_number), parent)
+
+
+def annexes_of(document: Document, user: User) -> list[Document]:
+    """Return the annexes ``user`` may read that name this document's number as their parent
+    ('có phụ lục'), in their order (Phụ lục I, II, III…; unnumbered ones after, by title). An annex
+    of another issuer's document with the same number is left out when both issuers are known."""
+    if not document.number_key:
+        return []
+    annexes = db.session.scalars(
+        db.select(Document).options(defer(Document.body))
+        .where(Document.parent_key == document.number_key, Document.id != document.id,
+               access.document_clause(user))
+        .order_by(Document.annex_position.is_(None), Document.annex_position, Document.title_sort, Document.id))
+    return [annex for annex in annexes
+            if not (annex.issuer and document.issuer) or vntext.same_words(annex.issuer, document.issuer)]
+
+
 def citing_documents(document: Document, user: User) -> list[Document]:
-    """Return the documents ``user`` may read whose text mentions this document's number."""
+    """Return the documents ``user`` may read whose text mentions this document's number, except
+    its own annexes (listed apart, under "Có phụ lục")."""
     if not document.number_key:
         return []
     return list(db.session.scalars(
         db.select(Document)
         .join(Citation, db.and_(Citation.source_kind == "document", Citation.source_id == Document.id))
         .where(Citation.number_key == document.number_key, Document.id != document.id,
+               db.or_(Document.parent_key.is_(None), Document.parent_key != document.number_key),
                access.document_clause(user))
         .order_by(Document.issued_on.desc(), Document.id.desc())
     ))
@@ -564,12 +647,12 @@ class DocumentFilters:
 
         sort = args.get("sort", "newest")
         category = args.get("category", "")
-        doc_type = vntext.nfc(args.get("type", ""))
-        status = vntext.nfc(args.get("status", ""))
+        doc_type = vntext.as_written(args.get("type", ""))
+        status = vntext.as_written(args.get("status", ""))
         return cls(
             category=category if category in CATEGORIES else "",
             doc_type=doc_type if doc_type in DOCUMENT_TYPES else "",
-            issuer=vntext.nfc(args.get("issuer", ""))[:255].strip(),
+            issuer=vntext.as_written(args.get("issuer", ""))[:255].strip(),
             field_id=integer("field", 1, 1000),
             year=integer("year", 1900, 2200),
             status=status if status in STATUSES else "",
@@ -594,9 +677,9 @@ def list_statement(user: User, filters: DocumentFilters):
     if filters.doc_type:
         stmt = stmt.where(Document.doc_type == filters.doc_type)
     if filters.issuer:
-        stmt = stmt.where(Document.issuer == filters.issuer)
-    if filters.status:
-        stmt = stmt.where(Document.status == filters.status)
+        stmt = stmt.where(Document.issuer.in_(_issuer_spellings(filters.issuer)))
+    if filters.status:  # the status the user sees: relations and dates included
+        stmt = stmt.where(validity.status_expression(user) == filters.status)
     if filters.year:
         stmt = stmt.where(Document.issued_on >= date(filters.year, 1, 1),
                           Document.issued_on <= date(filters.year, 12, 31))
@@ -615,6 +698,13 @@ def list_statement(user: User, filters: DocumentFilters):
     return stmt
 
 
+def _issuer_spellings(issuer: str) -> list[str]:
+    """Every stored spelling of ``issuer`` (``Uỷ ban…`` and ``Ủy ban…`` are one issuer)."""
+    wanted = vntext.nfc(issuer).strip()
+    stored = db.session.scalars(db.select(Document.issuer).where(Document.issuer != "").distinct())
+    return [issuer, *(name for name in stored if vntext.nfc(name).strip() == wanted)]
+
+
 def filter_options(user: User) -> dict:
     """Return the choices for the list filters, drawn only from documents ``user`` may read."""
     clause = access.document_clause(user)
@@ -626,7 +716,7 @@ def filter_options(user: User) -> dict:
     return {
         "categories": CATEGORIES,
         "types": list(DOCUMENT_TYPES),
-        "issuers": sorted(issuers, key=vntext.sort_key),
+        "issuers": sorted({vntext.nfc(name): name for name in sorted(issuers)}.values(), key=vntext.sort_key),
         "years": sorted({int(y) for y in years}, reverse=True),
         "statuses": STATUSES,
         "fields": db.session.scalars(db.select(ReformField).order_by(ReformField.position)).all(),

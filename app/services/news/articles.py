@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "unpublish": "Gỡ bài",
     "restore": "Khôi phục phiên bản",
     "import_docx": "Tạo từ tệp Word",
+    "autosave": "Tự động lưu",
 }
 
 
@@ -80,7 +81,7 @@ def can_edit(user, article: Article) -> bool:
 # Validation and snapshots
 
 def _clean(text: str | None) -> str:
-    return vntext.nfc((text or "").replace("\r\n", "\n")).strip()
+    return vntext.as_written((text or "").replace("\r\n", "\n")).strip()
 
 
 def validate(data: ArticleData) -> ArticleData:
@@ -248,6 +249,49 @@ def update_article(article: Article, data: ArticleData, user: User, expected_ver
         _record(article, "edit", user)
     _commit(article, written)
     return article
+
+
+def can_autosave(article: Article) -> bool:
+    """Autosave keeps drafts only: never an article that is published or scheduled (readers would
+    see half-typed text, or get it at the scheduled time)."""
+    return article.status != PUBLISHED
+
+
+def _content(article: Article) -> ArticleData:
+    return ArticleData(**{name: getattr(article, name) or "" for name in SNAPSHOT_FIELDS},
+                       field_ids=sorted(f.id for f in article.fields))
+
+
+def autosave(article: Article, data: ArticleData, user: User, expected_version: int | None) -> bool:
+    """Keep what the editor has typed so far (title, summary, body, lines, fields; never the cover).
+    Return True when it changed the article, False when there was nothing new (nothing written:
+    the version stays, so the editor's next save is not a concurrent edit). Consecutive autosaves
+    by the same editor share one revision ("Tự động lưu"), brought up to date each time.
+    Refuses Forbidden, ConcurrentEditError (someone saved since ``expected_version``), NewsError
+    for a published or scheduled article and for invalid data (no title yet)."""
+    if not can_edit(user, article):
+        raise Forbidden("Bạn không được sửa bài này ở trạng thái hiện tại.")
+    if not can_autosave(article):
+        raise NewsError("Bài đang đăng hoặc hẹn giờ đăng nên không tự động lưu; bấm «Lưu» để lưu thay đổi.")
+    _check_version(article, expected_version)
+    data = validate(data)
+    if data == _content(article):
+        return False
+    if article.first_published_at is None and article.title != data.title:
+        article.slug = _unique_slug(data.title, article.id)
+    _apply(article, data)
+    with _undo_on_failure(article, []):
+        _touch(article, user)
+        latest = db.session.scalar(db.select(ArticleRevision).where(ArticleRevision.article_id == article.id)
+                                   .order_by(ArticleRevision.number.desc()).limit(1))
+        if latest is not None and latest.action == "autosave" and latest.changed_by_id == user.id:
+            db.session.flush()
+            latest.snapshot = snapshot(article)
+            latest.changed_at = clock.utcnow()
+        else:
+            _record(article, "autosave", user)
+    _commit(article)
+    return True
 
 
 def add_image(article: Article, data: bytes, user: User) -> ArticleImage:

@@ -208,7 +208,7 @@ def convert(path: str, original_name: str, image_url) -> ConvertedDocx:
             raise ingest.IngestError(str(exc), "disk_full") from None
         raise ingest.IngestError(
             "Không đọc được nội dung tệp Word này; hãy mở bằng Word, lưu lại rồi thử lại.") from None
-    body = vntext.nfc(html_to_markdown(result.value))
+    body = vntext.as_written(html_to_markdown(result.value))
     lines = [line for line in body.splitlines() if line.strip()]
     title_line = next((line for line in lines if not line.startswith(("![", "|"))), "")
     title = _plain(title_line)[:500] or os.path.splitext(original_name)[0]

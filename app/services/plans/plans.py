@@ -61,8 +61,8 @@ class PlanData:
 
 
 def _validate_plan(data: PlanData, plan: Plan | None = None) -> PlanData:
-    number = " ".join(vntext.nfc(data.number or "").split())
-    title = " ".join(vntext.nfc(data.title or "").split())
+    number = " ".join(vntext.as_written(data.number).split())
+    title = " ".join(vntext.as_written(data.title).split())
     if not data.year or not 2000 <= data.year <= 2100:
         raise PlanError("Năm kế hoạch phải từ 2000 đến 2100.")
     if not number or not vntext.number_key(number):
@@ -183,9 +183,9 @@ class TaskData:
 
 def validate_task(plan: Plan, data: TaskData, task: Task | None = None) -> TaskData:
     """Return cleaned task data, or raise PlanError naming what is wrong."""
-    code = " ".join(vntext.nfc(data.code or "").split())
-    title = " ".join(vntext.nfc(data.title or "").split())
-    output = vntext.nfc(data.expected_output or "").strip()
+    code = " ".join(vntext.as_written(data.code).split())
+    title = " ".join(vntext.as_written(data.title).split())
+    output = vntext.as_written(data.expected_output).strip()
     if not code:
         raise PlanError("Nhập mã nhiệm vụ (ví dụ 1.2).")
     if len(code) > 20:

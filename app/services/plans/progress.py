@@ -46,8 +46,8 @@ class UpdateData:
 def validate_update(data: UpdateData) -> UpdateData:
     """Return cleaned data or raise ProgressError: a known status, a percent from 0 to 100 (100 for
     a finished task), and what was done."""
-    done = vntext.nfc(data.done or "").strip()
-    figures = vntext.nfc(data.figures or "").strip()
+    done = vntext.as_written(data.done).strip()
+    figures = vntext.as_written(data.figures).strip()
     if data.status not in TASK_STATUSES:
         raise ProgressError("Chọn tình trạng thực hiện.")
     if data.percent is None or not 0 <= data.percent <= 100:

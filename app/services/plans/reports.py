@@ -55,10 +55,48 @@ def docx_prefill(stored: StoredUpload) -> Prefill:
     date and summary line (as title) of its official header."""
     meta = stored.extracted.metadata
     fill = {name: value for name, value in (("number", meta.number), ("issued_on", meta.issued_on),
-                                            ("title", meta.summary)) if value}
+                                            ("title", meta.title)) if value}
     found = [label for label, value in (("số ký hiệu", meta.number), ("ngày", meta.issued_on),
-                                        ("trích yếu", meta.summary)) if value]
+                                        ("trích yếu", meta.title)) if value]
     return Prefill({}, fill, found)
+
+
+# What a report's summary line says about its period (accents folded, lower case).
+_PERIOD_WORDS = (
+    ("q3", re.compile(r"\b(9|chin) thang\b|\bquy (iii|3)\b")),
+    ("h1", re.compile(r"\b(6|sau) thang\b")),
+    ("q1", re.compile(r"\bquy (i|1)\b|\b(3|ba) thang\b")),
+    ("year", re.compile(r"\b(ca nam|tong ket nam|bao cao nam)\b")),
+)
+_YEAR = re.compile(r"\bnam (20\d\d)\b")
+_KIND_WORDS = {"q1": "quý I", "h1": "6 tháng", "q3": "9 tháng"}
+
+
+def period_named(text: str | None) -> tuple[str | None, int | None]:
+    """Return the period kind (``q1``, ``h1``, ``q3``, ``year``) and the year a report's summary
+    line names (``… 6 tháng đầu năm 2024`` → ``("h1", 2024)``), None for what it does not say.
+    A line naming a year and no shorter period is a yearly report."""
+    folded = " ".join(vntext.fold(text or "").lower().split())
+    kind = next((kind for kind, words in _PERIOD_WORDS if words.search(folded)), None)
+    year = _YEAR.search(folded)
+    if kind is None and year:
+        kind = "year"
+    return kind, int(year.group(1)) if year else None
+
+
+def period_mismatch(period: ReportPeriod, *texts: str | None) -> str | None:
+    """Return a warning when one of ``texts`` (the file's summary line, the summary typed) names
+    another period or year than ``period``'s (a "6 tháng" report sent to "9 tháng"); None when
+    they agree or say nothing."""
+    for text in texts:
+        kind, year = period_named(text)
+        if (kind and kind != period.kind) or (year and year != period.plan.year):
+            label = _KIND_WORDS[kind] if kind and kind != "year" else ""
+            named = " ".join(part for part in (label, f"năm {year}" if year else ("năm" if kind == "year" else ""))
+                             if part)
+            return (f"Trích yếu của báo cáo ghi «{' '.join((text or '').split())[:200]}», tức là báo cáo {named}, "
+                    f"nhưng bạn đang nộp vào kỳ {period.label}. Hãy kiểm tra lại tệp hoặc chọn đúng kỳ báo cáo.")
+    return None
 
 
 def report_of(period: ReportPeriod, unit_id: int) -> UnitReport | None:
@@ -82,8 +120,8 @@ def submit_report(period: ReportPeriod, unit_id: int, user: User, upload: Stored
             raise Forbidden("Chỉ đầu mối CCHC của đơn vị được nộp báo cáo của đơn vị.")
         if upload.kind != "docx" or upload.extracted is None:
             raise ReportError("Báo cáo phải là tệp Word (.docx).")
-        number = " ".join(vntext.nfc(data.number or "").split())
-        title = " ".join(vntext.nfc(data.title or "").split())
+        number = " ".join(vntext.as_written(data.number).split())
+        title = " ".join(vntext.as_written(data.title).split())
         if len(number) > 100 or len(title) > 1000:
             raise ReportError("Số ký hiệu tối đa 100 ký tự, trích yếu tối đa 1.000 ký tự.")
         now = submitted_at or clock.utcnow()

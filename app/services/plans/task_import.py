@@ -100,7 +100,7 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return vntext.nfc(str(value)).strip()
+    return vntext.as_written(str(value)).strip()
 
 
 def _date(value) -> date | None:

@@ -111,6 +111,16 @@ def test_citations_found_even_when_the_cited_document_comes_later(app, make_user
         assert [d.id for d in library.citing_documents(db.session.get(Document, cited), lan)] == [citing]
 
 
+def test_a_law_cited_by_its_national_assembly_number_is_linked(app, make_user, make_document):
+    make_user("lan", unit="TCCB")
+    law = make_document(number="25/2018/QH14", doc_type="Luật", title="Luật Tố cáo")
+    citing = make_document(number="3/KH-TTCP", doc_type="Kế hoạch",
+                           body="Căn cứ Luật Tố cáo số 25/2018/QH14 ngày 12/6/2018.")
+    with app.app_context():
+        lan = _user("lan")
+        assert [d.id for d in library.citing_documents(db.session.get(Document, law), lan)] == [citing]
+
+
 def test_restricted_document_visibility_rule(app, make_user, make_document):
     make_user("vpc", unit="VPC")
     make_user("tccb", unit="TCCB")

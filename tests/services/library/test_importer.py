@@ -8,7 +8,7 @@ import sys
 from app.extensions import db
 from app.models import Attachment, Document, DocumentRevision
 from tests.helpers import sample
-from tests.word_fixtures import BROKEN, IMPORTABLE
+from tests.word_fixtures import BROKEN, DECREE_FOLDER, FORMS, IMPORTABLE
 
 CORPUS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "bench", "corpus.py")
 
@@ -172,3 +172,130 @@ def test_the_indexing_process_indexes_while_the_import_writes(app, make_unit, ca
         report = importer.import_jsonl(io.StringIO(lines))
         assert report.created == 1200 and search.verify().clean
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def _folder(tmp_path, names, folder="word"):
+    path = tmp_path / folder
+    path.mkdir(exist_ok=True)
+    for name in names:
+        shutil.copy(sample(name), path / name)
+    return path
+
+
+def test_a_decree_and_its_annexes_from_one_folder_then_the_same_folder_again(app, tmp_path, make_user):
+    """One decree with its three annexes listed in order, forms titled by their own heading, and a
+    second run that finds every file unchanged."""
+    from app.services.library import documents as library
+
+    folder = _folder(tmp_path, DECREE_FOLDER + FORMS + ["bao-cao-tu-danh-gia-co-chu-thich.docx"])
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["documents", "import-docx", str(folder)])
+    assert first.exit_code == 0, first.output
+    assert "Tạo mới: 8 · Cập nhật: 0 · Không đổi: 0 · Lỗi: 0" in first.output
+    assert "phu-luc-viet-hoa.docx: Tạo mới" in first.output
+    with app.app_context():
+        docs = db.session.scalars(db.select(Document).order_by(Document.id)).all()
+        by_type = {}
+        for doc in docs:
+            by_type.setdefault(doc.doc_type, []).append(doc)
+        decree, = by_type["Nghị định"]
+        assert (decree.number, decree.issuer, decree.title) == ("30/2020/NĐ-CP", "Chính phủ", "Về công tác văn thư")
+        assert [(a.number, a.parent_number, a.category) for a in by_type["Phụ lục"]] == [
+            (None, "30/2020/NĐ-CP", "legal")] * 3
+        from app.models import User
+
+        admin = db.session.get(User, make_user("quantri", roles=["admin"]))
+        assert [a.title for a in library.annexes_of(decree, admin)] == [
+            "Phụ lục I: THỂ THỨC, KỸ THUẬT TRÌNH BÀY VĂN BẢN HÀNH CHÍNH",
+            "Phụ lục II: VIẾT HOA TRONG VĂN BẢN HÀNH CHÍNH",
+            "Phụ lục III: CHỮ VIẾT TẮT TÊN LOẠI VĂN BẢN VÀ BẢN SAO VĂN BẢN"]
+        assert all(library.parent_of(a, admin).document.id == decree.id for a in by_type["Phụ lục"])
+        assert {(d.doc_type, d.title) for d in docs if d.doc_type in ("Đơn", "Biên bản", "Văn bản khác")} == {
+            ("Đơn", "ĐƠN ĐỀ NGHỊ CẤP BẢN SAO VĂN BẢN TỪ SỔ GỐC"),
+            ("Biên bản", "BIÊN BẢN Họp Tổ công tác cải cách hành chính quý II năm 2024"),
+            ("Văn bản khác", "GIẤY XÁC NHẬN THỜI GIAN CÔNG TÁC")}
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in {d.title for d in docs}
+        assert "Chú thích\n[1] Luật này đã được sửa đổi" in decree.body
+        capitals = next(a for a in by_type["Phụ lục"] if a.annex_position == 2)
+        assert "Uỷ ban nhân dân tỉnh Hoà Bình, Toà án nhân dân tối cao" in capitals.body  # as the author typed it
+        attachments = db.session.scalar(db.select(db.func.count(Attachment.id)))
+    again = runner.invoke(args=["documents", "import-docx", str(folder)])
+    assert "Tạo mới: 0 · Cập nhật: 0 · Không đổi: 8 · Lỗi: 0" in again.output, again.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Document.id))) == 8
+        assert db.session.scalar(db.select(db.func.count(Attachment.id))) == attachments
+        assert db.session.scalar(db.select(db.func.count(DocumentRevision.id))) == 8
+
+
+def test_changed_files_update_their_document_and_copies_of_a_file_are_unchanged(app, tmp_path):
+    """A number-less file is recognised by its text, else by its name in the same folder; a
+    numbered one by its number and issuer; a file saved again with the same text, or copied under
+    another name, is unchanged. Editors' corrections survive an unchanged file."""
+    from app.demo import documents as shapes
+    from app.demo.wordfile import para, write_docx
+
+    folder = _folder(tmp_path, [shapes.APPLICATION_FORM, shapes.DECREE, "phu-luc-the-thuc.docx"])
+    runner = app.test_cli_runner()
+    assert "Tạo mới: 3" in runner.invoke(args=["documents", "import-docx", str(folder)]).output
+    with app.app_context():
+        form = db.session.scalar(db.select(Document).where(Document.doc_type == "Đơn"))
+        form.title = "Đơn đề nghị cấp bản sao (sửa tay)"  # an editor's correction
+        db.session.commit()
+    assert "Không đổi: 3" in runner.invoke(args=["documents", "import-docx", str(folder)]).output
+    with app.app_context():
+        assert db.session.scalar(db.select(Document.title).where(Document.doc_type == "Đơn")) \
+            == "Đơn đề nghị cấp bản sao (sửa tay)"
+
+    changed = shapes.application_form()
+    changed.blocks.append(para("Ghi chú: nhận bản sao tại bộ phận một cửa."))
+    write_docx(changed, folder / shapes.APPLICATION_FORM)
+    decree = shapes.decree()
+    decree.blocks.insert(-1, para("Điều 39. Trách nhiệm thi hành"))
+    write_docx(decree, folder / shapes.DECREE)
+    resaved = shapes.annex_layout()  # saved again: other bytes (the file's dates), the same text
+    resaved.created = resaved.created.replace(year=2021)
+    before = (folder / "phu-luc-the-thuc.docx").read_bytes()
+    write_docx(resaved, folder / "phu-luc-the-thuc.docx")
+    assert (folder / "phu-luc-the-thuc.docx").read_bytes() != before
+    shutil.copy(folder / "phu-luc-the-thuc.docx", folder / "ban-sao-phu-luc-i.docx")
+    result = runner.invoke(args=["documents", "import-docx", str(folder)])
+    assert "Tạo mới: 0 · Cập nhật: 2 · Không đổi: 2 · Lỗi: 0" in result.output, result.output
+    assert "ban-sao-phu-luc-i.docx: Không đổi" in result.output
+    with app.app_context():
+        form = db.session.scalar(db.select(Document).where(Document.doc_type == "Đơn"))
+        assert "nhận bản sao tại bộ phận một cửa" in form.body and len(form.attachments) == 2
+        decree_doc = db.session.scalar(db.select(Document).where(Document.doc_type == "Nghị định"))
+        assert "Điều 39. Trách nhiệm thi hành" in decree_doc.body and decree_doc.version == 2
+        assert db.session.scalar(db.select(db.func.count(Document.id))) == 3
+
+    # The same name in another folder is another file; with other text it is another document.
+    other = tmp_path / "khac"
+    other.mkdir()
+    different = shapes.application_form()
+    different.blocks.append(para("Mẫu dùng cho đơn vị khác."))
+    write_docx(different, other / shapes.APPLICATION_FORM)
+    assert "Tạo mới: 1" in runner.invoke(args=["documents", "import-docx", str(other)]).output
+
+
+def test_dry_run_prints_what_each_file_gives_and_stores_nothing(app, tmp_path):
+    from tests.helpers import files_under
+
+    folder = _folder(tmp_path, DECREE_FOLDER + ["mau-giay-xac-nhan.docx"] + BROKEN)
+    result = app.test_cli_runner().invoke(args=["documents", "import-docx", "--dry-run", str(folder)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.split("\n")
+    at = lines.index("phu-luc-viet-hoa.docx: Tạo mới")
+    assert lines[at + 1].startswith("    Phụ lục · không số · 05/03/2020 · kèm theo 30/2020/NĐ-CP · ")
+    assert lines[at + 2] == "    Phụ lục II: VIẾT HOA TRONG VĂN BẢN HÀNH CHÍNH"
+    at = lines.index("nghi-dinh-30-2020-cong-tac-van-thu.docx: Tạo mới")
+    facts = lines[at + 1]
+    assert facts.startswith("    Nghị định · 30/2020/NĐ-CP · 05/03/2020") and " · 3 chú thích · " in facts
+    assert "mau-giay-xac-nhan.docx: Tạo mới" in lines and "    Văn bản khác · không số · không ngày · " in result.output
+    assert "bao-cao-cu.doc: Lỗi" in lines
+    assert "7 tệp — nếu nhập: Tạo mới: 5 · Cập nhật: 0 · Không đổi: 0 · Lỗi: 2" in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Document.id))) == 0
+        assert files_under(app.config["UPLOAD_DIR"]) == []
+    app.test_cli_runner().invoke(args=["documents", "import-docx", str(folder)])
+    again = app.test_cli_runner().invoke(args=["documents", "import-docx", "--dry-run", str(folder)])
+    assert "7 tệp — nếu nhập: Tạo mới: 0 · Cập nhật: 0 · Không đổi: 5 · Lỗi: 2" in again.output
