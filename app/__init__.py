@@ -86,7 +86,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     arrays.configure(app.config["SEARCH_CACHE_MB"] * 1024 * 1024)
 
-    if app.config["SEARCH_BACKGROUND_SYNC"]:
+    if app.config["SEARCH_BACKGROUND_SYNC"] and app.config.get("SEARCH_WRITER", "web") == "web":
         @app.before_request
         def start_search_upkeep():
             start_background(app)

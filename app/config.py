@@ -59,6 +59,9 @@ def default_config(instance_path: str) -> dict:
     log_format = os.environ.get("PORTAL_LOG_FORMAT", "text").strip().lower()
     if log_format not in {"text", "json"}:
         raise RuntimeError(f"PORTAL_LOG_FORMAT must be 'text' or 'json', not {log_format!r}")
+    writer = os.environ.get("PORTAL_SEARCH_WRITER", "web").strip().lower()
+    if writer not in {"web", "worker"}:
+        raise RuntimeError(f"PORTAL_SEARCH_WRITER must be 'web' or 'worker', not {writer!r}")
     return {
         "SQLALCHEMY_DATABASE_URI": database_url_from_env(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -88,6 +91,12 @@ def default_config(instance_path: str) -> dict:
         "WTF_CSRF_SSL_STRICT": https,
         # Search index upkeep (app/search/outbox.py, app/search/upkeep.py).
         "SEARCH_BACKGROUND_SYNC": os.environ.get("PORTAL_SEARCH_BACKGROUND", "1") != "0",
+        # Who writes the index: "web" (each web process's catch-up thread, the default) or "worker"
+        # (one `flask search worker` per node; web processes only queue their changes).
+        "SEARCH_WRITER": writer,
+        # Searches evaluated at once per process (others wait their turn; 0: no limit), so saves and
+        # pages keep their share of the process when searches pile up.
+        "SEARCH_CONCURRENCY": int(os.environ.get("PORTAL_SEARCH_CONCURRENCY", "2")),
         "SEARCH_SYNC_INTERVAL": 1.0,   # seconds between background catch-ups
         "SEARCH_SYNC_WAIT": 0.25,      # how long a save waits for the index writer before leaving it queued
         # Arrays of postings and positions kept per process (least recently used dropped first).

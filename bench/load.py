@@ -1122,6 +1122,14 @@ def memory_report(sampler: Sampler, phases: list[dict]) -> dict:
 LOG_LINE = re.compile(r"^(\[\d{4}-\d\d-\d\d |\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d)")
 
 
+def _pcts(values: list[float]) -> list:
+    return [percentile(values, 50), percentile(values, 95), max(values) if values else None]
+
+
+def _fmt_pcts(values: list) -> str:
+    return "/".join("—" if v is None else f"{v:.0f}" for v in values)
+
+
 def gunicorn_log_report(path: str) -> dict:
     """Counts of what the portal and gunicorn logged, and every distinct traceback."""
     try:
@@ -1170,7 +1178,13 @@ def gunicorn_log_report(path: str) -> dict:
         for line in lines) if m]
     rebuilds = [m.group(0)[:200] for m in (re.search(r"search index rebuilt in .*", line) for line in lines) if m]
     counts["index merges"] = len(merges)
+    syncs = [tuple(float(x) for x in m.groups()) for m in (re.search(
+        r"search index: applied (\d+) changes in (\d+) ms \(waited (\d+) ms for the writer\)", line)
+        for line in lines) if m]
+    counts["index syncs"] = len(syncs)
     return {"path": path, "lines": len(lines), "counts": counts,
+            "syncs": {"count": len(syncs), "changes": sum(x[0] for x in syncs),
+                      "ms": _pcts([x[1] for x in syncs]), "wait_ms": _pcts([x[2] for x in syncs])},
             "merges": {"count": len(merges), "max_seconds": max((m[2] for m in merges), default=None),
                        "max_lock_seconds": max((m[3] for m in merges), default=None),
                        "max_segments": max((m[0] for m in merges), default=None)},
@@ -1446,6 +1460,17 @@ def print_summary(res: dict) -> None:
             log(f"  {line}")
         for msg in gl.get("top_messages", [])[:6]:
             log(f"  ×{msg['count']} {msg['message']}")
+    wl = res.get("search_worker_log", {})
+    if wl:
+        sy, mg = wl.get("syncs") or {}, wl.get("merges") or {}
+        log(f"search worker log ({wl['path']}): {wl['counts'].get('ERROR', 0)} ERROR, "
+            f"{wl['counts'].get('Traceback', 0)} tracebacks")
+        if sy.get("count"):
+            log(f"  index syncs: {sy['count']} applying {sy['changes']:.0f} changes; applying p50/p95/max "
+                f"{_fmt_pcts(sy['ms'])} ms, waiting for the writer p50/p95/max {_fmt_pcts(sy['wait_ms'])} ms")
+        if mg.get("count"):
+            log(f"  index merges by the search worker: {mg['count']}, longest {mg['max_seconds']:.1f} s, write lock "
+                f"held up to {mg['max_lock_seconds']:.2f} s")
     pl = res.get("postgres_log", {})
     if pl.get("messages"):
         log("PostgreSQL log: " + "; ".join(f"×{x['count']} {x['message'][:100]}" for x in pl["messages"][:5]))
@@ -1535,6 +1560,12 @@ def parse_args():
                     help="the import phase waits for the import at most this long, then ends it (default 1800)")
     ap.add_argument("--pg-fsync", choices=("on", "off"), default="on",
                     help="PostgreSQL fsync/synchronous_commit/full_page_writes (default on, as in production)")
+    ap.add_argument("--search-writer", choices=("web", "worker"), default="web",
+                    help="who writes the index: each gunicorn worker's catch-up thread (web, the default) or one "
+                         "'flask search worker' started beside gunicorn (worker: PORTAL_SEARCH_WRITER=worker)")
+    ap.add_argument("--search-concurrency", type=int, default=None,
+                    help="PORTAL_SEARCH_CONCURRENCY for gunicorn (searches evaluated at once per worker; "
+                         "default: the portal's)")
     ap.add_argument("--no-verify", action="store_true", help="skip 'flask search verify' after the load")
     ap.add_argument("--seed", type=int, default=7, help="corpus seed (default 7)")
     ap.add_argument("--out-dir", default=os.path.join(REPO_ROOT, "bench", "out"))
@@ -1642,6 +1673,18 @@ def main() -> int:
             raise SetupError(f"only {len(doc_ids)} documents in the database after the import")
 
         # gunicorn, as the README's Production section runs it.
+        if args.search_concurrency is not None:
+            env["PORTAL_SEARCH_CONCURRENCY"] = str(args.search_concurrency)
+        if args.search_writer == "worker":
+            env["PORTAL_SEARCH_WRITER"] = "worker"
+            worker_path = prefix + "-search-worker.log"
+            res["files"]["search_worker_log"] = worker_path
+            worker_env = dict(env, PORTAL_LOG_LEVEL="INFO")  # its sync timings: one line per applied batch
+            search_worker = subprocess.Popen(flask_cmd("search", "worker"), env=worker_env, cwd=REPO_ROOT,
+                                             stdin=subprocess.DEVNULL, stdout=open(worker_path, "wb"),
+                                             stderr=subprocess.STDOUT, start_new_session=True)
+            tracked.append(search_worker)
+            log(f"search worker: pid {search_worker.pid}, log {worker_path}")
         port = free_port()
         gun_path = prefix + "-gunicorn.log"
         res["files"]["gunicorn_log"] = gun_path
@@ -1914,6 +1957,8 @@ def main() -> int:
                                  for k, n in sorted(run.causes.items(), key=lambda kv: -kv[1])]
         if gun_log is not None:
             res["gunicorn_log"] = gunicorn_log_report(res["files"]["gunicorn_log"])
+        if res["files"].get("search_worker_log"):
+            res["search_worker_log"] = gunicorn_log_report(res["files"]["search_worker_log"])
         if res["files"].get("postgres_log"):
             res["postgres_log"] = postgres_log_report(res["files"]["postgres_log"])
         res["targets"] = targets(res)

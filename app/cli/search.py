@@ -51,10 +51,11 @@ def search_merge():
 
 
 @search.command("worker")
-@click.option("--interval", default=1.0, show_default=True, help="Seconds between checks")
+@click.option("--interval", default=0.25, show_default=True, help="Seconds between checks")
 def search_worker(interval):
     """Keep the index up to date on this node: apply queued changes, rebuild an unusable
-    index, merge small segments (an alternative to the web processes' catch-up thread)."""
+    index, merge small segments — the node's one index writer when PORTAL_SEARCH_WRITER=worker
+    (the web processes then only queue changes), else beside the web processes' catch-up thread."""
     app = current_app._get_current_object()  # upkeep opens an app context of its own each round
     click.echo("Đang theo dõi thay đổi cần đưa vào chỉ mục (Ctrl+C để dừng)…")
     upkeep.keep_up(lambda: upkeep.upkeep_once(app, merge_inline=True), time.sleep, interval)

@@ -239,10 +239,16 @@ def sync(lock_timeout: float = 30.0, max_batches: int | None = None) -> int:
     index_dir = current_app.config["INDEX_DIR"]
     if index.current_name(index_dir) is None and _live_records() <= SMALL_REBUILD:
         rebuild(wait=False)  # a new portal, or a small one: building from scratch is quick and exact
+    asked = time.perf_counter()
     with index.write_lock(index_dir, timeout=lock_timeout):
+        locked = time.perf_counter()
         ix = index.open_current(index_dir)
         path = os.path.join(index_dir, index.current_name(index_dir))
-        return apply_pending(ix, path, max_batches=max_batches)
+        applied = apply_pending(ix, path, max_batches=max_batches)
+    if applied:
+        log.info("search index: applied %d changes in %.0f ms (waited %.0f ms for the writer)", applied,
+                 (time.perf_counter() - locked) * 1000, (locked - asked) * 1000)
+    return applied
 
 
 SMALL_REBUILD = 500
@@ -270,7 +276,10 @@ def sync_after_commit() -> None:
     database commit, not an index commit (which, under load, multiplied its time several times);
     the thread applies it within milliseconds. Elsewhere (commands, tests) it is applied now if
     the index is free within ``SEARCH_SYNC_WAIT`` seconds, else left queued. Never an error for
-    the user: the change is committed and stays queued until it is applied, by any process."""
+    the user: the change is committed and stays queued until it is applied, by any process.
+    With ``SEARCH_WRITER = "worker"`` the node's ``flask search worker`` applies it: nothing here."""
+    if current_app.config.get("SEARCH_WRITER", "web") == "worker":
+        return
     if catch_up.running_here():
         catch_up.wake()
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -105,6 +106,31 @@ def _snapshot():
 
 # Searching
 
+class SearchGate:
+    """At most ``limit`` searches of this process evaluate at once; the others wait (without the
+    GIL) for their turn. Searches are the costly requests: unbounded, a worker's threads all
+    search and a save or a page in the same process gets a sliver of it. Built per process (a
+    forked child gets its own)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._limit = 0
+        self._semaphore: threading.BoundedSemaphore | None = None
+
+    def turn(self, limit: int):
+        """A context manager holding one of ``limit`` turns (none needed when ``limit`` ≤ 0)."""
+        if limit <= 0:
+            return contextlib.nullcontext()
+        with self._lock:
+            if self._pid != os.getpid() or self._limit != limit:
+                self._pid, self._limit, self._semaphore = os.getpid(), limit, threading.BoundedSemaphore(limit)
+            return self._semaphore
+
+
+search_gate = SearchGate()
+
+
 def search(user, request: SearchRequest) -> SearchPage:
     """Return one page of results for ``user``: readable records only, in totals, facets,
     snippets and suggestions too. Never raises for any query text; when the index cannot
@@ -115,7 +141,7 @@ def search(user, request: SearchRequest) -> SearchPage:
     parsed = parse(request.q)
     page = SearchPage(request=request, parsed=parsed)
     try:
-        with _snapshot() as view:
+        with search_gate.turn(current_app.config.get("SEARCH_CONCURRENCY", 0)), _snapshot() as view:
             _answer(view, user, request, parsed, page)
     except index.IndexUnavailable as exc:
         page.unavailable = exc.reason

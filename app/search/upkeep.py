@@ -83,7 +83,7 @@ def upkeep_once(app, merge_inline: bool) -> str:
         validity.daily_upkeep()  # once a day: documents whose validity changes today are queued
         try:
             try:
-                applied = outbox.sync(lock_timeout=5.0)
+                outbox.sync(lock_timeout=5.0)
             except index.IndexUnavailable as exc:
                 log.warning("search index unavailable (%s): rebuilding", exc.reason)
                 return "rebuilt" if rebuild_in_background(app) else "rebuilding"
@@ -91,7 +91,7 @@ def upkeep_once(app, merge_inline: bool) -> str:
                 if index.confirm_damage(index_dir, exc):
                     return "rebuilt" if rebuild_in_background(app) else "rebuilding"
                 raise
-            _log_lag(applied)
+            _log_lag()
             if merge.wanted(index_dir):
                 if merge_inline:
                     merge.merge_all(index_dir)
@@ -111,11 +111,9 @@ def upkeep_once(app, merge_inline: bool) -> str:
                 db.session.remove()
 
 
-def _log_lag(applied: int) -> None:
-    """Say how far behind the index is when it is behind (at most once a minute), and what was applied."""
+def _log_lag() -> None:
+    """Say how far behind the index is when it is behind (at most once a minute)."""
     now = time.monotonic()
-    if applied:
-        log.info("search index: applied %d queued changes", applied)
     if now - _lag_logged["at"] < 60:
         return
     waiting = outbox.pending() or 0

@@ -317,3 +317,33 @@ def test_out_of_order_commits_are_waited_for_then_given_up():
     assert state["upto"] == 20
     outbox._advance(state, now=outbox.GAP_TIMEOUT + 1)
     assert state["upto"] == 22 and state["gaps"] == {}
+
+
+def test_with_a_dedicated_worker_saves_only_queue_and_the_worker_makes_them_searchable(app, make_user, make_document):
+    """PORTAL_SEARCH_WRITER=worker: a save answers without touching the index (its change waits
+    in the outbox), and one round of ``flask search worker`` makes it searchable."""
+    from app.search import outbox, upkeep
+
+    make_user("bientap", roles=["editor"])
+    make_user("congchuc")
+    doc = make_document(title="Quy chế chi tiêu nội bộ", body="Khoán văn phòng phẩm.")
+    app.config["SEARCH_WRITER"] = "worker"
+    editor = app.test_client()
+    login(editor, "bientap")
+    assert _edit(editor, doc, title="Quy chế chi tiêu nội bộ", body="Định mức công tác phí mới.").status_code == 302
+    assert top_ids(app, "congchuc", "cong tac phi")[1].total == 0  # not applied by the save
+    with app.app_context():
+        assert outbox.pending() == 1
+    assert upkeep.upkeep_once(app, merge_inline=True) == "synced"
+    assert top_ids(app, "congchuc", "cong tac phi")[0] == [doc]
+    with app.app_context():
+        assert outbox.pending() == 0
+    assert _verify(app)[0] == 0
+
+
+def test_a_wrong_search_writer_setting_is_refused_at_start(monkeypatch, tmp_path):
+    from app.config import default_config
+
+    monkeypatch.setenv("PORTAL_SEARCH_WRITER", "both")
+    with pytest.raises(RuntimeError, match="PORTAL_SEARCH_WRITER must be 'web' or 'worker'"):
+        default_config(str(tmp_path))
