@@ -32,6 +32,7 @@ from sqlalchemy.orm import aliased, defer, lazyload
 from app import access, clock
 from app.extensions import db
 from app.models import RELATION_TYPES, STATUSES, Document, DocumentRelation, IndexChange, UpkeepMark, User
+from app.models.outbox import BULK
 
 log = logging.getLogger(__name__)
 
@@ -265,7 +266,7 @@ def queue_due_changes(on: date | None = None) -> int | None:
                 return None
         if ids:
             db.session.execute(IndexChange.__table__.insert(),
-                               [{"kind": "document", "record_id": i, "created_at": now} for i in ids])
+                               [{"kind": "document", "record_id": i, "created_at": now, "lane": BULK} for i in ids])
         db.session.commit()
     except IntegrityError:  # another process inserted the mark first
         db.session.rollback()

@@ -2,11 +2,13 @@
 transaction as the change itself. Its id is the change sequence every index follows."""
 from datetime import date, datetime
 
-from sqlalchemy import Index, String
+from sqlalchemy import Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
 from app.extensions import db
+
+INTERACTIVE, BULK = 0, 1  # IndexChange.lane: a person's change, or one of a batch (import, daily upkeep)
 
 
 class IndexChange(db.Model):
@@ -14,16 +16,21 @@ class IndexChange(db.Model):
 
     Indexes apply changes in id order and remember the last id they applied, so a change
     committed but not yet indexed (a crash, a busy index, another node) is never lost, and
-    a rolled-back change never exists.
+    a rolled-back change never exists. ``lane`` says who is waiting for it: ``INTERACTIVE`` (someone
+    just saved and will search for it) is applied before ``BULK`` (thousands queued by an import),
+    so a save never waits behind an import's backlog; order does not matter for correctness, each
+    change re-reads its record's current state.
     """
 
     __tablename__ = "index_changes"
-    __table_args__ = (Index("ix_index_changes_kind_record", "kind", "record_id"),)
+    __table_args__ = (Index("ix_index_changes_kind_record", "kind", "record_id"),
+                      Index("ix_index_changes_lane_id", "lane", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     record_id: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lane: Mapped[int] = mapped_column(SmallInteger, default=INTERACTIVE, server_default="0")
 
 
 class DatabaseIdentity(db.Model):

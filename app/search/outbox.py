@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import DatabaseIdentity, IndexChange
+from app.models.outbox import INTERACTIVE
 from app.resilience import describe, is_outage
 from app.search import index
 from app.search.records import SOURCES
@@ -43,6 +44,7 @@ APPLIED_FILE = "applied"
 # (under a millisecond per record) and keeps its postings in memory: 2,000 keeps saves waiting
 # at most a second or two while an import indexes, and segments large enough to rarely need a merge.
 SYNC_BATCH = 2000
+IMPORT_SYNC_BATCH = 500  # an import's indexing process holds the writer for one such batch at a time
 
 
 # Change ids come from a sequence, but concurrent transactions commit out of order: id 105 can
@@ -169,15 +171,44 @@ def apply_records(writer, kind: str, ids, session: Session) -> None:
         session.expunge_all()
 
 
-def apply_pending(ix, index_path: str, after: int | None = None, max_batches: int | None = None) -> int:
+def apply_pending(ix, index_path: str, after: int | None = None, max_batches: int | None = None,
+                  batch_size: int = SYNC_BATCH) -> int:
     """Apply every change after ``after`` (default: what the folder applied) to ``ix``, or the
-    first ``max_batches`` batches of them; the caller holds the write lock. Returns how many
-    change rows were applied."""
+    first ``max_batches`` batches of ``batch_size`` of them; the caller holds the write lock.
+    People's changes (the interactive lane) go first, then the rest in id order. Returns how
+    many change rows were applied."""
     with own_session() as session:
-        return _apply_pending(session, ix, index_path, after, max_batches)
+        return _apply_pending(session, ix, index_path, after, max_batches, batch_size)
 
 
-def _apply_pending(session: Session, ix, index_path: str, after: int | None, max_batches: int | None = None) -> int:
+_CHANGE_COLUMNS = (IndexChange.id, IndexChange.kind, IndexChange.record_id, IndexChange.created_at)
+
+
+def _apply_rows(session: Session, ix, index_path: str, state: dict, rows) -> None:
+    """Write these change rows' records in one index commit and record them as applied."""
+    by_kind: dict[str, set[int]] = {}
+    for _id, kind, record_id, _at in rows:
+        if kind in SOURCES:
+            by_kind.setdefault(kind, set()).add(record_id)
+    writer = index.writer(ix)
+    try:
+        for kind, ids in by_kind.items():
+            apply_records(writer, kind, ids, session)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    state["above"].update(row[0] for row in rows)
+    newest = max(rows, key=lambda row: row[0])
+    if not state.get("last") or newest[0] > int(state["last"][0]):
+        state["last"] = [newest[0], newest[3].isoformat()]
+    _advance(state, time.time())
+    save_state(index_path, state)
+    session.rollback()  # end the read transaction between batches
+
+
+def _apply_pending(session: Session, ix, index_path: str, after: int | None, max_batches: int | None = None,
+                   batch_size: int = SYNC_BATCH) -> int:
     state = load_state(index_path)
     if after is not None:
         state.update(upto=after, above=set(), gaps={})
@@ -185,53 +216,43 @@ def _apply_pending(session: Session, ix, index_path: str, after: int | None, max
     if not state.get("database"):
         state["database"] = database_id(session)
     total = 0
+    if after is None:  # people's changes first: a save never waits behind an import's backlog
+        urgent = [row for row in session.execute(
+            db.select(*_CHANGE_COLUMNS).where(IndexChange.id > state["upto"], IndexChange.lane == INTERACTIVE)
+            .order_by(IndexChange.id).limit(batch_size)).all() if row[0] not in state["above"]]
+        if urgent:
+            _apply_rows(session, ix, index_path, state, urgent)
+            total += len(urgent)
     offset_id = state["upto"]
     while True:
         fetched = session.execute(
-            db.select(IndexChange.id, IndexChange.kind, IndexChange.record_id, IndexChange.created_at)
-            .where(IndexChange.id > offset_id).order_by(IndexChange.id).limit(SYNC_BATCH)).all()
+            db.select(*_CHANGE_COLUMNS).where(IndexChange.id > offset_id).order_by(IndexChange.id)
+            .limit(batch_size)).all()
         rows = [row for row in fetched if row[0] not in state["above"]]
         if not rows:
             before = (state["upto"], len(state["gaps"]))
             _advance(state, time.time())
             if (state["upto"], len(state["gaps"])) != before or after is not None:
                 save_state(index_path, state)
-            if len(fetched) < SYNC_BATCH:
+            if len(fetched) < batch_size:
                 break
             offset_id = fetched[-1][0]
             continue
-        by_kind: dict[str, set[int]] = {}
-        for _id, kind, record_id, _at in rows:
-            if kind in SOURCES:
-                by_kind.setdefault(kind, set()).add(record_id)
-        writer = index.writer(ix)
-        try:
-            for kind, ids in by_kind.items():
-                apply_records(writer, kind, ids, session)
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
-        state["above"].update(row[0] for row in rows)
-        newest = max(rows, key=lambda row: row[0])
-        if not state.get("last") or newest[0] > int(state["last"][0]):
-            state["last"] = [newest[0], newest[3].isoformat()]
-        _advance(state, time.time())
-        save_state(index_path, state)
+        _apply_rows(session, ix, index_path, state, rows)
         total += len(rows)
-        session.rollback()  # end the read transaction between batches
         if max_batches is not None:
             max_batches -= 1
-        if len(fetched) < SYNC_BATCH or max_batches == 0:
+        if len(fetched) < batch_size or max_batches == 0:
             break
         offset_id = fetched[-1][0]
     return total
 
 
-def sync(lock_timeout: float = 30.0, max_batches: int | None = None) -> int:
+def sync(lock_timeout: float = 30.0, max_batches: int | None = None, batch_size: int = SYNC_BATCH) -> int:
     """Bring the active index up to date with the database; return how many changes were applied.
-    ``max_batches``: commit at most that many batches of ``SYNC_BATCH`` and let the write lock go
-    (an import's indexing process, so saves get the writer between its batches).
+    ``max_batches``: commit at most that many batches of ``batch_size`` (after people's changes,
+    which always go first) and let the write lock go (an import's indexing process, so saves get
+    the writer between its batches).
 
     Raises ``IndexBusy`` when another process holds the writer longer than ``lock_timeout``
     and ``IndexUnavailable`` when there is no usable index (then it needs a rebuild).
@@ -244,7 +265,7 @@ def sync(lock_timeout: float = 30.0, max_batches: int | None = None) -> int:
         locked = time.perf_counter()
         ix = index.open_current(index_dir)
         path = os.path.join(index_dir, index.current_name(index_dir))
-        applied = apply_pending(ix, path, max_batches=max_batches)
+        applied = apply_pending(ix, path, max_batches=max_batches, batch_size=batch_size)
     if applied:
         log.info("search index: applied %d changes in %.0f ms (waited %.0f ms for the writer)", applied,
                  (time.perf_counter() - locked) * 1000, (locked - asked) * 1000)

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, attributes
 from app import access, validity
 from app.extensions import db
 from app.models import VISIBILITY_ALL, Attachment, Document, DocumentRelation, IndexChange
+from app.models.outbox import BULK, INTERACTIVE
 from app.models.searchable import Searchable, SearchPart
 from app.search import outbox
 
@@ -45,8 +46,10 @@ DEFERRED = "search_sync_deferred"  # Session.info: leave them queued after the c
 
 def queue(session: Session, changes) -> None:
     """Write outbox rows for ``changes`` (``(kind, record id)`` pairs) in the session's transaction.
-    For rows written without the ORM (a bulk INSERT), which no flush sees."""
-    rows = [{"kind": kind, "record_id": record_id} for kind, record_id in sorted(set(changes))]
+    For rows written without the ORM (a bulk INSERT), which no flush sees. Inside ``deferred()``
+    (an import) they go in the bulk lane, applied after people's changes."""
+    lane = BULK if session.info.get(DEFERRED) else INTERACTIVE
+    rows = [{"kind": kind, "record_id": record_id, "lane": lane} for kind, record_id in sorted(set(changes))]
     if rows:
         session.connection().execute(IndexChange.__table__.insert(), rows)
         session.info[QUEUED] = True
@@ -59,7 +62,8 @@ def evidence_changes(shas: set[str], number_keys: set[str | None]) -> set[tuple[
 
 @contextlib.contextmanager
 def deferred(session: Session):
-    """Within the block, commits of ``session`` leave their index changes queued (not applied)."""
+    """Within the block, commits of ``session`` leave their index changes queued (not applied),
+    in the bulk lane: a batch job's changes never hold up the ones people are waiting for."""
     before = session.info.get(DEFERRED, False)
     session.info[DEFERRED] = True
     try:

@@ -347,3 +347,37 @@ def test_a_wrong_search_writer_setting_is_refused_at_start(monkeypatch, tmp_path
     monkeypatch.setenv("PORTAL_SEARCH_WRITER", "both")
     with pytest.raises(RuntimeError, match="PORTAL_SEARCH_WRITER must be 'web' or 'worker'"):
         default_config(str(tmp_path))
+
+
+def test_a_save_is_searchable_before_an_import_backlog_is_applied(app, make_user, make_document):
+    """People's changes go first: with 1,200 changes of an import queued (bulk lane), one round
+    of the writer that may apply a single batch of 100 makes the save searchable anyway."""
+    from app.models.outbox import BULK
+    from app.search import outbox
+    from app.search.tracking import deferred
+
+    make_user("bientap", roles=["editor"])
+    make_user("congchuc")
+    imported = [make_document(title=f"Văn bản nhập {n}", body="Nội dung nhập hàng loạt.") for n in range(3)]
+    doc = make_document(title="Quy chế chi tiêu nội bộ", body="Khoán văn phòng phẩm.")
+    app.config["SEARCH_WRITER"] = "worker"  # saves only queue: the rounds below are the writer
+    with app.app_context():
+        with deferred(db.session):
+            from app import search
+
+            for _ in range(400):
+                search.queue(db.session, {("document", i) for i in imported})
+            db.session.commit()
+        assert db.session.scalar(db.select(db.func.count(IndexChange.id)).where(IndexChange.lane == BULK)) == 1200
+    editor = app.test_client()
+    login(editor, "bientap")
+    assert _edit(editor, doc, title="Quy chế chi tiêu nội bộ", body="Định mức công tác phí mới.").status_code == 302
+
+    with app.app_context():
+        assert outbox.sync(max_batches=1, batch_size=100) == 101  # the save, then one batch of the backlog
+        assert outbox.pending() == 1100
+    assert top_ids(app, "congchuc", "cong tac phi")[0] == [doc]
+    with app.app_context():
+        outbox.sync()
+        assert outbox.pending() == 0
+    assert _verify(app)[0] == 0

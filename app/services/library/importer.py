@@ -178,7 +178,8 @@ def _follow_outbox(app, stop, parent_pid: int) -> None:
             return upkeep.STOP
         finished = stop.is_set()
         try:
-            applied = outbox.sync(lock_timeout=5.0, max_batches=1)  # the lock goes back after each batch
+            # the lock goes back after each batch, and people's changes are applied first
+            applied = outbox.sync(lock_timeout=5.0, max_batches=1, batch_size=outbox.IMPORT_SYNC_BATCH)
         except Exception:  # noqa: BLE001 - whatever is left stays queued for the final sync
             applied = 0
         db.remove_session()  # never raises, even when the database just restarted
