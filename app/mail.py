@@ -119,13 +119,13 @@ def parse_sender(value: str, fallback_username: str | None = None) -> Address:
     Raises :class:`SmtpConfigError` for anything that is not one address."""
     value = (value or "").strip()
     if not value:
-        if fallback_username and _is_address(fallback_username):
+        if fallback_username and is_address(fallback_username):
             return Address(DEFAULT_SENDER_NAME, addr_spec=fallback_username)
         raise SmtpConfigError("PORTAL_MAIL_FROM is not set and the SMTP user name is not an e-mail address: "
                               "set PORTAL_MAIL_FROM=\"Cổng thông tin CCHC <cchc@example.gov.vn>\"")
     pairs = getaddresses([value])
     name, addr = pairs[0] if len(pairs) == 1 else ("", "")
-    if not _is_address(addr):
+    if not is_address(addr):
         raise SmtpConfigError(f"PORTAL_MAIL_FROM must be one address (Tên <a@b> or a@b), not {value!r}")
     return Address(name or DEFAULT_SENDER_NAME, addr_spec=addr)
 
@@ -286,7 +286,7 @@ def send(message: EmailMessage, settings: SmtpSettings) -> None:
     never sent unencrypted unless the URL says ``starttls=0``."""
     recipients = [addr for _name, addr in getaddresses(message.get_all("To", []) + message.get_all("Cc", [])
                                                        + message.get_all("Bcc", []))]
-    if len(recipients) != 1 or not _is_address(recipients[0]):
+    if len(recipients) != 1 or not is_address(recipients[0]):
         raise ValueError(f"send() takes a message to one recipient, not {recipients!r}")
     where = f"{settings.host}:{settings.port}"
     client = None
@@ -402,8 +402,9 @@ def _flag(options: dict[str, str], name: str) -> bool:
     raise SmtpConfigError(f"PORTAL_SMTP_URL: {name} is 1 or 0, not {options[name]!r}")
 
 
-def _is_address(value: str) -> bool:
-    """``local@domain``: one @, both sides non-empty, no space, bracket, quote or list separator."""
+def is_address(value: str) -> bool:
+    """``local@domain``: one @, both sides non-empty, no space, bracket, quote or list separator
+    (what a user may type as their address for notifications)."""
     local, at, domain = value.partition("@")
     return bool(local and at and domain) and "@" not in domain and not any(
         ch.isspace() or ch in "<>,;\"'()[]\\" for ch in value)
@@ -411,7 +412,7 @@ def _is_address(value: str) -> bool:
 
 def _parse_recipient(value: str) -> Address:
     pairs = getaddresses([value])
-    if len(pairs) != 1 or not _is_address(pairs[0][1]):
+    if len(pairs) != 1 or not is_address(pairs[0][1]):
         raise ValueError(f"not one e-mail address: {value!r}")
     name, addr = pairs[0]
     return Address(name, addr_spec=addr)
