@@ -21,7 +21,20 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app import cli, guards, mail, models, observability, security, templating  # noqa: F401  (models: tables)
     from app.extensions import csrf, db, htmx, login_manager, migrate
-    from app.routes import admin, api, auth, documents, errors, health, main, news, plans, reports, search
+    from app.routes import (
+        admin,
+        api,
+        auth,
+        documents,
+        errors,
+        health,
+        main,
+        news,
+        notifications,
+        plans,
+        reports,
+        search,
+    )
     from app.search import arrays
     from app.search.upkeep import add_light_step, start_background
     from app.services.notify import scheduler as notify_scheduler
@@ -81,6 +94,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(news.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(notifications.bp)
+    notifications.init_app(app)
     errors.init_app(app)
 
     cli.init_app(app)

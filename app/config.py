@@ -103,6 +103,7 @@ def default_config(instance_path: str) -> dict:
         "MAIL_FROM": os.environ.get("PORTAL_MAIL_FROM", "").strip(),
         "NOTIFY_BACKGROUND": os.environ.get("PORTAL_NOTIFY_BACKGROUND", "1") != "0",
         "NOTIFY_INTERVAL": 60.0,       # seconds between the web processes' reminder and e-mail rounds
+        "NOTIFY_BELL_SECONDS": 60,     # how often an open page asks for the bell's count
         "MAIL_BATCH": 50,              # e-mails one sender round delivers at most
         "MAIL_LEASE_SECONDS": 600,     # a message 'sending' longer than this was left by a dead process
         "DATABASE_CONNECT_TIMEOUT": 3,         # seconds (PostgreSQL connect_timeout, health probe)

@@ -102,12 +102,14 @@ class _Controller(Controller):
 
 
 @contextmanager
-def smtp_server(handler, server_class=SMTP, **smtp_options):
-    """Run an aiosmtpd server on 127.0.0.1 (a free port) for the ``with`` block; yields its port.
+def smtp_server(handler, server_class=SMTP, port: int | None = None, **smtp_options):
+    """Run an aiosmtpd server on 127.0.0.1 (``port``, a free one by default) for the ``with`` block;
+    yields its port.
     ``smtp_options`` go to aiosmtpd's Controller/SMTP (``tls_context``, ``require_starttls``,
     ``ssl_context`` for TLS from the start, ``authenticator``, ``auth_required``…);
     ``server_class`` replaces aiosmtpd's SMTP (e.g. :class:`HangUpOnQuit`)."""
-    controller = _Controller(handler, hostname=HOST, port=free_port(), server_class=server_class, **smtp_options)
+    controller = _Controller(handler, hostname=HOST, port=port or free_port(), server_class=server_class,
+                             **smtp_options)
     controller.start()
     try:
         yield controller.port

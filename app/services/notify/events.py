@@ -32,7 +32,7 @@ def _name(user: User | None) -> str:
 def report_submitted(report: UnitReport, version: ReportVersion, actor: User) -> None:
     """Tell the admins that a unit submitted (or resubmitted) its report, and that it lacks figures
     when its results hold none or some results items have none."""
-    record = center.Record("report", report.id, f"/reports/{report.id}")
+    record = center.Record("report", report.id, f"/plans/reports/{report.id}")
     readers = [u for u in center.admins()]
     center.deliver(readers, "report_submitted", dict(
         unit_code=report.unit.code, unit_name=report.unit.name, period_label=report.period.label,

@@ -63,7 +63,7 @@ def unit_rows(plan: Plan, follow: progress.FollowUp) -> list[UnitRow]:
 
 def _link(period: ReportPeriod | None, unit: Unit | None) -> str:
     if period is not None and unit is not None:
-        return center.absolute(f"/reports/periods/{period.id}/units/{unit.id}")
+        return center.absolute(f"/plans/reports/periods/{period.id}/units/{unit.id}")
     return center.absolute("/plans/mine")
 
 
@@ -85,7 +85,7 @@ def draft_for_all(follow: progress.FollowUp) -> texts.ReminderDraft:
     :data:`UNIT_PLACEHOLDER` where each unit's name goes. Raises Invalid without a period."""
     if follow.period is None:
         raise Invalid("Kế hoạch chưa có kỳ báo cáo.")
-    link = center.absolute("/reports/")
+    link = center.absolute("/plans/reports/")
     return texts.reminder_draft(unit_name=UNIT_PLACEHOLDER, today=follow.today, link=link,
                                 period_label=follow.period.label, period_deadline=follow.period.deadline)
 
@@ -116,7 +116,7 @@ def send(plan: Plan, period: ReportPeriod | None, units: list[Unit], subject: st
     for unit in units:
         own_subject = subject.replace(UNIT_PLACEHOLDER, unit.name)
         own_text = text.replace(UNIT_PLACEHOLDER, unit.name)
-        path = (f"/reports/periods/{period.id}/units/{unit.id}" if period is not None else "/plans/mine")
+        path = (f"/plans/reports/periods/{period.id}/units/{unit.id}" if period is not None else "/plans/mine")
         made = center.deliver(center.reporters_of([unit.id]), "reminder",
                               dict(subject=own_subject, text=own_text), center.Record("plan", plan.id, path))
         log = ReminderLog(plan_id=plan.id, period_id=period.id if period else None, unit_id=unit.id,

@@ -85,7 +85,7 @@ def period_reminders(now: datetime, result: RoundResult, worker: str) -> None:
                     continue
                 context = dict(unit_name=unit.name, period_label=period.label, plan_number=period.plan.number,
                                deadline=period.deadline, today=today)
-                record = center.Record("period", period.id, f"/reports/periods/{period.id}/units/{unit.id}")
+                record = center.Record("period", period.id, f"/plans/reports/periods/{period.id}/units/{unit.id}")
                 for user in center.reporters_of([unit.id]):
                     if claims.once(event.key, user.id, lambda u=user, c=context, r=record, k=event.kind, e=event.key:
                                    center.deliver([u], k, c, r, event_key=e), worker):
