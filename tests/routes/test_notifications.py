@@ -2,6 +2,7 @@
 reminders of the Đôn đốc page, as users reach them through the pages (real CSRF tokens)."""
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime, timedelta
 
@@ -112,11 +113,11 @@ def test_the_office_reminds_a_unit_from_the_follow_up_page(app, world, monkeypat
     remind = f"/plans/{world.plan}/follow-up/remind?period={world.periods['h1']}&unit={world.units['VP']}"
     form = admin.get(remind).get_data(as_text=True)
     assert "Đơn vị VP" in form and "6 tháng/2024" in form and "15/07/2024" in form
-    text = re.search(r'<textarea id="text"[^>]*>(.*?)</textarea>', form, re.S).group(1)
-    subject = re.search(r'id="subject" name="subject" value="([^"]*)"', form).group(1)
+    text = html.unescape(re.search(r'<textarea id="text"[^>]*>(.*?)</textarea>', form, re.S).group(1))
+    subject = html.unescape(re.search(r'id="subject" name="subject" value="([^"]*)"', form).group(1))
     response = admin.post(f"/plans/{world.plan}/follow-up/remind", data={
         "csrf_token": page_token(admin, follow), "unit": str(world.units["VP"]), "period": str(world.periods["h1"]),
-        "subject": subject, "text": text.replace("&#34;", '"') + "\nĐề nghị gửi trước 25/07/2024."})
+        "subject": subject, "text": text + "\nĐề nghị gửi trước 25/07/2024."})
     assert response.status_code == 302 and response.headers["Location"].endswith("#nhac-viec")
     page = admin.get(follow).get_data(as_text=True)
     row = page.split(f'id="nhac-{world.units["VP"]}"')[1].split("</tr>")[0]
@@ -124,11 +125,12 @@ def test_the_office_reminds_a_unit_from_the_follow_up_page(app, world, monkeypat
     # The unit's reporter sees it in the bell and the list; nobody else does.
     reporter = logged_in(app, "rep_vp")
     assert _bell_count(reporter.get("/").get_data(as_text=True)) == 1
-    assert subject in reporter.get("/notifications/").get_data(as_text=True)
+    assert html.escape(subject) in reporter.get("/notifications/").get_data(as_text=True)
     with app.app_context():
         note = db.session.scalar(db.select(Notification).where(Notification.user_id == world.users["rep_vp"]))
         assert "Đề nghị gửi trước 25/07/2024." in note.text
         assert note.link == f"/plans/reports/periods/{world.periods['h1']}/units/{world.units['VP']}"
+    assert reporter.get(note.link).status_code == 200  # the link opens the unit's report form
     assert _bell_count(logged_in(app, "rep_vpc").get("/").get_data(as_text=True)) == 0
 
 

@@ -51,7 +51,7 @@ def test_the_clock_moved_across_a_task_deadline_creates_each_reminder_once(app, 
             ("rep_vpc", "period_overdue", world.periods["h1"]), ("rep_tccb", "period_overdue", world.periods["h1"]),
             ("rep_vp", "period_overdue", world.periods["h1"])]
         first = db.session.scalar(db.select(N).order_by(N.id))
-        assert first.title == "Nhiệm vụ 2.1 còn 7 ngày đến hạn (30/06/2024)" or "2.1" in first.title
+        assert first.title == "Nhiệm vụ 2.1 còn 7 ngày đến hạn (30/06/2024)"
         assert first.link == f"/plans/tasks/{task}"
 
 
