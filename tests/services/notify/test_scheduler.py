@@ -46,10 +46,11 @@ def test_the_clock_moved_across_a_task_deadline_creates_each_reminder_once(app, 
             ("rep_vpc", "task_due_in_7", task), ("rep_tccb", "task_due_in_7", task),
             ("rep_vpc", "task_due_tomorrow", task), ("rep_tccb", "task_due_tomorrow", task),
             ("rep_vpc", "task_overdue", task), ("rep_tccb", "task_overdue", task),
-            ("rep_vpc", "period_open", world.periods["h1"]), ("rep_tccb", "period_open", world.periods["h1"]),
-            ("rep_vp", "period_open", world.periods["h1"]),
-            ("rep_vpc", "period_overdue", world.periods["h1"]), ("rep_tccb", "period_overdue", world.periods["h1"]),
-            ("rep_vp", "period_overdue", world.periods["h1"])]
+            # a period's units in the order of progress.expected_units: by unit code
+            ("rep_tccb", "period_open", world.periods["h1"]), ("rep_vp", "period_open", world.periods["h1"]),
+            ("rep_vpc", "period_open", world.periods["h1"]),
+            ("rep_tccb", "period_overdue", world.periods["h1"]), ("rep_vp", "period_overdue", world.periods["h1"]),
+            ("rep_vpc", "period_overdue", world.periods["h1"])]
         first = db.session.scalar(db.select(N).order_by(N.id))
         assert first.title == "Nhiệm vụ 2.1 còn 7 ngày đến hạn (30/06/2024)"
         assert first.link == f"/plans/tasks/{task}"
