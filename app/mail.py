@@ -47,6 +47,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email import policy as email_policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid
@@ -216,6 +217,9 @@ class MailContent:
     link: str | None = None
 
 
+_POLICY = email_policy.default.clone(max_line_length=998)
+
+
 def compose(content: MailContent, *, to: str | Address, sender: Address, message_id: str | None = None,
             when: datetime | None = None) -> EmailMessage:
     """Return the message to ``to`` (``a@b``, ``Tên <a@b>`` or an Address): From ``sender``,
@@ -234,7 +238,10 @@ def compose(content: MailContent, *, to: str | Address, sender: Address, message
     when = when or datetime.now(UTC)
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    message = EmailMessage()
+    # Python's header folder (3.11) drops the space at a fold between two encoded words, so a
+    # Vietnamese subject of 60-odd characters reached the reader as "củaVụ Pháp chế". Headers are
+    # therefore folded at RFC 5322's 998 characters, not 78: a subject stays one encoded word.
+    message = EmailMessage(policy=_POLICY)
     message["Subject"] = content.subject.strip()
     message["From"] = sender
     message["To"] = recipient
