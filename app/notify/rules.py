@@ -50,9 +50,10 @@ runs, in one transaction::
     ON CONFLICT (event_key, user_id) DO NOTHING
 
 Both PostgreSQL and SQLite (3.24 or later; SQLAlchemy's ``postgresql.insert()`` and
-``sqlite.insert()`` with ``.on_conflict_do_nothing()``) take this statement. Its rowcount says who
-won: 1, this process has the claim; 0, another process has it, skip (``RETURNING id`` works as
-well, on SQLite from 3.35). On PostgreSQL a second process inserting the same key waits for the first
+``sqlite.insert()`` with ``.on_conflict_do_nothing()``) take this statement, with ``RETURNING id``
+(SQLite 3.35 or later): an id, this process has the claim; no row, another process has it, skip.
+(Not the rowcount: through the ORM session psycopg reports -1 for it.)
+On PostgreSQL a second process inserting the same key waits for the first
 one's transaction and then gets no row; on SQLite writers are serialized by the database lock.
 The process that got the row writes, in the **same transaction**, the notification (the bell) and,
 when the user asked for e-mail, the outbox row, sets the claim's status to ``'sent'`` with

@@ -40,9 +40,11 @@ def try_claim(event_key: str, user_id: int, worker: str, now: datetime) -> int |
     process can win."""
     stmt = _insert().values(event_key=event_key, user_id=user_id, status=CLAIMED, claimed_at=now,
                             claimed_by=worker).on_conflict_do_nothing(index_elements=["event_key", "user_id"])
-    if db.session.execute(stmt).rowcount == 1:
-        return db.session.scalar(db.select(NotificationClaim.id).where(
-            NotificationClaim.event_key == event_key, NotificationClaim.user_id == user_id))
+    # RETURNING, not rowcount: run through the ORM session, the PostgreSQL INSERT gets an implicit
+    # RETURNING and psycopg then reports rowcount -1, so no claim was ever seen as won there.
+    claim_id = db.session.execute(stmt.returning(NotificationClaim.id)).scalar_one_or_none()
+    if claim_id is not None:
+        return claim_id
     stale = db.session.execute(
         db.update(NotificationClaim)
         .where(NotificationClaim.event_key == event_key, NotificationClaim.user_id == user_id,
