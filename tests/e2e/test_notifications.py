@@ -33,7 +33,7 @@ def test_the_bell_counts_another_users_report_without_reload_and_a_reminder_is_r
     expect(bell.locator(".bell__count")).to_have_text("2", timeout=5_000)
     assert page.evaluate("window.__marker") == "no-reload"
     bell.click()
-    expect(page.get_by_role("link", name=re.compile("^VPC đã nộp báo cáo Quý I/2024, muộn"))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(r"^VPC đã nộp báo cáo Quý I\/2024, muộn"))).to_be_visible()
     expect(page.get_by_role("link", name="Báo cáo Quý I/2024 của VPC thiếu số liệu")).to_be_visible()
 
     page.goto(f"/plans/{world.plan}/follow-up?period={world.periods['h1']}")
