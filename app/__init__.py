@@ -19,11 +19,25 @@ def create_app(test_config: dict | None = None) -> Flask:
     # (``python -m app.search.merge``, a script using ``app.vntext``) then loads no blueprint, model or service.
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from app import cli, guards, models, observability, security, templating  # noqa: F401  (models: tables)
+    from app import cli, guards, mail, models, observability, security, templating  # noqa: F401  (models: tables)
     from app.extensions import csrf, db, htmx, login_manager, migrate
-    from app.routes import admin, api, auth, documents, errors, health, main, news, plans, reports, search
+    from app.routes import (
+        admin,
+        api,
+        auth,
+        documents,
+        errors,
+        health,
+        main,
+        news,
+        notifications,
+        plans,
+        reports,
+        search,
+    )
     from app.search import arrays
-    from app.search.upkeep import start_background
+    from app.search.upkeep import add_light_step, start_background
+    from app.services.notify import scheduler as notify_scheduler
 
     test_config = dict(test_config or {})
     instance_path = test_config.pop("INSTANCE_PATH", None) or os.environ.get("PORTAL_INSTANCE_PATH")
@@ -80,15 +94,25 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(news.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(notifications.bp)
+    notifications.init_app(app)
     errors.init_app(app)
 
     cli.init_app(app)
 
     arrays.configure(app.config["SEARCH_CACHE_MB"] * 1024 * 1024)
 
-    if app.config["SEARCH_BACKGROUND_SYNC"] and app.config.get("SEARCH_WRITER", "web") == "web":
+    if app.config["SMTP_URL"]:
+        mail.parse_smtp_url(app.config["SMTP_URL"], app.config["MAIL_FROM"])  # an unusable value stops the start
+    if app.config["NOTIFY_BACKGROUND"]:
+        add_light_step(notify_scheduler.background_round)  # deadline reminders and e-mail, once a minute
+
+    # One background thread per web process: it applies queued index changes when this process is
+    # a writer (PORTAL_SEARCH_WRITER=web) and runs the light steps (notifications) either way.
+    search_here = app.config["SEARCH_BACKGROUND_SYNC"] and app.config.get("SEARCH_WRITER", "web") == "web"
+    if search_here or app.config["NOTIFY_BACKGROUND"]:
         @app.before_request
         def start_search_upkeep():
-            start_background(app)
+            start_background(app, search=search_here)
 
     return app

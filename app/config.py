@@ -107,5 +107,13 @@ def default_config(instance_path: str) -> dict:
         "SLOW_REQUEST_MS": float(os.environ.get("PORTAL_SLOW_REQUEST_MS", "2000")),
         "HEALTH_MIN_FREE_MB": int(os.environ.get("PORTAL_HEALTH_MIN_FREE_MB", "200")),
         "HEALTH_MAX_INDEX_LAG_SECONDS": 300,  # changes waiting longer than this: "degraded"
+        # Notifications and e-mail (app/services/notify/, app/mail.py). No SMTP URL: e-mail is off.
+        "SMTP_URL": os.environ.get("PORTAL_SMTP_URL", "").strip(),
+        "MAIL_FROM": os.environ.get("PORTAL_MAIL_FROM", "").strip(),
+        "NOTIFY_BACKGROUND": os.environ.get("PORTAL_NOTIFY_BACKGROUND", "1") != "0",
+        "NOTIFY_INTERVAL": 60.0,       # seconds between the web processes' reminder and e-mail rounds
+        "NOTIFY_BELL_SECONDS": 60,     # how often an open page asks for the bell's count
+        "MAIL_BATCH": 50,              # e-mails one sender round delivers at most
+        "MAIL_LEASE_SECONDS": 600,     # a message 'sending' longer than this was left by a dead process
         "DATABASE_CONNECT_TIMEOUT": 3,         # seconds (PostgreSQL connect_timeout, health probe)
     }

@@ -32,6 +32,9 @@ def _pg_url() -> str | None:
 
 
 PG_URL = _pg_url()
+# Apps and servers the tests start (also in subprocesses) run no notification rounds of their own;
+# the notification tests run them explicitly.
+os.environ.setdefault("PORTAL_NOTIFY_BACKGROUND", "0")
 
 
 def backend_name() -> str:
@@ -109,6 +112,7 @@ def app_config(tmp_path, migrated_template):
         "TESTING": True,
         "PASSWORD_HASH_METHOD": FAST_HASH,
         "SEARCH_BACKGROUND_SYNC": False,  # tests apply index changes explicitly or after each commit
+        "NOTIFY_BACKGROUND": False,  # tests run the notification rounds explicitly
     }
 
 

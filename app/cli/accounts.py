@@ -9,6 +9,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.models import ALL_ROLES, User
 from app.services.accounts import users as accounts
+from app.services.notify import notifications
 
 units = AppGroup("units", help="Manage units (đơn vị).")
 users = AppGroup("users", help="Manage user accounts.")
@@ -30,7 +31,8 @@ def units_create(code, name):
 @click.option("--role", "roles", multiple=True, type=click.Choice(ALL_ROLES), default=["reader"], show_default=True)
 @click.option("--unit", "unit_code", default=None, help="Unit code, e.g. VPC")
 @click.option("--full-name", default="", help="Full name shown in the portal")
-def users_create(username, password, roles, unit_code, full_name):
+@click.option("--email", default="", help="Address for notifications by e-mail (the user can change it)")
+def users_create(username, password, roles, unit_code, full_name, email):
     """Create user USERNAME with the given roles and unit."""
     with refusals():
         unit = None
@@ -39,6 +41,8 @@ def users_create(username, password, roles, unit_code, full_name):
             if unit is None:
                 raise NotFound(f"Không có đơn vị mã {unit_code.upper()}.")
         user = accounts.create_user(username, password, full_name=full_name, roles=roles, unit=unit)
+        if email:
+            notifications.set_preferences(user, {}, email=email)
     click.echo(f"Đã tạo tài khoản {user.username} ({', '.join(sorted(user.role_names))})")
 
 

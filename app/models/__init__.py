@@ -40,6 +40,14 @@ from app.models.news import (  # noqa: F401,E402
     ArticleRevision,
     article_fields,
 )
+from app.models.notify import (  # noqa: F401,E402
+    DocumentFollow,
+    MailOutbox,
+    Notification,
+    NotificationClaim,
+    NotificationPreference,
+    ReminderLog,
+)
 from app.models.outbox import DatabaseIdentity, IndexChange, UpkeepMark  # noqa: F401,E402
 from app.models.plans import (  # noqa: F401,E402
     DELAYED,

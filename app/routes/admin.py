@@ -12,6 +12,7 @@ from app.security import role_required
 from app.services import audit, health
 from app.services.accounts import sessions
 from app.services.accounts import users as accounts
+from app.services.notify import sender as mail_sender
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -175,3 +176,18 @@ def system():
     template = "admin/_system.html" if wants_fragment() else "admin/system.html"
     return render_template(template, report=health.system_status(), process=health.process_info(),
                            checked_at=clock.utcnow())
+
+
+@bp.route("/mail")
+def mail_outbox():
+    """Return "Thư điện tử": whether e-mail is on and through which server, the outbox counts, the
+    messages that failed for good (with the server's answer) and those waiting for another try."""
+    return render_template("admin/mail.html", state=mail_sender.status())
+
+
+@bp.route("/mail/<int:row_id>/retry", methods=["POST"])
+def retry_mail(row_id: int):
+    """Queue a failed message again (after the address or the server was fixed)."""
+    mail_sender.retry_failed(row_id)
+    flash("Đã đưa thư vào hàng đợi gửi lại.", "success")
+    return redirect(url_for("admin.mail_outbox"))

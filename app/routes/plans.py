@@ -16,6 +16,7 @@ from app.routes import wants_fragment
 from app.routes.errors import status_for
 from app.security import role_required
 from app.services import uploads
+from app.services.notify import reminders
 from app.services.plans import plans as plan_rules
 from app.services.plans import progress
 from app.services.plans import task_import as plan_import
@@ -321,11 +322,65 @@ def follow_up(plan_id: int):
     """Return the follow-up page (đôn đốc) for a period (``?period=``, the current one by default):
     late tasks, units without a report, late reports, reports and updates without figures."""
     plan = _plan_or_404(plan_id)
-    period = None
-    if request.args.get("period"):
-        period = next((p for p in plan.periods if str(p.id) == request.args["period"]), None)
-    result = progress.follow_up(plan, period)
-    return render_template("plans/follow_up.html", plan=plan, f=result)
+    result = progress.follow_up(plan, _period_of(plan))
+    return render_template("plans/follow_up.html", plan=plan, f=result, rows=reminders.unit_rows(plan, result))
+
+
+def _period_of(plan: Plan):
+    wanted = request.values.get("period")
+    return next((p for p in plan.periods if str(p.id) == wanted), None) if wanted else None
+
+
+def _follow_up_url(plan: Plan, follow) -> str:
+    return url_for("plans.follow_up", plan_id=plan.id, period=follow.period.id if follow.period else None)
+
+
+@bp.route("/<int:plan_id>/follow-up/remind", methods=["GET", "POST"])
+@role_required(ADMIN)
+def remind(plan_id: int):
+    """Return and send a reminder from the Đôn đốc page: ``?unit=<id>`` one unit (its missing report
+    and late tasks), ``?unit=all`` every unit without a report for the period. The subject and text
+    are prefilled and editable; sending notifies the units' reporters (and e-mails those who chose
+    it), records the reminder and goes back to the page, where the row says how often it was sent."""
+    plan = _plan_or_404(plan_id)
+    follow = progress.follow_up(plan, _period_of(plan))
+    target = request.values.get("unit", "")
+    rows = reminders.unit_rows(plan, follow)
+    if target == "all":
+        units = list(follow.missing_units)
+        if not units:
+            flash("Tất cả đơn vị đã nộp báo cáo kỳ này: không có đơn vị nào cần nhắc.", "info")
+            return redirect(_follow_up_url(plan, follow))
+        draft = reminders.draft_for_all(follow)
+        period = follow.period
+        task_ids = {}
+    else:
+        row = next((r for r in rows if str(r.unit.id) == target), None)
+        if row is None:
+            abort(404)
+        units = [row.unit]
+        draft = reminders.draft(plan, follow, row.unit)
+        period = follow.period if row.missing_report else None
+        task_ids = {row.unit.id: [s.task.id for s in row.late_tasks]}
+    subject, text, error = draft.subject, draft.text, None
+    if request.method == "POST":
+        subject, text = request.form.get("subject", ""), request.form.get("text", "")
+        try:
+            logs = reminders.send(plan, period, units, subject, text, current_user, task_ids)
+        except DomainError as exc:
+            error = str(exc)
+        else:
+            reached = [log for log in logs if log.recipients]
+            unreached = [log.unit.code for log in logs if not log.recipients]
+            message = f"Đã gửi nhắc việc tới {len(reached)} đơn vị."
+            if unreached:
+                message += f" Chưa có đầu mối CCHC để nhận: {', '.join(unreached)}."
+            flash(message, "success" if not unreached else "warning")
+            return redirect(_follow_up_url(plan, follow) + "#nhac-viec")
+    histories = {r.unit.id: r.history for r in rows}
+    return render_template("plans/remind.html", plan=plan, f=follow, units=units, target=target, subject=subject,
+                           text=text, error=error, histories=histories, all_units=target == "all",
+                           placeholder=reminders.UNIT_PLACEHOLDER), 400 if error else 200
 
 
 @bp.route("/<int:plan_id>/import", methods=["GET", "POST"])

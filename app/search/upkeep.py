@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -46,27 +47,56 @@ def keep_up(round_: Callable[[], str], wait: Callable[[float], object], interval
 
 
 _start_lock = threading.Lock()
+_started_in = {"pid": None}  # the process that started the thread (a forked child starts its own)
+
+# Light steps other areas add to this thread (the notification scheduler, ``create_app``): each runs
+# after a round of index upkeep, outside the index lock, and rate-limits itself. A step that fails
+# is logged and the thread goes on.
+_light_steps: list[Callable[[object], object]] = []
 
 
-def start_background(app) -> None:
-    """Start (once per process) the thread that applies queued changes, with backoff on
-    failure, and rebuilds a missing, corrupt or outdated index in the background."""
+def add_light_step(step: Callable[[object], object]) -> None:
+    """Run ``step(app)`` after every round of the web processes' upkeep thread (about once a second;
+    the step decides how often it does anything). Adding the same step twice adds it once."""
+    if step not in _light_steps:
+        _light_steps.append(step)
+
+
+def _light_round(app) -> None:
+    for step in list(_light_steps):
+        try:
+            step(app)
+        except Exception:  # noqa: BLE001
+            log.exception("background step %s failed", getattr(step, "__qualname__", step))
+
+
+def start_background(app, search: bool = True) -> None:
+    """Start (once per process) the web process's background thread. With ``search`` it applies
+    queued changes, with backoff on failure, and rebuilds a missing, corrupt or outdated index;
+    without (``flask search worker`` is the node's writer) it only runs the light steps."""
     with _start_lock:
-        if outbox.catch_up.running_here():
+        if _started_in["pid"] == os.getpid():
             return
+        _started_in["pid"] = os.getpid()
         event = threading.Event()
-        outbox.catch_up.attach(event)
-        thread = threading.Thread(target=_thread, args=(app, event), name="search-sync", daemon=True)
+        if search:  # saves in this process wake the thread instead of applying their change inline
+            outbox.catch_up.attach(event)
+        thread = threading.Thread(target=_thread, args=(app, event, search), name="search-sync", daemon=True)
         thread.start()
 
 
-def _thread(app, event: threading.Event) -> None:
+def _thread(app, event: threading.Event, search: bool) -> None:
     def wait(seconds: float) -> None:
         event.wait(seconds)  # a save wakes it at once (outbox.sync_after_commit)
         event.clear()
 
+    def round_() -> str:
+        outcome = upkeep_once(app, merge_inline=False) if search else "synced"
+        _light_round(app)  # after the round: the index lock is not held
+        return outcome
+
     wait(app.config.get("SEARCH_SYNC_INTERVAL", 1.0))
-    keep_up(lambda: upkeep_once(app, merge_inline=False), wait, app.config.get("SEARCH_SYNC_INTERVAL", 1.0))
+    keep_up(round_, wait, app.config.get("SEARCH_SYNC_INTERVAL", 1.0))
 
 
 _lag_logged = {"at": 0.0, "value": 0}

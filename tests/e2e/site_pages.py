@@ -31,6 +31,7 @@ NOT_PAGES = {
     "plans.field_summary": "fragment refreshed inside the plan page",
     "plans.update_link": "redirect to the task page (visited there)",
     "auth.login": "visited logged out, separately",
+    "notifications.bell": "the header's bell, polled by htmx",
 }
 
 # The demo's users, one per role (app/services/demo.py), and its password.
@@ -81,12 +82,25 @@ def pages(app) -> dict[str, list[str]]:
         revisions = sorted(r.number for r in db.session.scalars(
             db.select(ArticleRevision).where(ArticleRevision.article_id == draft.id)))
         assert len(revisions) >= 2, "the demo's draft has fewer than two revisions to compare"
+        from app.services.notify import reminders
+        from app.services.plans import progress
+
+        follow = progress.follow_up(plan)
+        to_remind = reminders.unit_rows(plan, follow)
+        assert to_remind, "the demo's plan has no unit to remind on the Đôn đốc page"
+        remind = f"/plans/{plan.id}/follow-up/remind?unit={to_remind[0].unit.id}"
+        if follow.period is not None:
+            remind += f"&period={follow.period.id}"
         found = {
             "main.index": ["/"],
             "auth.change_password": ["/account/password"],
             "auth.login_sessions": ["/account/sessions"],
             "admin.audit_log": ["/admin/audit"],
             "admin.system": ["/admin/system"],
+            "admin.mail_outbox": ["/admin/mail"],
+            "notifications.index": ["/notifications/"],
+            "notifications.settings": ["/notifications/settings"],
+            "plans.remind": [remind],
             "admin.units": ["/admin/units"],
             "admin.users": ["/admin/users"],
             "admin.create_user": ["/admin/users/new"],

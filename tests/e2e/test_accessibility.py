@@ -27,9 +27,11 @@ MAIN = {
     "congchuc": ["main.index", "documents.index", "documents.show", "news.index", "news.show", "plans.index",
                  "plans.show", "plans.task", "search.results", "auth.login_sessions", "auth.change_password"],
     "bientap": ["main.index", "news.manage", "news.create", "news.edit", "news.history", "news.compare", "news.show"],
-    "daumoi.vpc": ["main.index", "plans.mine", "plans.task", "reports.index", "reports.show", "reports.submit"],
+    "daumoi.vpc": ["main.index", "plans.mine", "plans.task", "reports.index", "reports.show", "reports.submit",
+                   "notifications.index", "notifications.settings"],
     "quantri": ["main.index", "admin.users", "admin.edit_user", "admin.audit_log", "admin.units", "plans.show",
-                "plans.overview", "plans.follow_up", "reports.index", "documents.create", "documents.edit"],
+                "plans.overview", "plans.follow_up", "plans.remind", "reports.index", "documents.create",
+                "documents.edit", "admin.mail_outbox"],
 }
 
 

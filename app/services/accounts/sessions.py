@@ -18,7 +18,7 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app, flash, has_request_context, session
+from flask import current_app, flash, has_request_context, request, session
 
 from app import clock, vntext
 from app.extensions import db
@@ -26,6 +26,9 @@ from app.models import User, UserSession
 from app.services import audit
 
 LAST_SEEN_EVERY = timedelta(minutes=1)
+# Requests a page makes by itself (the bell's poll every minute): they do not count as the user's
+# activity, so a tab left open still ends its session after the idle limit.
+PASSIVE_ENDPOINTS = {"notifications.bell"}
 DEFAULT_IDLE_SECONDS = 12 * 3600
 DEFAULT_REMEMBER_SECONDS = 14 * 24 * 3600
 
@@ -124,7 +127,8 @@ def load(token: str) -> User | None:
         _forget_cookie()
         return None
     row, user = found
-    if now - row.last_seen_at >= LAST_SEEN_EVERY:
+    passive = has_request_context() and request.endpoint in PASSIVE_ENDPOINTS
+    if now - row.last_seen_at >= LAST_SEEN_EVERY and not passive:
         db.session.execute(db.update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now))
         db.session.commit()
         row.last_seen_at = now

@@ -34,6 +34,7 @@ from app.models import (
     document_units,
 )
 from app.services import audit, uploads
+from app.services.notify import events as notify_events
 from app.services.uploads import StoredUpload
 
 
@@ -419,6 +420,7 @@ def update_document(document: Document, data: DocumentData, user: User | None, e
                      after=_visibility_state(document), only_if_changed=True)
         refresh_citations("document", document.id, document.title, document.summary, document.body,
                           own_number=document.number)
+        notify_events.document_changed(document, user, before, snapshot(document))  # its followers
         if commit:
             db.session.commit()
     return document
@@ -476,6 +478,7 @@ def add_attachment(document: Document, upload: StoredUpload, user: User) -> Atta
         document.updated_by_id = user.id
         document.updated_at = utcnow()
         _record_revision(document, "attachment_added", user, before)
+        notify_events.document_changed(document, user, before, snapshot(document))
         db.session.commit()
     return attachment
 
@@ -514,6 +517,8 @@ def add_relation(source: Document, target: Document, relation_type: str, user: U
     source.updated_at = utcnow()
     source.updated_by_id = user.id if user else None
     _record_revision(source, "relation_added", user, before)
+    db.session.flush()
+    notify_events.document_related(relation, source, target, user)  # followers of both documents
     db.session.commit()
     return relation
 

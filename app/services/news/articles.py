@@ -21,6 +21,7 @@ from app.models.news import DRAFT, PUBLISHED, SUBMITTED, UNPUBLISHED
 from app.news_text import plain_text, render_markdown, slugify
 from app.services import audit
 from app.services.news import images as news_images
+from app.services.notify import events as notify_events
 
 MAX_TITLE = 500
 MAX_SUMMARY = 1000
@@ -329,6 +330,7 @@ def _transition(article: Article, user: User, expected_version: int | None, allo
     _record(article, action, user, comment)
     if action in ("publish", "unpublish"):
         audit.record(f"news.{action}", article, actor=user, before=before, after=_timing(article), note=comment)
+    notify_events.news_step(article, action, user, comment)  # reviewers or the author, in this transaction
     _commit(article)
     return article
 

@@ -24,6 +24,7 @@ from app.models import (
     User,
 )
 from app.services.library.documents import _saving  # roll back and remove the files written for a failed save
+from app.services.notify import events as notify_events
 from app.services.plans import plans as plan_rules
 from app.services.plans.figures import lacks_figures
 from app.services.uploads import StoredUpload
@@ -93,6 +94,8 @@ def post_update(task: Task, user: User, data: UpdateData, uploads: list[StoredUp
                 content_type=upload.content_type, size=upload.size, sha256=upload.sha256, kind=upload.kind,
                 text=upload.text))
         task.updates.insert(0, update)  # newest first, as the relationship orders them; current after commit
+        db.session.flush()
+        notify_events.progress_submitted(update, user)  # the reform office, in this transaction
         db.session.commit()
     return update
 

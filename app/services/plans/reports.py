@@ -14,6 +14,7 @@ from app.errors import ConcurrentEditError, Forbidden, Invalid
 from app.extensions import db
 from app.models import ReportPeriod, ReportVersion, UnitReport, User
 from app.services.library.documents import _saving
+from app.services.notify import events as notify_events
 from app.services.plans import plans as plan_rules
 from app.services.plans.figures import check_report
 from app.services.uploads import Prefill, StoredUpload
@@ -140,18 +141,20 @@ def submit_report(period: ReportPeriod, unit_id: int, user: User, upload: Stored
         else:
             report.updated_at = now
             version_no = len(report.versions) + 1
-        report.versions.append(ReportVersion(
+        version = ReportVersion(
             version_no=version_no, doc_number=number, issued_on=data.issued_on, title=title,
             original_name=upload.original_name, stored_name=upload.commit_file(), content_type=upload.content_type,
             size=upload.size, sha256=upload.sha256, text=upload.text or "", body_lines=lines,
             lacks_figures=check.lacks_figures, items_without_figures=check.items_without,
             submitted_by_id=user.id, submitted_at=now, late_days=days,
-        ))
+        )
+        report.versions.append(version)
         try:
             db.session.flush()
         except (StaleDataError, IntegrityError):
             db.session.rollback()
             raise ConcurrentEditError(_conflict_message(report_of(period, unit_id))) from None
+        notify_events.report_submitted(report, version, user)  # the reform office, in this transaction
         db.session.commit()
     return report
 
