@@ -511,7 +511,10 @@ def _open_image(path: str):
 
     try:
         image = Image.open(path)
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:  # over twice Pillow's MAX_IMAGE_PIXELS, said by the header
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        raise _image_too_large(int(found.group(1)) if found else None, OcrLimits().max_image_pixels) from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise IngestError(MSG_IMAGE_CORRUPT, "corrupt") from exc
     if image.format not in ("PNG", "JPEG", "MPO", "TIFF"):
         image.close()
@@ -524,12 +527,25 @@ def _check_frame_size(image, number: int, limits: OcrLimits) -> None:
     if width <= 0 or height <= 0:
         raise IngestError(MSG_IMAGE_CORRUPT, "corrupt")
     if width * height > limits.max_image_pixels:
-        raise IngestError(
-            f"Ảnh {'trang ' + _n(number) + ' ' if number > 1 else ''}có kích thước {_n(width)} × {_n(height)} "
-            f"điểm ảnh, vượt giới hạn {_n(limits.max_image_pixels / 1_000_000)} triệu điểm ảnh nên không nhận "
-            "dạng chữ. Hãy quét lại ở 300 dpi hoặc giảm kích thước ảnh rồi tải lên lại.",
-            "image_too_large",
-        )
+        raise _image_too_large(width * height, limits.max_image_pixels, f"{_n(width)} × {_n(height)}", number)
+
+
+def _image_too_large(pixels: int | None, limit: int, size: str = "", number: int = 1) -> IngestError:
+    which = f"Ảnh trang {_n(number)}" if number > 1 else "Ảnh"
+    shown = f"{size} điểm ảnh ({_millions(pixels)} triệu điểm ảnh)" if size else f"{_millions(pixels)} triệu điểm ảnh"
+    return IngestError(
+        f"{which} có kích thước {shown if pixels else 'quá lớn'}, vượt giới hạn {_millions(limit)} triệu điểm ảnh "
+        "nên không nhận dạng chữ. Hãy quét lại ở 300 dpi hoặc giảm kích thước ảnh rồi tải lên lại.",
+        "image_too_large",
+    )
+
+
+def _millions(pixels: int | None) -> str:
+    """Millions written the Vietnamese way: 80, 81,5, 10.000."""
+    value = (pixels or 0) / 1_000_000
+    if value >= 100 or value == int(value):
+        return _n(value)
+    return f"{value:.1f}".replace(".", ",")
 
 
 def _image_dpi(image) -> int:
