@@ -52,11 +52,17 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
     return lines
 
 
-def render_page(text: str, *, dpi: int = 300, size_in: tuple[float, float] = (8.27, 11.69), point: float = 13,
-                margin_in: float = 0.8, rotate: float = 0.0, mode: str = "L") -> Image.Image:
-    """A page of ``text`` as a scanner would give it: black on white at ``dpi``, ``point``-size type,
-    optionally turned by ``rotate`` degrees (a sheet fed slightly askew). Text that does not fit
-    on the page is cut."""
+def render_page(text: str, **kwargs) -> Image.Image:
+    """A page of ``text`` as a scanner would give it; see :func:`render_page_lines`."""
+    return render_page_lines(text, **kwargs)[0]
+
+
+def render_page_lines(text: str, *, dpi: int = 300, size_in: tuple[float, float] = (8.27, 11.69),
+                      point: float = 13, margin_in: float = 0.8, rotate: float = 0.0,
+                      mode: str = "L") -> tuple[Image.Image, list[str]]:
+    """A page of ``text`` as a scanner would give it — black on white at ``dpi``, ``point``-size
+    type, optionally turned by ``rotate`` degrees (a sheet fed slightly askew) — and the lines
+    drawn on it (text that does not fit on the page is left out)."""
     width, height = int(size_in[0] * dpi), int(size_in[1] * dpi)
     page = Image.new(mode, (width, height), "white")
     draw = ImageDraw.Draw(page)
@@ -64,15 +70,29 @@ def render_page(text: str, *, dpi: int = 300, size_in: tuple[float, float] = (8.
     margin = int(margin_in * dpi)
     line_height = round(point * dpi / 72 * 1.5)
     y = margin
+    drawn: list[str] = []
     for line in wrap(text, font, width - 2 * margin):
         if y + line_height > height - margin:
             break
         draw.text((margin, y), line, font=font, fill="black")
+        drawn.append(line)
         y += line_height
     if rotate:
         page = page.rotate(rotate, resample=Image.Resampling.BICUBIC, expand=False, fillcolor="white")
     page.info["dpi"] = (dpi, dpi)
-    return page
+    return page, drawn
+
+
+def worn(image: Image.Image, seed: int = 7) -> Image.Image:
+    """A tired photocopy of a grey ``image``: slightly blurred, with grey grain (Gaussian, σ 28 around
+    mid-grey, its darker half darkening the page twice over; the same grain for the same ``seed``)."""
+    import numpy as np
+    from PIL import ImageFilter
+
+    blurred = np.asarray(image.convert("L").filter(ImageFilter.GaussianBlur(0.9)), dtype=np.int16)
+    noise = np.random.default_rng(seed).normal(128, 28, size=blurred.shape)
+    grain = (np.clip(noise - 128, 0, None) * 2).astype(np.int16)
+    return Image.fromarray(np.clip(blurred - grain, 0, 255).astype(np.uint8), "L")
 
 
 def image_pdf(pages: list[Image.Image], dpi: int = 300) -> bytes:

@@ -19,7 +19,7 @@ from pypdf import PdfWriter
 from app.ingest import IngestError, ocr
 from app.ingest.ocr import OcrJob, OcrLimits, ocr_available, ocr_file, ocr_status, page_label, plan_ocr
 from app.vntext import nfc
-from tests.scans import image_pdf, join_pdfs, pdf_file, render_page, text_pdf
+from tests.scans import image_pdf, join_pdfs, pdf_file, render_page, text_pdf, worn
 
 SMALL = (6.6, 2.6)  # inches: a strip of a page, enough for a few lines
 
@@ -199,6 +199,26 @@ def test_text_is_nfc_as_written_and_matches_under_the_tone_convention(tmp_path):
     text = ocr_file(png).text
     assert "hoà giải" in text and unicodedata.is_normalized("NFC", text)
     assert "hòa giải" in nfc(text)
+
+
+def test_grainy_photocopy_read_again_after_despeckling(tmp_path, monkeypatch):
+    """Grain fools Tesseract's binarisation (stray marks, lost accents, or no text line found at
+    all): the page is read a second time after a median filter and the better reading is kept."""
+    readings = []
+    real = ocr.OcrJob._tesseract
+
+    def counted(self, number, image, base):
+        found = real(self, number, image, base)
+        readings.append(found[1])
+        return found
+
+    monkeypatch.setattr(ocr.OcrJob, "_tesseract", counted)
+    png = str(tmp_path / "photocopy.png")
+    worn(render_page(DECISION, size_in=SMALL, margin_in=0.3, point=12, dpi=200)).save(png, dpi=(200, 200))
+    page = ocr_file(png).pages[0]
+    assert len(readings) == 2 and (readings[0] or 0) < ocr.RETRY_BELOW_CONFIDENCE < readings[1] == page.confidence
+    for word in DECISION_WORDS:
+        assert word in page.text, (word, page.text)
 
 
 # -- hostile and broken files ----------------------------------------------------------------------
