@@ -71,7 +71,7 @@ PACKAGES = {
 }
 #: A PDF page "has text" (keeps its own text, is not recognised) from this many letters or digits.
 MIN_TEXT_CHARS = 20
-#: At most this many characters of text per file (as ``extract_pdf_text``).
+#: At most this many characters are read from what one program wrote (as ``extract_pdf_text``'s cap).
 MAX_TEXT_CHARS = 20_000_000
 #: A page read with a lower mean word confidence, or where no word was found, is read again after a
 #: 3×3 median filter (the specks of a grainy copy removed: Tesseract's binarisation turns them into
@@ -745,10 +745,11 @@ class OcrJob:
                 same = json.load(fh) == stamp
         except (OSError, ValueError):
             same = False
+        for name in os.listdir(self.workdir):
+            # Scratch left by a run that was killed goes in any case; finished pages only for another file.
+            if name.startswith("tmp-") or ".tmp-" in name or (not same and name.startswith("page-")):
+                _remove(os.path.join(self.workdir, name))
         if not same:
-            for name in os.listdir(self.workdir):
-                if name.startswith(("page-", "tmp-")):
-                    _remove(os.path.join(self.workdir, name))
             _write_atomic(stamp_path, json.dumps(stamp).encode())
 
     def _page_file(self, number: int, suffix: str) -> str:

@@ -154,12 +154,14 @@ def test_resumes_from_its_work_folder_without_doing_a_page_twice(mixed_pdf, tmp_
     with OcrJob(mixed_pdf, workdir=workdir) as job:
         first = next(iter(job))  # "killed" after the first page
     assert first.seconds > 0 and sorted(os.listdir(workdir)) == ["job.json", "page-00001.json"]
+    os.mkdir(os.path.join(workdir, "tmp-killed"))  # the scratch a killed run leaves behind
 
     with OcrJob(mixed_pdf, workdir=workdir) as job:
         pages = list(job)
     assert [p.number for p in pages] == [1, 2, 3]
     assert pages[0].seconds == 0 and pages[0].text == first.text  # taken from the folder
     assert pages[2].seconds > 0
+    assert sorted(os.listdir(workdir)) == ["job.json", "page-00001.json", "page-00003.json"]
 
     # Another file in the same folder: nothing of the first file is reused.
     other = write(tmp_path, "other.pdf", image_pdf([scan(SECOND)]))
