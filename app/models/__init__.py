@@ -40,6 +40,7 @@ from app.models.news import (  # noqa: F401,E402
     ArticleRevision,
     article_fields,
 )
+from app.models.ocr import JOB_STATUSES, OcrJob, OcrPageText  # noqa: F401,E402
 from app.models.outbox import DatabaseIdentity, IndexChange, UpkeepMark  # noqa: F401,E402
 from app.models.plans import (  # noqa: F401,E402
     DELAYED,
