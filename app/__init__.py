@@ -86,6 +86,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     arrays.configure(app.config["SEARCH_CACHE_MB"] * 1024 * 1024)
 
+    if app.config["OCR_MODE"] == "background":
+        from app.services.library import ocr_worker  # the services load with the blueprints above
+
+        @app.before_request
+        def start_ocr_worker():
+            ocr_worker.start_background(app)
+
     if app.config["SEARCH_BACKGROUND_SYNC"]:
         @app.before_request
         def start_search_upkeep():

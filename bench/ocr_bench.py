@@ -22,7 +22,15 @@ white space as one space, NFC; "tones" compares after the index's tone conventio
 Seconds per page are ``OcrPage.seconds`` (render + Tesseract, one core: ``OMP_THREAD_LIMIT=1``);
 "file" adds planning and the searchable PDF (``--searchable``). Not a test: figures.
 
+``--search-during-ocr N``: is the web still responsive while OCR runs? A portal in a temporary
+instance folder (SQLite) with N generated documents (bench/corpus.py, imported and indexed), then
+the search service (``app.search.search``, as a reader, the queries of bench/common.py) timed while
+idle, then again while the OCR worker loop (``ocr_worker.work_loop``, the thread a web process runs
+with ``PORTAL_OCR=background``) recognises scanned attachments of the demo texts uploaded through the
+library service; each job's text then reaches the index through the outbox. p50/p95 of both.
+
     .venv/bin/python bench/ocr_bench.py [--docs 3] [--searchable] [--json out.json]
+    .venv/bin/python bench/ocr_bench.py --search-during-ocr 2000 [--scans 2] [--docs 3]
 """
 from __future__ import annotations
 
@@ -113,12 +121,127 @@ def accuracy(truth: str, found: str) -> float:
     return max(0.0, 1 - levenshtein(truth, found) / max(len(truth), 1))
 
 
+def search_during_ocr(n_docs: int, scans: int, pages_per_scan: int, out_dir: str) -> dict:
+    """Search latency idle and while the OCR worker runs (see the module's docstring); returns the figures."""
+    import threading
+
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app import search as search_service
+    from app.extensions import db
+    from app.models import Document, OcrJob, User
+    from app.search import outbox
+    from app.services import uploads
+    from app.services.accounts import users as accounts
+    from app.services.library import documents as library
+    from app.services.library import ocr_worker
+    from bench.common import BASE_QUERIES, ensure_corpus, percentile
+
+    corpus = ensure_corpus(n_docs, 7, out_dir)
+    instance = tempfile.mkdtemp(prefix="ocr-bench-portal-")
+    app = create_app({"INSTANCE_PATH": instance, "SEARCH_BACKGROUND_SYNC": False, "OCR_MODE": "worker",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/portal.sqlite3"})
+    with app.app_context():
+        upgrade()
+    result = app.test_cli_runner().invoke(args=["documents", "import", corpus])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        outbox.sync(lock_timeout=120)
+        accounts.create_user("doc.gia", "Tinh-gon-2024", full_name="Độc giả", roles=["reader"])
+    pages_text = [text for _name, text in demo_texts(pages_per_scan)]
+    files = []
+    for number in range(scans):
+        images = [render_page_lines(text, dpi=300)[0] for text in pages_text]
+        path = os.path.join(instance, f"scan-{number}.pdf")
+        with open(path, "wb") as fh:
+            fh.write(image_pdf(images))
+        files.append(path)
+    with app.test_request_context():
+        editor = accounts.create_user("bien.tap", "Tinh-gon-2024", full_name="Biên tập", roles=["editor"])
+        document = library.create_document(library.DocumentData(
+            category="reform", doc_type="Quyết định", number="99/QĐ-OCR", title="Quyết định quét để đo",
+            issuer="Văn phòng"), editor)
+        for path in files:
+            library.add_attachment(db.session.get(Document, document.id), uploads.accept_path(path), editor)
+        total_jobs = db.session.scalar(db.select(db.func.count()).select_from(OcrJob))
+
+    def timed(rounds: int | None, until=None) -> list[float]:
+        found = []
+        with app.test_request_context():
+            reader = db.session.scalar(db.select(User).where(User.username == "doc.gia"))
+            done = 0
+            while True:
+                for query in BASE_QUERIES:
+                    started = time.perf_counter()
+                    search_service.search(reader, search_service.SearchRequest(q=query))
+                    found.append((time.perf_counter() - started) * 1000)
+                done += 1
+                if (rounds is not None and done >= rounds) or (until is not None and until()):
+                    return found
+
+    timed(1)  # warm the searchers
+    idle = timed(5)
+    stop = threading.Event()
+    worker = threading.Thread(target=ocr_worker.work_loop, args=(app,), kwargs={"interval": 0.5, "stop": stop})
+    started = time.monotonic()
+    worker.start()
+
+    def finished() -> bool:
+        with app.app_context():
+            return db.session.scalar(db.select(db.func.count()).select_from(OcrJob).where(
+                OcrJob.status.in_(("done", "failed")))) == total_jobs
+
+    during = timed(None, finished)
+    ocr_seconds = time.monotonic() - started
+    stop.set()
+    worker.join()
+    with app.app_context():
+        statuses = [status for (status,) in db.session.execute(db.select(OcrJob.status))]
+        outbox.sync(lock_timeout=120)
+    with app.test_request_context():
+        reader = db.session.scalar(db.select(User).where(User.username == "doc.gia"))
+        found = search_service.search(reader, search_service.SearchRequest(q='"99/QĐ-OCR"')).total
+    figures = {
+        "documents": n_docs, "scans": scans, "pages": scans * len(pages_text), "ocr_seconds": round(ocr_seconds, 1),
+        "jobs": statuses, "searchable_after": found,
+        "idle": {"searches": len(idle), "p50_ms": round(percentile(idle, 50), 1),
+                 "p95_ms": round(percentile(idle, 95), 1)},
+        "during_ocr": {"searches": len(during), "p50_ms": round(percentile(during, 50), 1),
+                       "p95_ms": round(percentile(during, 95), 1)},
+    }
+    print(f"search while idle: {figures['idle']['searches']} searches, p50 {figures['idle']['p50_ms']} ms, "
+          f"p95 {figures['idle']['p95_ms']} ms")
+    print(f"search during OCR ({figures['pages']} pages in {figures['ocr_seconds']} s, jobs {statuses}): "
+          f"{figures['during_ocr']['searches']} searches, p50 {figures['during_ocr']['p50_ms']} ms, "
+          f"p95 {figures['during_ocr']['p95_ms']} ms")
+    import shutil
+
+    shutil.rmtree(instance, ignore_errors=True)
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--docs", type=int, default=3, help="demo documents, one page each (default 3)")
     parser.add_argument("--searchable", action="store_true", help="also write the searchable PDF")
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--search-during-ocr", type=int, metavar="N",
+                        help="time searches over N generated documents idle and while OCR runs, instead")
+    parser.add_argument("--scans", type=int, default=2, help="scanned files for --search-during-ocr (default 2)")
+    parser.add_argument("--corpus-dir", default=os.path.join(tempfile.gettempdir(), "cchc-bench"),
+                        help="where generated corpora are cached")
     args = parser.parse_args()
+    if args.search_during_ocr:
+        if not ocr_status().available:
+            print(ocr_status().message)
+            return 1
+        os.makedirs(args.corpus_dir, exist_ok=True)
+        figures = search_during_ocr(args.search_during_ocr, args.scans, args.docs, args.corpus_dir)
+        if args.json:
+            with open(args.json, "w", encoding="utf-8") as fh:
+                json.dump(figures, fh, ensure_ascii=False, indent=2)
+        return 0
 
     for a, b in [("kitten", "sitting"), ("", "abc"), ("cải cách", "cai cách"), ("x" * 70, "x" * 69 + "y")]:
         assert levenshtein(a, b) == _dp(a, b), (a, b)

@@ -1,12 +1,12 @@
 """Command-line tools, one module per area: ``flask --app wsgi units|users`` (``accounts``),
-``documents`` (``library``), ``search`` (``search``), ``demo`` (``demo``). A refusal exits with
+``documents`` (``library``), ``search`` (``search``), ``ocr`` (``ocr``), ``demo`` (``demo``). A refusal exits with
 its kind's status (``common.refusals``)."""
 from flask import Flask
 
-from app.cli import accounts, demo, library, search
+from app.cli import accounts, demo, library, ocr, search
 
 
 def init_app(app: Flask) -> None:
     """Register the command groups on ``app``."""
-    for command in (accounts.units, accounts.users, library.documents, search.search, demo.demo):
+    for command in (accounts.units, accounts.users, library.documents, search.search, ocr.ocr_group, demo.demo):
         app.cli.add_command(command)

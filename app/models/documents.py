@@ -216,9 +216,8 @@ class Attachment(StoredFileColumns, SearchPart, db.Model):
     searchable_name: Mapped[str | None] = mapped_column(String(80), unique=True)
 
     document: Mapped[Document] = relationship(back_populates="attachments")
-    ocr_job: Mapped[OcrJob | None] = relationship(cascade="all, delete-orphan", passive_deletes=True)
-    ocr_pages: Mapped[list[OcrPageText]] = relationship(order_by="OcrPageText.number",
-                                                        cascade="all, delete-orphan", passive_deletes=True)
+    ocr_job: Mapped[OcrJob | None] = relationship(back_populates="attachment", cascade="all, delete-orphan")
+    ocr_pages: Mapped[list[OcrPageText]] = relationship(order_by="OcrPageText.number", cascade="all, delete-orphan")
 
 
 class DocumentRelation(db.Model):

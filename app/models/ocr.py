@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.models.documents import Attachment
 
 # ocr_jobs.status
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -41,6 +45,8 @@ class OcrJob(db.Model):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     seconds: Mapped[float | None]
+
+    attachment: Mapped[Attachment] = relationship(back_populates="ocr_job")
 
     @property
     def active(self) -> bool:
