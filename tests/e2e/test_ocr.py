@@ -48,7 +48,7 @@ def test_upload_scan_see_progress_then_text_without_reload(page, app, make_user,
     page.wait_for_url(f"**/documents/{doc}/tai-ve*")
     page.get_by_text("Đang nhận dạng chữ của tệp quét").wait_for()
 
-    page.get_by_role("link", name="Toàn văn").click()
+    page.get_by_role("navigation", name="Các phần của văn bản").get_by_role("link", name="Toàn văn").click()
     page.wait_for_url(f"**/documents/{doc}/toan-van")
     page.get_by_text("Đang chờ nhận dạng chữ (0/1 trang)").wait_for()
     page.evaluate("window.__sameDocument = true")  # gone if the page were loaded again

@@ -126,19 +126,26 @@ def _run(job_id: int, worker: str) -> None:
 
 def _save(job_id: int, worker: str, result: engine.OcrResult, seconds: float) -> None:
     """Store every page, the attachment's text and its searchable copy, and finish the job, in one
-    transaction that only commits while the job is still this worker's: nothing half-saved."""
-    job = db.session.get(OcrJob, job_id, with_for_update=True, populate_existing=True)
-    if job is None or job.status != RUNNING or job.claimed_by != worker[:120]:
+    transaction that only commits while the job is still this worker's (the first statement marks
+    it done only if it still is: a compare-and-set holding the row): nothing half-saved."""
+    finished = db.session.execute(
+        db.update(OcrJob).where(OcrJob.id == job_id, OcrJob.status == RUNNING, OcrJob.claimed_by == worker[:120])
+        .values(status=DONE, finished_at=utcnow(), lease_until=None, pages_done=result.ocr_page_count,
+                pages_total=result.ocr_page_count, seconds=round(seconds, 3), error_code=None,
+                error="; ".join(result.notes)[:1000] or None),
+        execution_options={"synchronize_session": False}).rowcount
+    if finished != 1:
         raise _Lost()
+    db.session.expire_all()  # read the attachment and its document as they are now
+    job = db.session.get(OcrJob, job_id)
     attachment = job.attachment
     document = attachment.document
     moved = name = None
-    if result.searchable_pdf and os.path.exists(result.searchable_pdf):
-        stem = os.path.splitext(attachment.stored_name)[0]
-        name = f"{stem}-ocr.pdf"
-        moved = uploads.absolute_path(name)
-        os.replace(result.searchable_pdf, moved)
     try:
+        if result.searchable_pdf and os.path.exists(result.searchable_pdf):
+            name = f"{os.path.splitext(attachment.stored_name)[0]}-ocr.pdf"
+            moved = uploads.absolute_path(name)
+            os.replace(result.searchable_pdf, moved)
         for page in list(attachment.ocr_pages):
             attachment.ocr_pages.remove(page)
         db.session.flush()
@@ -147,11 +154,6 @@ def _save(job_id: int, worker: str, result: engine.OcrResult, seconds: float) ->
         attachment.text = result.text
         attachment.text_source = "ocr"
         attachment.searchable_name = name
-        job.status, job.finished_at, job.lease_until = DONE, utcnow(), None
-        job.pages_done = job.pages_total = result.ocr_page_count
-        job.seconds = round(seconds, 3)
-        job.error = "; ".join(result.notes)[:1000] or None
-        job.error_code = None
         if document.deleted_at is None:
             library.refresh_citations("document", document.id, *library.citation_texts(document),
                                       own_number=document.number)

@@ -173,21 +173,35 @@ def test_worker_killed_every_time_gives_up_with_a_message(app, tmp_path, make_do
     assert job.error.startswith("Nhận dạng chữ bị gián đoạn 3 lần")
 
 
-def test_page_limit_failure_is_a_clear_message_and_nothing_is_half_saved(app, tmp_path, make_document, editor):
+def test_limit_reached_in_the_worker_fails_with_its_message_nothing_half_saved(app, tmp_path, make_document, editor):
     doc = make_document(title="Quyết định quét")
     att = attach(app, doc, scanned_pdf(tmp_path, pages=(DECISION, SECOND)), editor)
-    app.config["OCR_PAGE_SECONDS"] = 0.05  # no program finishes in 50 ms: stopped at the page's limit
+    app.config["OCR_MAX_PAGES"] = 1  # lowered after the upload: the worker stops at the limit
     assert work(app) == ocr_worker.WORKED
     job = job_of(app, att)
-    assert job.status == "failed" and job.error.startswith("Không nhận dạng được chữ của tệp: ")
-    assert job.error_code in {"page_timeout", "time_limit"}
+    assert (job.status, job.error_code) == ("failed", "too_many_pages")
+    assert job.error.startswith("Không nhận dạng được chữ của tệp: Tệp có 2 trang")
     with app.app_context():
         attachment = db.session.get(Attachment, att)
         assert attachment.text_source is None and attachment.searchable_name is None
         assert attachment.ocr_pages == []
         assert not os.path.exists(ocr.work_folder(job.id))
-        # The label of a failed job is empty: the page shows its message instead.
+        # The label of a failed job is empty: the page shows its message instead, and stops polling.
         assert ocr.for_attachment(attachment).label == "" and not ocr.for_attachment(attachment).active
+    assert work(app) == ocr_worker.IDLE  # a failed job is not taken again
+
+
+def test_file_damaged_on_disk_fails_with_its_message(app, tmp_path, make_document, editor):
+    doc = make_document(title="Quyết định quét")
+    att = attach(app, doc, scanned_pdf(tmp_path), editor)
+    with app.app_context():
+        path = uploads.absolute_path(db.session.get(Attachment, att).stored_name)
+    with open(path, "r+b") as fh:
+        fh.truncate(1200)
+    assert work(app) == ocr_worker.WORKED
+    job = job_of(app, att)
+    assert job.status == "failed" and job.error_code == "corrupt"
+    assert job.error.startswith("Không nhận dạng được chữ của tệp: ")
 
 
 def _stored_files(app) -> list[str]:
