@@ -54,8 +54,10 @@ def test_upload_scan_see_progress_then_text_without_reload(page, app, make_user,
     page.evaluate("window.__sameDocument = true")  # gone if the page were loaded again
 
     worker()  # the OCR thread starts; the block asks for itself every 2 s and swaps in the result
-    page.get_by_text("Văn bản nhận dạng tự động (OCR) — có thể có lỗi").first.wait_for(timeout=90_000)
     block = page.locator(".ocr-block")
+    label = block.locator(".ocr-label")
+    label.wait_for(timeout=90_000)
+    assert "Văn bản nhận dạng tự động (OCR) — có thể có lỗi" in label.inner_text()
     assert "số hóa hồ sơ" in block.inner_text()
     assert "Trang 1" in block.inner_text()
     assert page.evaluate("window.__sameDocument === true")

@@ -124,6 +124,8 @@ def test_recognised_text_searchable_by_phrase_and_number_and_its_citation_linked
     assert top_ids(app, "lan", '"so hoa ho so"')[0] == [doc]
     assert top_ids(app, "lan", "nộp hồ sơ trực tuyến")[0][:1] == [doc]
     assert doc in top_ids(app, "lan", "15/QĐ-UBND")[0]
+    # A number only the scan holds finds it too, after the document that number names.
+    assert top_ids(app, "lan", "107/2021/NĐ-CP")[0][:2] == [decree, doc]
     # Nothing left to do: the next round is idle, the work folder is gone.
     assert work(app) == ocr_worker.IDLE
     with app.app_context():
