@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     from app.search import arrays
     from app.search.upkeep import add_light_step, start_background
+    from app.services.library import ocr_worker
     from app.services.notify import scheduler as notify_scheduler
 
     test_config = dict(test_config or {})
@@ -101,6 +102,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
 
     arrays.configure(app.config["SEARCH_CACHE_MB"] * 1024 * 1024)
+
+    if app.config["OCR_MODE"] == "background":
+        @app.before_request
+        def start_ocr_worker():
+            ocr_worker.start_background(app)
 
     if app.config["SMTP_URL"]:
         mail.parse_smtp_url(app.config["SMTP_URL"], app.config["MAIL_FROM"])  # an unusable value stops the start

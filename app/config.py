@@ -56,6 +56,9 @@ def default_config(instance_path: str) -> dict:
     """Return the built-in settings for an instance folder, with environment overrides."""
     https = os.environ.get("PORTAL_HTTPS", "").lower() in {"1", "true", "yes"}
     max_mb = int(os.environ.get("PORTAL_MAX_UPLOAD_MB", "50"))
+    ocr_mode = os.environ.get("PORTAL_OCR", "background").strip().lower() or "background"
+    if ocr_mode not in {"off", "background", "worker"}:
+        raise RuntimeError(f"PORTAL_OCR must be 'off', 'background' or 'worker', not {ocr_mode!r}")
     log_format = os.environ.get("PORTAL_LOG_FORMAT", "text").strip().lower()
     if log_format not in {"text", "json"}:
         raise RuntimeError(f"PORTAL_LOG_FORMAT must be 'text' or 'json', not {log_format!r}")
@@ -90,6 +93,15 @@ def default_config(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_CSRF_SSL_STRICT": https,
         # Search index upkeep (app/search/outbox.py, app/search/upkeep.py).
+        # OCR of scanned attachments (app/services/library/ocr.py): who runs the jobs, per-file limits,
+        # how many run at once on a node.
+        "OCR_MODE": ocr_mode,
+        "OCR_MAX_PAGES": int(os.environ.get("PORTAL_OCR_MAX_PAGES", "200")),
+        "OCR_MAX_SECONDS": float(os.environ.get("PORTAL_OCR_MAX_SECONDS", "1800")),
+        "OCR_PAGE_SECONDS": 180.0,
+        "OCR_SLOTS": int(os.environ.get("PORTAL_OCR_SLOTS", "1")),
+        "OCR_MAX_ATTEMPTS": 3,
+        "OCR_POLL_SECONDS": 2.0,
         "SEARCH_BACKGROUND_SYNC": os.environ.get("PORTAL_SEARCH_BACKGROUND", "1") != "0",
         # Who writes the index: "web" (each web process's catch-up thread, the default) or "worker"
         # (one `flask search worker` per node; web processes only queue their changes).

@@ -40,6 +40,41 @@ ensure_chromium() {
   [ -x "$CHROMIUM" ] || die "Chromium still not found at $CHROMIUM"
 }
 
+# OCR of scanned attachments (app/ingest/ocr.py): Tesseract with its Vietnamese model, poppler's
+# pdfinfo/pdftotext/pdftoppm, qpdf for the searchable PDF. The tests also render Vietnamese text
+# in DejaVu Serif (fonts-dejavu-core).
+ocr_missing() {
+  # Prints the Debian packages OCR still needs, space-separated (nothing when all are there).
+  local missing=()
+  command -v tesseract >/dev/null || missing+=(tesseract-ocr)
+  if ! tesseract --list-langs 2>/dev/null | grep -qx vie; then missing+=(tesseract-ocr-vie); fi
+  { command -v pdftoppm && command -v pdfinfo && command -v pdftotext; } >/dev/null || missing+=(poppler-utils)
+  command -v qpdf >/dev/null || missing+=(qpdf)
+  echo "${missing[*]}"
+}
+
+ensure_ocr() {
+  # For the tests: OCR must be there (installed when root, else a failure naming the packages).
+  local missing; missing="$(ocr_missing)"
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || missing="$missing fonts-dejavu-core"
+  # shellcheck disable=SC2086
+  if [ -n "${missing// /}" ]; then apt_install $missing; fi
+  missing="$(ocr_missing)"
+  [ -z "$missing" ] || die "OCR packages still missing: $missing"
+}
+
+offer_ocr() {
+  # For running the portal: install OCR when root; otherwise say it is off and go on without it.
+  local missing; missing="$(ocr_missing)"
+  [ -n "$missing" ] || return 0
+  if is_root && command -v apt-get >/dev/null; then
+    # shellcheck disable=SC2086
+    (apt_install $missing) || say "Could not install $missing: OCR of scanned files stays off"
+  else
+    say "OCR of scanned files is off: missing $missing (sudo apt-get install $missing turns it on)"
+  fi
+}
+
 pg_bindir() {
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
 }

@@ -6,6 +6,7 @@ source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
 ensure_venv
+offer_ocr
 say "Migrating the database (flask db upgrade)"
 "$VENV/bin/flask" --app wsgi db upgrade
 say "Loading demo data (flask demo)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: ruff, then the whole suite against SQLite, then against PostgreSQL,
-# browser tests in Debian's Chromium. Installs/starts what the tests need;
+# browser tests in Debian's Chromium, OCR tests with Debian's Tesseract. Installs/starts what the tests need;
 # where it cannot (not root), it says what is missing and stops.
 # Extra arguments go to pytest, e.g. scripts/test.sh -k login
 set -euo pipefail
@@ -9,6 +9,7 @@ cd "$ROOT"
 
 ensure_venv
 ensure_chromium
+ensure_ocr
 trap stop_test_postgres EXIT
 start_test_postgres
 

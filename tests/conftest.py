@@ -113,6 +113,7 @@ def app_config(tmp_path, migrated_template):
         "PASSWORD_HASH_METHOD": FAST_HASH,
         "SEARCH_BACKGROUND_SYNC": False,  # tests apply index changes explicitly or after each commit
         "NOTIFY_BACKGROUND": False,  # tests run the notification rounds explicitly
+        "OCR_MODE": "worker",  # tests run OCR jobs explicitly (ocr_worker.run_one), no thread per app
     }
 
 

@@ -48,6 +48,7 @@ from app.models.notify import (  # noqa: F401,E402
     NotificationPreference,
     ReminderLog,
 )
+from app.models.ocr import JOB_STATUSES, OcrJob, OcrPageText  # noqa: F401,E402
 from app.models.outbox import DatabaseIdentity, IndexChange, UpkeepMark  # noqa: F401,E402
 from app.models.plans import (  # noqa: F401,E402
     DELAYED,

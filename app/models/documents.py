@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.clock import utcnow
 from app.extensions import db
 from app.models.accounts import Unit, User
+from app.models.ocr import OcrJob, OcrPageText
 from app.models.reference import ReformField
 from app.models.searchable import Searchable, SearchPart
 
@@ -209,8 +210,14 @@ class Attachment(StoredFileColumns, SearchPart, db.Model):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # OCR (app.services.library.ocr): 'ocr' when ``text`` was recognised page by page (the pages are
+    # ocr_pages rows), else None; the stored name of the searchable copy (text layer added), if made.
+    text_source: Mapped[str | None] = mapped_column(String(10))
+    searchable_name: Mapped[str | None] = mapped_column(String(80), unique=True)
 
     document: Mapped[Document] = relationship(back_populates="attachments")
+    ocr_job: Mapped[OcrJob | None] = relationship(back_populates="attachment", cascade="all, delete-orphan")
+    ocr_pages: Mapped[list[OcrPageText]] = relationship(order_by="OcrPageText.number", cascade="all, delete-orphan")
 
 
 class DocumentRelation(db.Model):

@@ -28,7 +28,7 @@ from app.security import role_required
 from app.services import uploads
 from app.services.library import diagram as relation_diagram
 from app.services.library import documents as library
-from app.services.library import importer
+from app.services.library import importer, ocr
 from app.services.library.linking import linked_paragraphs
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -102,6 +102,10 @@ def _tab_page(document_id: int, tab: str):
         context["annexes"] = library.annexes_of(document, current_user)
     if tab in ("thuoc-tinh", "toan-van"):
         context["body_html"] = linked_paragraphs(document.body, current_user, exclude_id=document.id)
+    if tab == "toan-van":
+        context.update(_ocr_context(document))
+        scans = [a for a in document.attachments if a.original_name.lower().endswith(ocr.OCR_EXTENSIONS)]
+        context["ocr_off"] = ocr.status_message() if scans and not context["ocr_items"] else None
     if tab == "thuoc-tinh":
         context["related"] = search.related(current_user, "document", document.id)
         context["revision_count"] = library.revision_count(document)
@@ -109,6 +113,9 @@ def _tab_page(document_id: int, tab: str):
         context["relation_form"] = _relation_form()
     if tab == "tai-ve":
         context["attachment_form"] = AttachmentForm(formdata=None)
+        context["ocr_states"] = {item.attachment.id: item.label or ("Nhận dạng chữ lỗi" if item.job and
+                                                                    item.job.status == "failed" else "")
+                                 for item in ocr.for_document(document)}
     if context["fragment"]:
         return render_template("documents/_tab.html", **context)
     return render_template("documents/show.html", **context)
@@ -283,6 +290,86 @@ def download(document_id: int, attachment_id: int):
                      as_attachment=True, download_name=attachment.original_name, max_age=0)
 
 
+@bp.route("/<int:document_id>/attachments/<int:attachment_id>/ban-tim-kiem-duoc")
+def download_searchable(document_id: int, attachment_id: int):
+    """Send the searchable copy of a scanned attachment (the original's pages with an invisible text
+    layer from OCR) as ``<name> (có lớp chữ).pdf``; 404 unless the user may read the document and
+    the copy exists. The original stays untouched and downloadable beside it."""
+    document = or_404(access.readable_document_or_none(current_user, document_id))
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.document_id != document.id or not attachment.searchable_name:
+        abort(404)
+    stem = attachment.original_name.rsplit(".", 1)[0]
+    return send_file(uploads.absolute_path(attachment.searchable_name), mimetype="application/pdf",
+                     as_attachment=True, download_name=f"{stem} (có lớp chữ).pdf", max_age=0)
+
+
+def _ocr_context(document) -> dict:
+    """What the OCR blocks of the Toàn văn tab need: each attachment's OCR, the label, and a
+    function rendering a page's text as linked paragraphs for the current user."""
+    return {"ocr_items": ocr.for_document(document), "ocr_label": ocr.LABEL,
+            "page_html": lambda text: linked_paragraphs(text, current_user, exclude_id=document.id)}
+
+
+def _readable_attachment(document_id: int, attachment_id: int):
+    document = or_404(access.readable_document_or_none(current_user, document_id))
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.document_id != document.id:
+        abort(404)
+    return document, attachment
+
+
+@bp.route("/<int:document_id>/ocr/<int:attachment_id>")
+def ocr_block(document_id: int, attachment_id: int):
+    """Return one attachment's OCR block for htmx polling: progress ("Đang nhận dạng chữ, 3/12
+    trang") with the trigger to ask again in 2 s while the job waits or runs, else the recognised
+    text (or the failure message) without it, which ends the polling. A plain request goes to the
+    Toàn văn tab. 404 unless the user may read the document."""
+    document, attachment = _readable_attachment(document_id, attachment_id)
+    if not wants_fragment():
+        return redirect(url_for("documents.fulltext", document_id=document.id) + f"#ocr-{attachment.id}")
+    context = _ocr_context(document)
+    return render_template("documents/_ocr_block.html", document=document, item=ocr.for_attachment(attachment),
+                           can_edit=current_user.has_role(*EDIT_ROLES), **{k: v for k, v in context.items()
+                                                                            if k != "ocr_items"})
+
+
+@bp.route("/<int:document_id>/ocr/<int:attachment_id>/sua", methods=["GET", "POST"])
+@role_required(*EDIT_ROLES)
+def correct_ocr(document_id: int, attachment_id: int):
+    """Correct the text OCR recognised in an attachment, page by page, saved as a revision of the
+    document; refuses a concurrent edit (someone saved since the form opened) keeping the typed
+    text. 404 unless the editor may read the document and the file has recognised text."""
+    document, attachment = _readable_attachment(document_id, attachment_id)
+    item = ocr.for_attachment(attachment)
+    if not item.pages:
+        abort(404)
+    form = ConfirmForm()
+    error, status = None, 200
+    typed = {page.number: page.shown for page in item.pages}
+    version = document.version
+    if request.method == "POST":
+        typed = {page.number: request.form.get(f"trang-{page.number}", "") for page in item.pages}
+        try:
+            version = int(request.form.get("version", ""))
+        except ValueError:
+            abort(400)
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            library.correct_ocr_text(document, attachment, typed, current_user, version)
+        except DomainError as exc:
+            error, status = str(exc), status_for(exc)
+            if isinstance(exc, ConcurrentEditError):
+                db.session.refresh(document)
+                version = document.version
+        else:
+            flash("Đã lưu văn bản nhận dạng đã sửa.", "success")
+            return redirect(url_for("documents.fulltext", document_id=document.id) + f"#ocr-{attachment.id}")
+    return render_template("documents/ocr_form.html", document=document, item=item, typed=typed, form=form,
+                           version=version, error=error, ocr_label=ocr.LABEL), status
+
+
 @bp.route("/<int:document_id>/attachments", methods=["POST"])
 @allows_uploads
 @role_required(*EDIT_ROLES)
@@ -292,11 +379,12 @@ def add_attachment(document_id: int):
     form = AttachmentForm()
     if form.validate_on_submit():
         try:
-            library.add_attachment(document, uploads.accept_upload(form.file.data), current_user)
+            attachment = library.add_attachment(document, uploads.accept_upload(form.file.data), current_user)
         except ingest.IngestError as exc:
             flash(str(exc), "error")
         else:
-            flash("Đã thêm tệp đính kèm.", "success")
+            flash("Đã thêm tệp đính kèm." + (" Đang nhận dạng chữ của tệp quét; văn bản sẽ hiện ở mục Toàn văn."
+                                             if attachment.ocr_job is not None else ""), "success")
     else:
         flash("Chưa chọn tệp để tải lên.", "error")
     return redirect(url_for("documents.downloads", document_id=document.id) + "#tep-dinh-kem")

@@ -34,6 +34,7 @@ from app.models import (
     document_units,
 )
 from app.services import audit, uploads
+from app.services.library import ocr
 from app.services.notify import events as notify_events
 from app.services.uploads import StoredUpload
 
@@ -207,6 +208,7 @@ SNAPSHOT_LABELS = {
     "fields": "Lĩnh vực",
     "visibility": "Phạm vi xem", "units": "Đơn vị được xem", "body": "Toàn văn", "attachments": "Tệp đính kèm",
     "relations": "Quan hệ văn bản", "parent_number": "Kèm theo văn bản",
+    "ocr": "Văn bản nhận dạng (OCR)",
 }
 
 
@@ -215,7 +217,7 @@ def snapshot(document: Document, new: bool = False) -> dict:
     relations = db.session.scalars(
         db.select(DocumentRelation).where(DocumentRelation.source_id == document.id).order_by(DocumentRelation.id)
     ).all() if document.id and not new else []
-    return {
+    state = {
         "category": document.category,
         "doc_type": document.doc_type,
         "number": document.number,
@@ -238,6 +240,10 @@ def snapshot(document: Document, new: bool = False) -> dict:
         "relations": [f"{r.relation_type}:{r.target_id}" for r in relations],
         "parent_number": document.parent_number,
     }
+    recognised = {a.original_name: a.text for a in document.attachments if a.text_source == "ocr" and a.text}
+    if recognised:  # only then: the snapshots of documents without OCR stay as they were
+        state["ocr"] = recognised
+    return state
 
 
 def _record_revision(document: Document, action: str, user: User | None, before: dict | None) -> DocumentRevision:
@@ -260,6 +266,13 @@ def _cited_keys(texts, own_key: str | None) -> list[str]:
     return sorted(keys)
 
 
+def citation_texts(document: Document) -> list[str]:
+    """The texts whose document numbers the document cites: its title, summary and body, and the
+    text recognised by OCR in its attachments (a scanned decision cites what its paper cites)."""
+    return [document.title, document.summary, document.body,
+            *(a.text for a in document.attachments if a.text_source == "ocr" and a.text)]
+
+
 def refresh_citations(source_kind: str, source_id: int, *texts: str, own_number: str | None = None,
                       new: bool = False) -> None:
     """Replace the citations of one text source with the document numbers its texts mention."""
@@ -273,6 +286,10 @@ def refresh_citations(source_kind: str, source_id: int, *texts: str, own_number:
 
 
 def _attach(document: Document, upload: StoredUpload, user: User | None) -> Attachment:
+    """Attach an accepted upload (moved to its place); a scan (PDF pages without text, an image) is
+    queued for OCR in the same transaction. Raises IngestError for a file OCR refuses (encrypted,
+    broken, past the page or size limits): the caller's save is then refused whole."""
+    plan = ocr.plan_for_upload(upload)
     stored_name = upload.commit_file()
     attachment = Attachment(
         original_name=upload.original_name, stored_name=stored_name, content_type=upload.content_type,
@@ -280,6 +297,8 @@ def _attach(document: Document, upload: StoredUpload, user: User | None) -> Atta
         uploaded_by_id=user.id if user else None, uploaded_at=utcnow(),
     )
     document.attachments.append(attachment)
+    if plan is not None:
+        ocr.queue(attachment, plan)
     return attachment
 
 
@@ -418,8 +437,7 @@ def update_document(document: Document, data: DocumentData, user: User | None, e
         audit.record("document.visibility", document, actor=user,
                      before={"visibility": before["visibility"], "units": before["units"]},
                      after=_visibility_state(document), only_if_changed=True)
-        refresh_citations("document", document.id, document.title, document.summary, document.body,
-                          own_number=document.number)
+        refresh_citations("document", document.id, *citation_texts(document), own_number=document.number)
         notify_events.document_changed(document, user, before, snapshot(document))  # its followers
         if commit:
             db.session.commit()
@@ -486,14 +504,66 @@ def add_attachment(document: Document, upload: StoredUpload, user: User) -> Atta
 def remove_attachment(document: Document, attachment: Attachment, user: User) -> None:
     """Detach and delete a file (the revision history keeps its name)."""
     before = snapshot(document)
-    path = uploads.absolute_path(attachment.stored_name)
+    paths = [uploads.absolute_path(name) for name in (attachment.stored_name, attachment.searchable_name) if name]
     document.attachments.remove(attachment)
     document.updated_by_id = user.id
     document.updated_at = utcnow()
     _record_revision(document, "attachment_removed", user, before)
+    if attachment.text_source == "ocr":
+        refresh_citations("document", document.id, *citation_texts(document), own_number=document.number)
     db.session.commit()
-    if os.path.exists(path):
-        os.remove(path)
+    for path in paths:
+        if os.path.exists(path):
+            os.remove(path)
+
+
+MAX_OCR_PAGE_CHARS = 200_000
+
+
+def correct_ocr_text(document: Document, attachment: Attachment, texts: dict[int, str], user: User,
+                     expected_version: int) -> int:
+    """Save an editor's correction of the text OCR recognised in ``attachment`` (page number → text)
+    as a new revision of the document (like any other change: history, search, citations); return
+    how many pages changed. A page typed back as it was recognised drops its correction.
+
+    Refuses with DocumentError a file without recognised text, an unknown page, a page over
+    200,000 characters, or no change at all; with ConcurrentEditError when someone saved the
+    document since ``expected_version``. Nothing is saved then."""
+    if attachment.document_id != document.id or attachment.text_source != "ocr":
+        raise DocumentError("Tệp này không có văn bản nhận dạng tự động để sửa.")
+    if document.version != expected_version:
+        raise ConcurrentEditError(_conflict_message(document))
+    pages = {page.number: page for page in attachment.ocr_pages}
+    if not set(texts) <= set(pages):
+        raise DocumentError("Trang không có trong tệp.")
+    changed = 0
+    try:
+        before = snapshot(document)
+        for number, typed in texts.items():
+            text = vntext.as_written(typed or "").replace("\r\n", "\n").strip()
+            if len(text) > MAX_OCR_PAGE_CHARS:
+                raise DocumentError(f"Trang {number} dài quá 200.000 ký tự.")
+            page = pages[number]
+            corrected = None if text == page.text.strip() else text
+            if corrected != page.corrected:
+                page.corrected = corrected
+                changed += 1
+        if not changed:
+            raise DocumentError("Không có thay đổi nào để lưu.")
+        attachment.text = "\n".join(page.shown for page in sorted(pages.values(), key=lambda p: p.number))
+        document.updated_by_id = user.id
+        document.updated_at = utcnow()
+        try:
+            _record_revision(document, "ocr_corrected", user, before)
+        except StaleDataError:
+            db.session.rollback()
+            raise ConcurrentEditError(_conflict_message(db.session.get(Document, document.id))) from None
+        refresh_citations("document", document.id, *citation_texts(document), own_number=document.number)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return changed
 
 
 def add_relation(source: Document, target: Document, relation_type: str, user: User) -> DocumentRelation:
