@@ -163,8 +163,14 @@ def _role_choices():
     return [SelectChoice(name, label) for name, label in ROLE_LABELS.items()]
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class UserEditForm(VNForm):
     full_name = StringField("Họ và tên", validators=[DataRequired(REQUIRED), Length(max=200)])
+    # Optional; checked as an address by the account service (accounts.normalise_email).
+    email = StringField("E-mail nhận thông báo", filters=[_strip], validators=[Optional(), Length(max=254)])
     unit_id = SelectField("Đơn vị", coerce=int)
     roles = MultiCheckboxField("Vai trò", choices=_role_choices())
     active = BooleanField("Đang hoạt động", default=True)

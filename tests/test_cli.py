@@ -85,3 +85,15 @@ def test_refusals_exit_with_their_kinds_status(app):
     assert duplicate.exit_code == 65 and "Error: Mã đơn vị VPC đã tồn tại." in duplicate.output  # Invalid
     unknown = runner.invoke(args=["users", "set-password", "khongco", "--password", "bong-sen-ven-ho-1"])
     assert unknown.exit_code == 66 and "Không có tài khoản khongco" in unknown.output  # NotFound
+
+
+def test_users_create_with_an_address_and_a_bad_one_saves_nothing(app):
+    runner = app.test_cli_runner()
+    created = runner.invoke(args=["users", "create", "lan", "--password", "mat-khau-dai",
+                                  "--email", " lan@thanhtra.gov.vn "])
+    assert created.exit_code == 0, created.output
+    refused = runner.invoke(args=["users", "create", "hoa", "--password", "mat-khau-dai", "--email", "hoa@"])
+    assert refused.exit_code == 65 and "Error: «hoa@» không phải là một địa chỉ e-mail." in refused.output
+    with app.app_context():
+        assert dict(db.session.execute(db.select(User.username, User.email)).all()) == {
+            "lan": "lan@thanhtra.gov.vn"}

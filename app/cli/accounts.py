@@ -9,7 +9,6 @@ from app.errors import NotFound
 from app.extensions import db
 from app.models import ALL_ROLES, User
 from app.services.accounts import users as accounts
-from app.services.notify import notifications
 
 units = AppGroup("units", help="Manage units (đơn vị).")
 users = AppGroup("users", help="Manage user accounts.")
@@ -40,9 +39,7 @@ def users_create(username, password, roles, unit_code, full_name, email):
             unit = accounts.get_unit_by_code(unit_code)
             if unit is None:
                 raise NotFound(f"Không có đơn vị mã {unit_code.upper()}.")
-        user = accounts.create_user(username, password, full_name=full_name, roles=roles, unit=unit)
-        if email:
-            notifications.set_preferences(user, {}, email=email)
+        user = accounts.create_user(username, password, full_name=full_name, roles=roles, unit=unit, email=email)
     click.echo(f"Đã tạo tài khoản {user.username} ({', '.join(sorted(user.role_names))})")
 
 

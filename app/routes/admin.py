@@ -35,21 +35,29 @@ def _unit_or_none(unit_id):
 
 @bp.route("/users")
 def users():
-    """Return the user list, filtered by ``q`` (username or name); the rows only for htmx."""
+    """Return the user list, filtered by ``q`` (username, name or e-mail); the rows only for htmx."""
     q = request.args.get("q", "").strip()[:100]
     stmt = db.select(User).order_by(User.username)
     if q:
         like = f"%{q.lower()}%"
-        stmt = stmt.where(db.or_(db.func.lower(User.username).like(like), db.func.lower(User.full_name).like(like)))
+        stmt = stmt.where(db.or_(db.func.lower(User.username).like(like), db.func.lower(User.full_name).like(like),
+                                 db.func.lower(User.email).like(like)))
     page = db.paginate(stmt, per_page=50, error_out=False)
     template = "admin/_user_rows.html" if wants_fragment() else "admin/users.html"
     return render_template(template, page=page, q=q)
 
 
+def _refused(form, exc: accounts.AccountError) -> str:
+    """The message of a refused save; an address refused is also marked on its field."""
+    if isinstance(exc, accounts.BadEmail):
+        form.email.errors = [*form.email.errors, str(exc)]
+    return str(exc)
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 def create_user():
-    """Create a user; refuses a taken username, a password the policy refuses (saying why) or a
-    reporter without unit."""
+    """Create a user; refuses a taken username, a password the policy refuses (saying why), a
+    reporter without unit or an e-mail address that is not one (nothing saved, 400)."""
     form = UserCreateForm()
     form.unit_id.choices = _unit_choices()
     if request.method == "GET":
@@ -64,9 +72,11 @@ def create_user():
                 roles=form.roles.data or [],
                 unit=_unit_or_none(form.unit_id.data),
                 active=form.active.data,
+                email=form.email.data or "",
             )
         except accounts.AccountError as exc:
-            error = str(exc)
+            db.session.rollback()
+            error = _refused(form, exc)
         else:
             flash(f"Đã tạo tài khoản {user.username}.", "success")
             return redirect(url_for("admin.users"))
@@ -76,7 +86,8 @@ def create_user():
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int):
-    """Edit a user's name, unit, roles and active flag; refuses removing one's own admin role."""
+    """Edit a user's name, e-mail address, unit, roles and active flag; refuses removing one's own
+    admin role and an address that is not one (nothing changed, 400)."""
     user = db.get_or_404(User, user_id)
     form = UserEditForm(obj=user if request.method == "GET" else None)
     form.unit_id.choices = _unit_choices()
@@ -93,10 +104,11 @@ def edit_user(user_id: int):
                 form.roles.data or [],
                 form.active.data,
                 acting_user=current_user,
+                email=(form.email.data or "") if form.email.raw_data else None,  # a form without it: kept
             )
         except accounts.AccountError as exc:
             db.session.rollback()
-            error = str(exc)
+            error = _refused(form, exc)
         else:
             flash(f"Đã lưu tài khoản {user.username}.", "success")
             return redirect(url_for("admin.users"))

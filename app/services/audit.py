@@ -82,7 +82,7 @@ FIELD_LABELS = {
     "field": "Lĩnh vực", "lead_unit": "Đơn vị chủ trì", "deadline": "Thời hạn",
     "expected_output": "Sản phẩm dự kiến", "visibility": "Phạm vi xem", "status": "Trạng thái",
     "publish_at": "Thời điểm đăng", "expires_at": "Hết hạn hiển thị", "tasks": "Nhiệm vụ",
-    "locked_until": "Khóa đến",
+    "locked_until": "Khóa đến", "email": "E-mail",
 }
 # The same key means different things on some targets.
 TARGET_FIELD_LABELS = {

@@ -57,7 +57,7 @@ def test_admin_filters_users_in_place_with_htmx(page, make_user):
     page.get_by_role("link", name="Quản trị").click()
     page.wait_for_url("**/admin/users")
     page.evaluate("window.__marker = 'same-page'")
-    page.get_by_label("Tìm theo tên đăng nhập hoặc họ tên").fill("hùng")
+    page.get_by_label("Tìm theo tên đăng nhập, họ tên hoặc e-mail").fill("hùng")
     page.wait_for_url("**/admin/users?q=h%C3%B9ng")
     rows = page.locator("#user-rows tbody tr")
     rows.first.wait_for()

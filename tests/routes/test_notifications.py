@@ -83,6 +83,10 @@ def test_preferences_are_saved_and_say_when_email_is_off(app, world):
     refused = client.post("/notifications/settings", data={
         "csrf_token": page_token(client, "/notifications/settings"), "email": "không phải địa chỉ"})
     assert refused.status_code == 400 and "không phải là một địa chỉ e-mail" in refused.get_data(as_text=True)
+    too_long = client.post("/notifications/settings", data={  # the column's 254: refused, not a database error
+        "csrf_token": page_token(client, "/notifications/settings"), "email": "x" * 250 + "@b.vn"})
+    assert too_long.status_code == 400 and "Địa chỉ e-mail tối đa 254 ký tự." in too_long.get_data(as_text=True)
+    assert 'value="daumoi.vpc@example.gov.vn"' in client.get("/notifications/settings").get_data(as_text=True)
     app.config["SMTP_URL"] = "smtp://127.0.0.1:2525"
     assert "E-mail đang tắt" not in client.get("/notifications/settings").get_data(as_text=True)
 

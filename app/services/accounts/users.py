@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app import clock
+from app import clock, mail
 from app.errors import Invalid
 from app.extensions import db
 from app.models import ALL_ROLES, LoginFailure, Role, Unit, User
@@ -33,6 +33,7 @@ ADDRESS_LOCKOUT_FAILURES = 20
 LOCKOUT_WINDOW = timedelta(minutes=15)
 LOCKOUT_DURATION = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = password_policy.MIN_LENGTH
+MAX_EMAIL_LENGTH = 254  # users.email; the longest address SMTP carries
 
 # Hashes checked when the username does not exist, made with the configured method and its
 # parameters, so an unknown username costs the same work as a wrong password (one per method).
@@ -41,6 +42,10 @@ _DUMMY_HASHES: dict[str, str] = {}
 
 class AccountError(Invalid):
     """A refused account operation; the message is Vietnamese and shown to the user."""
+
+
+class BadEmail(AccountError):
+    """An e-mail address refused (forms show the message beside the address field)."""
 
 
 @dataclass
@@ -220,6 +225,20 @@ def create_unit(code: str, name: str) -> Unit:
     return unit
 
 
+def normalise_email(email: str | None) -> str | None:
+    """Return the address notifications go to as stored: trimmed, None when empty. Refuses (BadEmail)
+    anything but one address (``app.mail.is_address``: one @, no space, bracket or list separator)
+    and one longer than 254 characters."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    if len(email) > MAX_EMAIL_LENGTH:
+        raise BadEmail(f"Địa chỉ e-mail tối đa {MAX_EMAIL_LENGTH} ký tự.")
+    if not mail.is_address(email):
+        raise BadEmail(f"«{email[:100]}» không phải là một địa chỉ e-mail.")
+    return email
+
+
 def _roles(names) -> list[Role]:
     names = sorted(set(names))
     unknown = [n for n in names if n not in ALL_ROLES]
@@ -231,14 +250,17 @@ def _roles(names) -> list[Role]:
 
 
 def _account_state(user: User) -> dict:
-    return {"full_name": user.full_name, "unit": user.unit.code if user.unit else None,
+    return {"full_name": user.full_name, "unit": user.unit.code if user.unit else None, "email": user.email,
             "roles": sorted(user.role_names), "active": user.active}
 
 
 def create_user(username, password, full_name="", roles=("reader",), unit: Unit | None = None,
-                active: bool = True) -> User:
-    """Create and commit a user (recorded in the audit log); return it. Refuses a bad or taken
-    username, a password the policy refuses, unknown roles and a reporter without a unit."""
+                active: bool = True, email: str | None = None) -> User:
+    """Create and commit a user (recorded in the audit log); return it. ``email`` is where their
+    notifications go by e-mail (optional). Refuses a bad or taken username, a password the policy
+    refuses, unknown roles, a reporter without a unit and an address that is not one (BadEmail);
+    nothing is saved then."""
+    email = normalise_email(email)
     username = normalise_username(username)
     if not username or len(username) > 64 or not all(c.isalnum() or c in "._-" for c in username):
         raise AccountError("Tên đăng nhập chỉ gồm chữ, số và các ký tự . _ - (tối đa 64 ký tự).")
@@ -255,22 +277,30 @@ def create_user(username, password, full_name="", roles=("reader",), unit: Unit 
         unit=unit,
         roles=role_rows,
         active=active,
+        email=email,
     )
     db.session.add(user)
     db.session.flush()
-    audit.record("user.create", user, after=_account_state(user))
+    state = _account_state(user)
+    if state["email"] is None:
+        del state["email"]
+    audit.record("user.create", user, after=state)
     db.session.commit()
     return user
 
 
-def update_user(user: User, full_name: str, unit: Unit | None, roles, active: bool, acting_user: User) -> User:
-    """Change a user's name, unit, roles and active flag and commit, with one audit entry per kind
-    of change (details, each role granted or revoked, deactivation); return the user.
-    Deactivating ends all the user's sessions at once.
+def update_user(user: User, full_name: str, unit: Unit | None, roles, active: bool, acting_user: User,
+                email: str | None = None) -> User:
+    """Change a user's name, unit, roles, active flag and, when ``email`` is given, their address
+    for notifications (``""`` removes it), and commit, with one audit entry per kind of change
+    (details, each role granted or revoked, deactivation); return the user. Deactivating ends all
+    the user's sessions at once.
 
-    Refuses unknown roles, a reporter without a unit, and an admin removing their own
-    admin role or deactivating themselves (so the portal never loses its last way in).
+    Refuses unknown roles, a reporter without a unit, an address that is not one (BadEmail), and
+    an admin removing their own admin role or deactivating themselves (so the portal never loses
+    its last way in); nothing is changed then.
     """
+    new_email = normalise_email(email) if email is not None else user.email
     role_rows = _roles(roles)
     if user.id == acting_user.id and ("admin" not in roles or not active):
         raise AccountError("Không thể tự gỡ quyền quản trị hoặc tự vô hiệu hóa tài khoản của mình.")
@@ -281,10 +311,11 @@ def update_user(user: User, full_name: str, unit: Unit | None, roles, active: bo
     user.unit = unit
     user.roles = role_rows
     user.active = active
+    user.email = new_email
     after = _account_state(user)
     audit.record("user.update", user, actor=acting_user,
-                 before={k: before[k] for k in ("full_name", "unit")},
-                 after={k: after[k] for k in ("full_name", "unit")}, only_if_changed=True)
+                 before={k: before[k] for k in ("full_name", "unit", "email")},
+                 after={k: after[k] for k in ("full_name", "unit", "email")}, only_if_changed=True)
     for role in sorted(set(after["roles"]) - set(before["roles"])):
         audit.record("role.grant", user, actor=acting_user, after={"role": role})
     for role in sorted(set(before["roles"]) - set(after["roles"])):

@@ -30,6 +30,7 @@ from app.models import (
 )
 from app.notify import texts
 from app.notify.kinds import CHANNELS, DIGEST, EMAIL, KINDS
+from app.services.accounts import users as accounts
 
 PER_PAGE = 20
 SETTINGS_PATH = "/notifications/settings"
@@ -208,15 +209,12 @@ def preferences(user: User) -> dict[str, str]:
 def set_preferences(user: User, chosen: dict[str, str], email: str | None = None) -> None:
     """Save ``user``'s channel per kind (kinds left out keep theirs) and, when given, their e-mail
     address (empty: none); commit. Raises Invalid for an unknown kind or channel or an address that
-    is not one e-mail address."""
+    is not one e-mail address (``accounts.normalise_email``)."""
     for kind, channel in chosen.items():
         if kind not in KINDS or channel not in CHANNELS:
             raise Invalid("Lựa chọn nhận thông báo không hợp lệ.")
     if email is not None:
-        email = email.strip()
-        if email and not mail.is_address(email):
-            raise Invalid(f"«{email}» không phải là một địa chỉ e-mail.")
-        user.email = email or None
+        user.email = accounts.normalise_email(email)
     existing = {p.kind: p for p in db.session.scalars(
         db.select(NotificationPreference).where(NotificationPreference.user_id == user.id))}
     for kind, channel in chosen.items():
