@@ -23,6 +23,9 @@ DEMO_UNITS = [
 ]
 
 DEMO_PASSWORD = "Tinh-gon-2024"  # passes the password policy (app/services/accounts/password_policy.py)
+# The demo accounts' addresses (<username>@cchc.example): .example is reserved (RFC 2606), so with
+# PORTAL_SMTP_URL set the demo mails only a local test server (aiosmtpd): no real mailbox can get it.
+DEMO_EMAIL_DOMAIN = "cchc.example"
 
 # username, full name, unit code, roles
 DEMO_USERS = [
@@ -35,10 +38,17 @@ DEMO_USERS = [
 ]
 
 
-def load_demo() -> list[str]:
-    """Create the demo units and one user per role if missing; return lines to print.
+def demo_email(username: str) -> str:
+    """The address a demo account is created with: ``<username>@cchc.example``."""
+    return f"{username}@{DEMO_EMAIL_DOMAIN}"
 
-    Never changes an existing unit or user (so a changed demo password stays changed).
+
+def load_demo() -> list[str]:
+    """Create the demo units and one user per role if missing, each with an address in
+    :data:`DEMO_EMAIL_DOMAIN`; return lines to print.
+
+    Never changes an existing unit or user (so a changed demo password or address stays changed;
+    accounts created by an older demo keep having none, and the lines say so).
     """
     lines = []
     created_units = 0
@@ -48,15 +58,18 @@ def load_demo() -> list[str]:
             created_units += 1
     lines.append(f"Đơn vị: {len(DEMO_UNITS)} ({created_units} mới).")
 
-    lines.append("Tài khoản demo (tên đăng nhập / mật khẩu / vai trò / đơn vị):")
+    lines.append("Tài khoản demo (tên đăng nhập / mật khẩu / vai trò / đơn vị / e-mail):")
     for username, full_name, unit_code, roles in DEMO_USERS:
-        exists = db.session.scalar(db.select(User.id).where(User.username == username)) is not None
+        user = db.session.scalar(db.select(User).where(User.username == username))
+        exists = user is not None
         if not exists:
-            accounts.create_user(
-                username, DEMO_PASSWORD, full_name=full_name, roles=roles, unit=accounts.get_unit_by_code(unit_code)
+            user = accounts.create_user(
+                username, DEMO_PASSWORD, full_name=full_name, roles=roles, unit=accounts.get_unit_by_code(unit_code),
+                email=demo_email(username),
             )
         state = "đã có" if exists else "mới"
-        lines.append(f"  {username:<12} / {DEMO_PASSWORD} / {', '.join(roles)} / {unit_code} ({state})")
+        lines.append(f"  {username:<12} / {DEMO_PASSWORD} / {', '.join(roles)} / {unit_code} / "
+                     f"{user.email or 'chưa có e-mail'} ({state})")
 
     # What follows is written to the audit log as done by the demo's admin unless a step names its user.
     with audit.acting_as(db.session.scalar(db.select(User).where(User.username == "quantri"))):
