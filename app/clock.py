@@ -17,3 +17,10 @@ def to_vietnam(value: datetime) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(VN_TZ)
+
+
+def from_vietnam(value: datetime) -> datetime:
+    """Return a Vietnam wall-clock time (naive, or aware in any zone) as naive UTC (the storage convention)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=VN_TZ)
+    return value.astimezone(UTC).replace(tzinfo=None)
