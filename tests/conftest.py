@@ -32,9 +32,10 @@ def _pg_url() -> str | None:
 
 
 PG_URL = _pg_url()
-# Apps and servers the tests start (also in subprocesses) run no notification rounds of their own;
-# the notification tests run them explicitly.
+# Apps and servers the tests start (also in subprocesses) run no notification rounds and no OCR
+# thread of their own; the notification and OCR tests run them explicitly.
 os.environ.setdefault("PORTAL_NOTIFY_BACKGROUND", "0")
+os.environ.setdefault("PORTAL_OCR", "worker")
 
 
 def backend_name() -> str:
