@@ -98,6 +98,15 @@ def describe(exc: BaseException) -> str:
     return f"{type(orig).__name__}: {first_line}" if first_line else type(orig).__name__
 
 
+def log_round_failure(log: logging.Logger, what: str, exc: BaseException) -> None:
+    """Log a background loop's failed round before it retries: one WARNING line when the database
+    is unreachable for now (an expected condition), the traceback for anything else."""
+    if is_outage(exc):
+        log.warning("%s: database unreachable (%s); retrying", what, describe(exc))
+    else:
+        log.exception("%s failed; retrying", what)
+
+
 def discard_transaction() -> None:
     """Roll the request's session back after a failure; if the connection is too dead even for
     a rollback, drop it without talking to the server. Never raises."""

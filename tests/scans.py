@@ -141,3 +141,13 @@ def join_pdfs(parts: list[bytes]) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+# A Vietnamese decision in two parts, the scanned file the OCR tests upload.
+DECISION = (
+    "QUYẾT ĐỊNH\n"
+    "Về việc ban hành Kế hoạch cải cách hành chính năm 2025\n"
+    "Căn cứ Nghị định số 107/2021/NĐ-CP của Chính phủ;\n"
+    "Ủy ban nhân dân tỉnh giao Sở Nội vụ đôn đốc việc số hóa hồ sơ."
+)
+SECOND = "Điều 2. Giám đốc các sở chịu trách nhiệm thi hành\nQuyết định này; người dân nộp hồ sơ trực tuyến."

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from app import validity
 from app.extensions import db
-from app.resilience import describe, is_outage
+from app.resilience import log_round_failure
 from app.search import index, merge, outbox
 
 log = logging.getLogger(__name__)
@@ -131,10 +131,7 @@ def upkeep_once(app, merge_inline: bool) -> str:
         except index.IndexBusy:
             return "busy"
         except Exception as exc:  # noqa: BLE001
-            if is_outage(exc):
-                log.warning("search index upkeep: database unreachable (%s); retrying", describe(exc))
-            else:
-                log.exception("search index upkeep failed; retrying")
+            log_round_failure(log, "search index upkeep", exc)
             return FAILED
         finally:
             with contextlib.suppress(Exception):

@@ -14,15 +14,8 @@ from app.extensions import db
 from app.models import Attachment, DocumentRevision, OcrJob
 from app.services.library import ocr_worker
 from tests.helpers import logged_in, page_token
-from tests.scans import image_pdf, render_page
+from tests.scans import DECISION, SECOND, image_pdf, render_page
 
-DECISION = (
-    "QUYẾT ĐỊNH\n"
-    "Về việc ban hành Kế hoạch cải cách hành chính năm 2025\n"
-    "Căn cứ Nghị định số 107/2021/NĐ-CP của Chính phủ;\n"
-    "Ủy ban nhân dân tỉnh giao Sở Nội vụ đôn đốc việc số hóa hồ sơ."
-)
-SECOND = "Điều 2. Giám đốc các sở chịu trách nhiệm thi hành\nQuyết định này; người dân nộp hồ sơ trực tuyến."
 HTMX = {"HX-Request": "true"}
 
 

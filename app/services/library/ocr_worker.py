@@ -30,7 +30,7 @@ from app.ingest import IngestError
 from app.ingest import ocr as engine
 from app.models import OcrJob, OcrPageText
 from app.models.ocr import DONE, RUNNING
-from app.resilience import describe, is_outage
+from app.resilience import log_round_failure
 from app.services import uploads
 from app.services.library import documents as library
 from app.services.library import ocr
@@ -180,10 +180,7 @@ def work_loop(app, *, interval: float = 2.0, once: bool = False, stop: threading
             except Exception as exc:  # noqa: BLE001  (the loop must survive a database restart)
                 outcome = IDLE
                 delay = min(60.0, delay * 2)
-                if is_outage(exc):
-                    log.warning("OCR worker: database unreachable (%s); retrying", describe(exc))
-                else:
-                    log.exception("OCR worker round failed; retrying")
+                log_round_failure(log, "OCR worker round", exc)
             finally:
                 with contextlib.suppress(Exception):
                     db.session.remove()

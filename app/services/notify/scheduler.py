@@ -17,7 +17,7 @@ from app import clock
 from app.extensions import db
 from app.models import DONE, Notification, ReportPeriod, Task, UnitReport, User
 from app.notify import rules, texts
-from app.resilience import describe, is_outage
+from app.resilience import log_round_failure
 from app.services.notify import claims, sender
 from app.services.notify import notifications as center
 from app.services.plans import progress
@@ -158,10 +158,7 @@ def background_round(app) -> None:
                 log.info("notifications: %d created, %d digests, mail %s", result.total, result.digests,
                          result.mail.summary() if result.mail else "off")
         except Exception as exc:  # noqa: BLE001
-            if is_outage(exc):
-                log.warning("notifications round: database unreachable (%s); retrying", describe(exc))
-            else:
-                log.exception("notifications round failed; retrying")
+            log_round_failure(log, "notifications round", exc)
         finally:
             with contextlib.suppress(Exception):
                 db.session.remove()

@@ -23,17 +23,10 @@ from app.models import Attachment, Citation, Document, OcrJob, OcrPageText, User
 from app.services import uploads
 from app.services.library import documents as library
 from app.services.library import ocr, ocr_worker
-from tests.scans import image_pdf, render_page, text_pdf
+from tests.scans import DECISION, SECOND, image_pdf, render_page, text_pdf
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 SMALL = (6.6, 2.6)
-DECISION = (
-    "QUYẾT ĐỊNH\n"
-    "Về việc ban hành Kế hoạch cải cách hành chính năm 2025\n"
-    "Căn cứ Nghị định số 107/2021/NĐ-CP của Chính phủ;\n"
-    "Ủy ban nhân dân tỉnh giao Sở Nội vụ đôn đốc việc số hóa hồ sơ."
-)
-SECOND = "Điều 2. Giám đốc các sở chịu trách nhiệm thi hành\nQuyết định này; người dân nộp hồ sơ trực tuyến."
 
 
 def scan(text: str):
