@@ -44,7 +44,7 @@ APPLIED_FILE = "applied"
 # (under a millisecond per record) and keeps its postings in memory: 2,000 keeps saves waiting
 # at most a second or two while an import indexes, and segments large enough to rarely need a merge.
 SYNC_BATCH = 2000
-IMPORT_SYNC_BATCH = 500  # an import's indexing process holds the writer for one such batch at a time
+IMPORT_SYNC_BATCH = 1000  # an import's indexing process holds the writer for one such batch at a time
 
 
 # Change ids come from a sequence, but concurrent transactions commit out of order: id 105 can
