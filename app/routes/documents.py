@@ -107,7 +107,7 @@ def _tab_page(document_id: int, tab: str):
         scans = [a for a in document.attachments if a.original_name.lower().endswith(ocr.OCR_EXTENSIONS)]
         context["ocr_off"] = ocr.status_message() if scans and not context["ocr_items"] else None
     if tab == "thuoc-tinh":
-        context["related"] = search.related(current_user, "document", document.id)
+        context["related"] = search.related(current_user, "document", document.id, record=document)
         context["revision_count"] = library.revision_count(document)
     if tab == "luoc-do":
         context["relation_form"] = _relation_form()

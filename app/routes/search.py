@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, g, jsonify, render_template, request, url_for
 from flask_login import current_user
 
 from app import search
@@ -109,20 +110,27 @@ def request_from_args(strict: bool) -> search.SearchRequest:
     )
 
 
+URL_SAFE = "!$'()*,/:;?@"  # what Werkzeug's url_for leaves unescaped in a query string
+
+
 def _current_args() -> dict:
     return {k: v for k, v in request.args.items() if v and k != "page"}
 
 
 def _search_url(**changes) -> str:
     """The results page for the current query string with ``changes`` (None removes a
-    parameter), from the first page."""
+    parameter), from the first page. A results page holds a few hundred such links (facets):
+    the path is built once per request and the query string encoded as ``url_for`` does."""
     args = _current_args()
     for name, value in changes.items():
         if value is None:
             args.pop(name, None)
         else:
             args[name] = value
-    return url_for("search.results", **args)
+    base = g.get("search_results_path")
+    if base is None:
+        base = g.search_results_path = url_for("search.results")
+    return f"{base}?{urlencode(args, safe=URL_SAFE)}" if args else base
 
 
 def _page_links(page: search.SearchPage) -> dict:
@@ -147,8 +155,17 @@ def _page_links(page: search.SearchPage) -> dict:
 
 
 def _facet_url(field: str, value: str | None) -> str:
+    """The results page filtered on ``field`` = ``value`` (None: not filtered on it). Every value of
+    a field shares the rest of the query string: it is encoded once per field and request."""
     param = next(p for p, f in FILTER_PARAMS.items() if f == field)
-    return _search_url(**{param: value})
+    if value is None:
+        return _search_url(**{param: None})
+    prefixes = g.setdefault("facet_url_prefixes", {})
+    prefix = prefixes.get(param)
+    if prefix is None:
+        prefix = prefixes[param] = _search_url(**{param: None})
+        prefix += "&" if "?" in prefix else "?"
+    return prefix + urlencode({param: value}, safe=URL_SAFE)
 
 
 @bp.route("/search")

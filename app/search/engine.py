@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.search.arrays import CACHE, EMPTY_IDS, EMPTY_WEIGHTS, POSITION_BITS, SegmentArrays
-from app.search.query import Alternative, ParsedQuery, Syllable
+from app.search.query import Alternative, Group, ParsedQuery, Syllable
 
 K1, B = 1.2, 0.75
 FACET_FIELDS = ("kind", "category", "doc_type", "issuer", "fields", "year", "status", "state", "unit", "period")
@@ -102,6 +102,9 @@ class View:
         self.alive = alive
         self.live_count = int(np.count_nonzero(alive))
         self._avg: dict[str, float] = {}
+        # Whole-index arrays built from the segments' cached ones, kept for the snapshot's life
+        # (threads share a view: two may build the same array once each, never a wrong one).
+        self._joined: dict[tuple[str, str], np.ndarray] = {}
 
     def _combine(self, parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
         ids = [p[0] for p in parts if len(p[0])]
@@ -139,10 +142,13 @@ class View:
         return result
 
     def lengths(self, field_name: str) -> np.ndarray:
-        parts = [arrays.lengths(field_name) for _r, _o, arrays in self.leaves]
-        if not parts:
-            return np.zeros(0, dtype=np.float32)
-        return np.concatenate(parts) if len(parts) != 1 else parts[0]
+        joined = self._joined.get(("l", field_name))
+        if joined is None:
+            parts = [arrays.lengths(field_name) for _r, _o, arrays in self.leaves]
+            joined = np.zeros(0, dtype=np.float32) if not parts else (
+                np.concatenate(parts) if len(parts) != 1 else parts[0])
+            self._joined[("l", field_name)] = joined
+        return joined
 
     def average_length(self, field_name: str) -> float:
         if field_name not in self._avg:
@@ -152,10 +158,13 @@ class View:
         return self._avg[field_name] or 1.0
 
     def column(self, field_name: str) -> np.ndarray:
-        parts = [arrays.column(field_name) for _r, _o, arrays in self.leaves]
-        if not parts:
-            return np.zeros(0, dtype=np.int64)
-        return np.concatenate(parts) if len(parts) != 1 else parts[0]
+        joined = self._joined.get(("c", field_name))
+        if joined is None:
+            parts = [arrays.column(field_name) for _r, _o, arrays in self.leaves]
+            joined = np.zeros(0, dtype=np.int64) if not parts else (
+                np.concatenate(parts) if len(parts) != 1 else parts[0])
+            self._joined[("c", field_name)] = joined
+        return joined
 
     def lexicon(self, field_name: str) -> list[str]:
         terms = set()
@@ -440,6 +449,20 @@ def evaluate(view: View, parsed: ParsedQuery, access: Access, filters: Filters, 
     evaluation.scores = [float(relevance[i]) for i in page]
     evaluation.phrase = [int(levels[i]) for i in page]
     return evaluation
+
+
+def distinctive(view: View, parsed: ParsedQuery, keep: int) -> ParsedQuery:
+    """A query of the ``keep`` syllables of ``parsed`` (accents folded) that the fewest records
+    hold, skipping those only one record holds (the seed itself): "more like this" ranks by
+    what sets a record apart, and scores a dozen short posting lists instead of every common word's."""
+    frequency: dict[Syllable, int] = {}
+    for syllable in parsed.all_syllables():
+        folded = Syllable.folded_only(syllable.folded)
+        if folded not in frequency:
+            frequency[folded] = len(view.syllable_postings(CONTENT, folded, False)[0])
+    chosen = sorted((s for s, df in frequency.items() if df >= 2), key=lambda s: (frequency[s], s.folded))[:keep]
+    return ParsedQuery(text=" ".join(s.text for s in chosen),
+                       groups=[Group(alternatives=[Alternative(syllables=[s])]) for s in chosen])
 
 
 def count(view: View, parsed: ParsedQuery, allowed: np.ndarray, exact: bool, field_name: str = CONTENT) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from flask import url_for
-from sqlalchemy.orm import Session, object_session, selectinload
+from sqlalchemy.orm import Session, lazyload, object_session, selectinload
 
 from app import access, clock, validity, vntext
 from app.extensions import db
@@ -46,6 +46,11 @@ class Source:
     readable: Callable[[object, object], bool]   # (user, row) → may read
     # (rows, session) → None: read what ``fields`` needs for a batch of rows in one go (index writes only)
     prepare: Callable[[list, object], None] = lambda rows, session: None
+    # (ids) → live rows for a result list: what ``text`` and ``readable`` need, not what only the
+    # index needs; ``load`` when None
+    listed: Callable[[list], list] | None = None
+    # (ids) → live rows with their own columns only (a list of titles and links); ``listed`` when None
+    brief: Callable[[list], list] | None = None
 
 
 def _date_number(value) -> int:
@@ -67,6 +72,18 @@ def _load_documents(ids, session=None):
     return list((session or db.session).scalars(
         db.select(Document).where(Document.id.in_(ids), Document.deleted_at.is_(None))
         .options(selectinload(Document.attachments))))
+
+
+def _listed_documents(ids, attachments: bool = True):
+    """Live documents by id for a result list, with their attachments (their text is searched for
+    snippets) unless ``attachments`` is False; units and fields are read only if asked for
+    (``readable`` asks for the units of a restricted document)."""
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        db.select(Document).where(Document.id.in_(ids), Document.deleted_at.is_(None))
+        .options(selectinload(Document.attachments) if attachments else lazyload(Document.attachments),
+                 lazyload(Document.fields), lazyload(Document.units))))
 
 
 def _document_text(doc) -> str:
@@ -125,6 +142,8 @@ SOURCES: dict[str, Source] = {
         text=_document_text,
         readable=access.can_read_document,
         prepare=_prepare_documents,
+        listed=_listed_documents,
+        brief=lambda ids: _listed_documents(ids, attachments=False),
     ),
 }
 

@@ -202,7 +202,7 @@ def _hits(view, user, parsed: ParsedQuery, result: engine.Evaluation, exact: boo
     for kind, ids in by_kind.items():
         source = SOURCES.get(kind)
         if source is not None:
-            rows.update({(kind, row.id): row for row in source.load(ids)})
+            rows.update({(kind, row.id): row for row in (source.listed or source.load)(ids)})
     documents = [row for (kind, _), row in rows.items() if kind == "document"]
     validities = validity.for_documents(documents, user) if documents else {}
     marks = Highlighter(parsed, exact)
@@ -263,24 +263,47 @@ def suggest(user, text: str, limit: int = 8) -> list[dict]:
     return [{"title": hit.title, "number": hit.number, "url": hit.url, "kind": hit.kind} for hit in page.hits]
 
 
-def related(user, kind: str, record_id: int, limit: int = 5) -> list[Hit]:
-    """Return records like this one (by its title and summary words), readable by ``user``, itself excluded."""
+RELATED_TERMS = 12  # "more like this" asks for the seed's rarest syllables, not all of them
+
+
+def related(user, kind: str, record_id: int, limit: int = 5, record=None) -> list[Hit]:
+    """Return records like this one, readable by ``user``, itself excluded: ranked by the
+    ``RELATED_TERMS`` syllables of its title and summary that the fewest other records hold
+    (a page's side list: titles and links, no snippets or validity). ``record``: the row when the
+    caller has it. Empty when the record is gone or the index cannot answer."""
     source = SOURCES[kind]
-    rows = source.load([record_id])
+    rows = [record] if record is not None else (source.brief or source.listed or source.load)([record_id])
     if not rows:
         return []
     row = rows[0]
     seed = " ".join(p for p in (getattr(row, "title", ""), getattr(row, "summary", "")) if p)
     parsed = parse(seed[:600])
-    parsed.number_keys, parsed.number_prefixes = [], []
     try:
         with _snapshot() as view:
-            result = engine.evaluate(view, parsed, access_for(user), engine.Filters(), "relevance", 0, limit + 1,
+            query = engine.distinctive(view, parsed, RELATED_TERMS)
+            result = engine.evaluate(view, query, access_for(user), engine.Filters(), "relevance", 0, limit + 1,
                                      any_word=True, with_facets=False, exact=False, positions=False)
-            hits = _hits(view, user, parsed, result, exact=False)
+            stored = [view.searcher.stored_fields(docnum) for docnum in result.docnums]
     except index.IndexUnavailable:
         return []
-    return [h for h in hits if not (h.kind == kind and h.id == record_id)][:limit]
+    found = [((f["kind"], f["record_id"]), f, score) for f, score in zip(stored, result.scores)
+             if (f["kind"], f["record_id"]) != (kind, record_id)]
+    loaded = {}
+    for each_kind in {key[0] for key, _f, _s in found}:
+        each_source = SOURCES.get(each_kind)
+        if each_source is not None:
+            ids = [key[1] for key, _f, _s in found if key[0] == each_kind]
+            loaded.update({(each_kind, r.id): r for r in (each_source.brief or each_source.listed or each_source.load)(ids)})
+    hits = []
+    for key, fields, score in found:
+        each_row, each_source = loaded.get(key), SOURCES.get(key[0])
+        if each_row is None or not each_source.readable(user, each_row):
+            continue  # the index is behind the database: never show what the database says not to
+        title = getattr(each_row, "title", "") or ""
+        hits.append(Hit(kind=key[0], id=key[1], title=title, title_html=Markup.escape(title),
+                        number=fields.get("number_display"), url=each_source.url(key[1]), snippets=[],
+                        date=None, issuer=fields.get("issuer") or "", score=score))
+    return hits[:limit]
 
 
 def index_health() -> dict:
