@@ -293,7 +293,8 @@ def related(user, kind: str, record_id: int, limit: int = 5, record=None) -> lis
         each_source = SOURCES.get(each_kind)
         if each_source is not None:
             ids = [key[1] for key, _f, _s in found if key[0] == each_kind]
-            loaded.update({(each_kind, r.id): r for r in (each_source.brief or each_source.listed or each_source.load)(ids)})
+            loader = each_source.brief or each_source.listed or each_source.load
+            loaded.update({(each_kind, r.id): r for r in loader(ids)})
     hits = []
     for key, fields, score in found:
         each_row, each_source = loaded.get(key), SOURCES.get(key[0])
