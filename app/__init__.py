@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app import cli, guards, mail, models, observability, security, templating  # noqa: F401  (models: tables)
     from app.extensions import csrf, db, htmx, login_manager, migrate
+    from app.read_gate import ReadGate
     from app.routes import (
         admin,
         api,
@@ -71,6 +72,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                                    **options.get("connect_args", {})}
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
+    if app.config["READ_CONCURRENCY"] > 0:
+        app.wsgi_app = ReadGate(app.wsgi_app, app.config["READ_CONCURRENCY"], app.config["READ_QUEUE_SECONDS"])
     if app.config["PROXY_COUNT"]:
         # Only the client address is taken from the proxy's headers, never the scheme or host.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=0, x_host=0, x_port=0,

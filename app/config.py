@@ -109,6 +109,10 @@ def default_config(instance_path: str) -> dict:
         # Searches evaluated at once per process (others wait their turn; 0: no limit), so saves and
         # pages keep their share of the process when searches pile up.
         "SEARCH_CONCURRENCY": int(os.environ.get("PORTAL_SEARCH_CONCURRENCY", "2")),
+        # Reading requests (GET, HEAD) run at once per process, 0: no limit (app/read_gate.py). Saves
+        # never wait for a turn; give gunicorn more --threads than this.
+        "READ_CONCURRENCY": int(os.environ.get("PORTAL_READ_CONCURRENCY", "0")),
+        "READ_QUEUE_SECONDS": float(os.environ.get("PORTAL_READ_QUEUE_SECONDS", "30")),
         "SEARCH_SYNC_INTERVAL": 1.0,   # seconds between background catch-ups
         "SEARCH_SYNC_WAIT": 0.25,      # how long a save waits for the index writer before leaving it queued
         # Arrays of postings and positions kept per process (least recently used dropped first).

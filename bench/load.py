@@ -1563,6 +1563,9 @@ def parse_args():
     ap.add_argument("--search-writer", choices=("web", "worker"), default="web",
                     help="who writes the index: each gunicorn worker's catch-up thread (web, the default) or one "
                          "'flask search worker' started beside gunicorn (worker: PORTAL_SEARCH_WRITER=worker)")
+    ap.add_argument("--read-concurrency", type=int, default=None,
+                    help="PORTAL_READ_CONCURRENCY for gunicorn: reading requests run at once per worker "
+                         "(app/read_gate.py; default: the portal's)")
     ap.add_argument("--search-concurrency", type=int, default=None,
                     help="PORTAL_SEARCH_CONCURRENCY for gunicorn (searches evaluated at once per worker; "
                          "default: the portal's)")
@@ -1675,6 +1678,8 @@ def main() -> int:
         # gunicorn, as the README's Production section runs it.
         if args.search_concurrency is not None:
             env["PORTAL_SEARCH_CONCURRENCY"] = str(args.search_concurrency)
+        if args.read_concurrency is not None:
+            env["PORTAL_READ_CONCURRENCY"] = str(args.read_concurrency)
         if args.search_writer == "worker":
             env["PORTAL_SEARCH_WRITER"] = "worker"
             worker_path = prefix + "-search-worker.log"
