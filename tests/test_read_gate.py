@@ -62,9 +62,9 @@ def test_waiting_readers_get_their_turns_in_the_order_they_came():
     answers: list[int] = []
     threads = [_in_thread(client, "GET", "/slow", answers)]
     assert pages.entered.wait(10)
-    for name in ("first", "second", "third"):
+    for queued, name in enumerate(("first", "second", "third"), start=1):
         threads.append(_in_thread(client, "GET", f"/{name}", answers))
-        _wait_until(lambda n=len(threads) - 1: len(gate._process_turns()._waiting) == n)
+        _wait_until(lambda queued=queued: len(gate._process_turns()._waiting) == queued)
 
     pages.release.set()
     for thread in threads:
