@@ -36,9 +36,6 @@ PG_URL = _pg_url()
 # thread of their own; the notification and OCR tests run them explicitly.
 os.environ.setdefault("PORTAL_NOTIFY_BACKGROUND", "0")
 os.environ.setdefault("PORTAL_OCR", "worker")
-# An import run in the test process would lower the whole suite's CPU priority for good (the
-# default is low): tests ask for it in a subprocess (tests/services/library/test_importer_resilience.py).
-os.environ.setdefault("PORTAL_IMPORT_PRIORITY", "normal")
 
 
 def backend_name() -> str:

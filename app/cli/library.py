@@ -11,32 +11,11 @@ from app.services.library import importer
 
 documents = AppGroup("documents", help="Import documents into the library.")
 
-LOW_PRIORITY_NICE = 10
-
-priority_option = click.option(
-    "--priority", type=click.Choice(["low", "normal"]), default=None,
-    help="low (default, or PORTAL_IMPORT_PRIORITY): the import and its indexing process yield the CPU "
-         "to the web workers, so people saving and searching while it runs are served first; "
-         "normal: it competes with them.")
-
-
-def lower_priority(priority: str | None) -> None:
-    """Run this process (and the children it starts) ``LOW_PRIORITY_NICE`` steps nicer when
-    ``priority`` (else ``PORTAL_IMPORT_PRIORITY``, else ``low``) is ``low``: a bulk import is
-    background work."""
-    if (priority or os.environ.get("PORTAL_IMPORT_PRIORITY") or "low") == "low":
-        try:
-            os.nice(LOW_PRIORITY_NICE)
-        except OSError:  # not allowed here: the import still runs, at the same priority
-            pass
-
 
 @documents.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@priority_option
-def documents_import(path, priority):
+def documents_import(path):
     """Import a JSON-lines file (one document per line); running it again updates, never duplicates."""
-    lower_priority(priority)
     size = os.path.getsize(path)
     with open(path, encoding="utf-8-sig", errors="replace") as lines:
         if sys.stdout.isatty():
@@ -53,11 +32,9 @@ def documents_import(path, priority):
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 @click.option("--dry-run", is_flag=True,
               help="Only read the files: print what each gives and what importing it would do; store nothing.")
-@priority_option
-def documents_import_docx(folder, dry_run, priority):
+def documents_import_docx(folder, dry_run):
     """Import every .docx in FOLDER, metadata read from each file's official header; a file already
     imported is updated when it changed and left alone when it did not."""
-    lower_priority(priority)
     if dry_run:
         readings = importer.read_docx_folder(folder)
         for reading in readings:

@@ -45,13 +45,11 @@ def write_documents(path, count: int, tag: str = "KT") -> list[str]:
     return numbers
 
 
-def start_import(path, database_url, instance_path, *options: str) -> subprocess.Popen:
-    """``flask documents import`` in a subprocess, at the priority it chooses by default (or ``options``)."""
+def start_import(path, database_url, instance_path) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "PORTAL_INSTANCE_PATH": str(instance_path),
            "PORTAL_SEARCH_BACKGROUND": "0"}
-    env.pop("PORTAL_IMPORT_PRIORITY", None)
-    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "documents", "import", *options,
-                             str(path)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "documents", "import", str(path)],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def wait_for(condition, seconds: float, what: str):
@@ -166,30 +164,3 @@ def test_the_indexing_child_exits_when_the_import_is_killed(app, tmp_path):
             process.wait()
         process.stdout.close()
         process.stderr.close()
-
-
-def _nice(pid: int) -> int:
-    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-        return int(fh.read().rsplit(")", 1)[1].split()[16])
-
-
-def test_an_import_and_its_indexing_child_yield_the_cpu_to_the_web_workers(app, tmp_path):
-    if os.cpu_count() < 2:
-        raise AssertionError("the import starts its indexing child only with two cores or more")
-    path = tmp_path / "docs.jsonl"
-    write_documents(path, 6000)
-    with app.app_context():
-        db.engine.dispose()
-    ours = os.nice(0)
-    for options, expected in (((), min(19, ours + 10)), (("--priority", "normal"), ours)):
-        process = start_import(path, app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path, *options)
-        try:
-            children = wait_for(lambda p=process: _children(p.pid) or p.poll() is not None, 120, "the indexing child")
-            assert process.poll() is None, "the import finished before its priority could be read"
-            assert [_nice(process.pid), *(_nice(child) for child in children)] == [expected] * (1 + len(children))
-        finally:
-            process.kill()
-            process.wait()
-            process.stdout.close()
-            process.stderr.close()
-        wait_for(lambda c=children: not any(_alive(child) for child in c), 30, "the child to exit after its parent")
