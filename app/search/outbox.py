@@ -45,6 +45,11 @@ APPLIED_FILE = "applied"
 # at most a second or two while an import indexes, and segments large enough to rarely need a merge.
 SYNC_BATCH = 2000
 IMPORT_SYNC_BATCH = 1000  # an import's indexing process holds the writer for one such batch at a time
+# An index commit of queued (bulk) changes ends after this many seconds of work even when its batch
+# is not done, in steps of BULK_STEP changes: on a saturated server a 1,000-change batch took 10 s,
+# and people's changes wait for the commit in progress.
+BULK_SECONDS = 2.0
+BULK_STEP = 100
 
 
 # Change ids come from a sequence, but concurrent transactions commit out of order: id 105 can
@@ -184,27 +189,48 @@ def apply_pending(ix, index_path: str, after: int | None = None, max_batches: in
 _CHANGE_COLUMNS = (IndexChange.id, IndexChange.kind, IndexChange.record_id, IndexChange.created_at)
 
 
-def _apply_rows(session: Session, ix, index_path: str, state: dict, rows) -> None:
-    """Write these change rows' records in one index commit and record them as applied."""
-    by_kind: dict[str, set[int]] = {}
-    for _id, kind, record_id, _at in rows:
-        if kind in SOURCES:
-            by_kind.setdefault(kind, set()).add(record_id)
+def _apply_rows(session: Session, ix, index_path: str, state: dict, rows, seconds: float | None = None) -> int:
+    """Write these change rows' records in one index commit and record them as applied; return how
+    many rows that was. With ``seconds``: rows are written ``BULK_STEP`` at a time and the commit
+    comes once that much time has gone, with the rows reached so far (the others stay pending)."""
+    step = BULK_STEP if seconds is not None else max(1, len(rows))
+    started = time.perf_counter()
+    written: set[tuple[str, int]] = set()  # a record written twice in one commit would be indexed twice
+    done = []
     writer = index.writer(ix)
     try:
-        for kind, ids in by_kind.items():
-            apply_records(writer, kind, ids, session)
+        for start in range(0, len(rows), step):
+            chunk = rows[start:start + step]
+            by_kind: dict[str, set[int]] = {}
+            for _id, kind, record_id, _at in chunk:
+                if kind in SOURCES and (kind, record_id) not in written:
+                    by_kind.setdefault(kind, set()).add(record_id)
+                    written.add((kind, record_id))
+            for kind, ids in by_kind.items():
+                apply_records(writer, kind, ids, session)
+            done.extend(chunk)
+            if seconds is not None and time.perf_counter() - started >= seconds:
+                break
         writer.commit()
     except BaseException:
         writer.cancel()
         raise
-    state["above"].update(row[0] for row in rows)
-    newest = max(rows, key=lambda row: row[0])
+    state["above"].update(row[0] for row in done)
+    newest = max(done, key=lambda row: row[0])
     if not state.get("last") or newest[0] > int(state["last"][0]):
         state["last"] = [newest[0], newest[3].isoformat()]
     _advance(state, time.time())
     save_state(index_path, state)
     session.rollback()  # end the read transaction between batches
+    return len(done)
+
+
+def _apply_interactive(session: Session, ix, index_path: str, state: dict, batch_size: int) -> int:
+    """Apply the pending changes people made (the interactive lane) in one commit; return how many."""
+    urgent = [row for row in session.execute(
+        db.select(*_CHANGE_COLUMNS).where(IndexChange.id > state["upto"], IndexChange.lane == INTERACTIVE)
+        .order_by(IndexChange.id).limit(batch_size)).all() if row[0] not in state["above"]]
+    return _apply_rows(session, ix, index_path, state, urgent) if urgent else 0
 
 
 def _apply_pending(session: Session, ix, index_path: str, after: int | None, max_batches: int | None = None,
@@ -216,15 +242,11 @@ def _apply_pending(session: Session, ix, index_path: str, after: int | None, max
     if not state.get("database"):
         state["database"] = database_id(session)
     total = 0
-    if after is None:  # people's changes first: a save never waits behind an import's backlog
-        urgent = [row for row in session.execute(
-            db.select(*_CHANGE_COLUMNS).where(IndexChange.id > state["upto"], IndexChange.lane == INTERACTIVE)
-            .order_by(IndexChange.id).limit(batch_size)).all() if row[0] not in state["above"]]
-        if urgent:
-            _apply_rows(session, ix, index_path, state, urgent)
-            total += len(urgent)
     offset_id = state["upto"]
     while True:
+        if after is None:  # people's changes first, before every batch: never behind an import's backlog
+            total += _apply_interactive(session, ix, index_path, state, batch_size)
+        offset_id = max(offset_id, state["upto"])  # applying may have moved ``upto`` past it
         fetched = session.execute(
             db.select(*_CHANGE_COLUMNS).where(IndexChange.id > offset_id).order_by(IndexChange.id)
             .limit(batch_size)).all()
@@ -238,11 +260,18 @@ def _apply_pending(session: Session, ix, index_path: str, after: int | None, max
                 break
             offset_id = fetched[-1][0]
             continue
-        _apply_rows(session, ix, index_path, state, rows)
-        total += len(rows)
+        # A rebuild (``after``) writes whole batches; otherwise a commit holds people's changes
+        # back for at most about BULK_SECONDS.
+        applied = _apply_rows(session, ix, index_path, state, rows, seconds=None if after is not None else BULK_SECONDS)
+        total += applied
         if max_batches is not None:
             max_batches -= 1
-        if len(fetched) < batch_size or max_batches == 0:
+        if max_batches == 0:
+            break
+        if applied < len(rows):
+            offset_id = rows[applied - 1][0]
+            continue
+        if len(fetched) < batch_size:
             break
         offset_id = fetched[-1][0]
     return total

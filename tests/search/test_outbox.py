@@ -381,3 +381,47 @@ def test_a_save_is_searchable_before_an_import_backlog_is_applied(app, make_user
         outbox.sync()
         assert outbox.pending() == 0
     assert _verify(app)[0] == 0
+
+
+def test_a_save_made_while_a_writer_works_through_an_import_backlog_is_applied_at_its_next_commit(
+        app, make_user, make_document, monkeypatch):
+    """A commit of queued changes ends after BULK_SECONDS of work (here: after each step of 100),
+    and people's changes go before the next one: a save made while a writer is 100 changes into a
+    1,200-change backlog is searchable while most of the backlog still waits."""
+    from app import search
+    from app.search import outbox
+    from app.search.tracking import deferred
+
+    make_user("bientap", roles=["editor"])
+    make_user("congchuc")
+    imported = [make_document(title=f"Văn bản nhập {n}", body="Nội dung nhập hàng loạt.") for n in range(3)]
+    doc = make_document(title="Quy chế chi tiêu nội bộ", body="Khoán văn phòng phẩm.")
+    app.config["SEARCH_WRITER"] = "worker"
+    with app.app_context():
+        with deferred(db.session):
+            for _ in range(400):
+                search.queue(db.session, {("document", i) for i in imported})
+            db.session.commit()
+    monkeypatch.setattr(outbox, "BULK_SECONDS", 0.0)
+    editor = app.test_client()
+    login(editor, "bientap")
+    seen: dict = {}
+    apply_records = outbox.apply_records
+
+    def writing(writer, kind, ids, session):
+        seen["calls"] = seen.get("calls", 0) + 1
+        if seen["calls"] == 1:  # the writer is in its first bulk step: someone saves
+            assert _edit(editor, doc, title="Quy chế chi tiêu nội bộ",
+                         body="Định mức công tác phí mới.").status_code == 302
+        if kind == "document" and doc in set(ids) and "pending_then" not in seen:
+            seen["pending_then"] = outbox.pending()
+        return apply_records(writer, kind, ids, session)
+
+    monkeypatch.setattr(outbox, "apply_records", writing)
+    with app.app_context():
+        assert outbox.sync(batch_size=1000) == 1201
+        assert outbox.pending() == 0
+    # the save went in as the second commit, with 1,100 of the backlog still to come
+    assert seen["pending_then"] == 1101
+    assert top_ids(app, "congchuc", "cong tac phi")[0] == [doc]
+    assert _verify(app)[0] == 0
