@@ -768,6 +768,21 @@ class Sampler:
                 log(f"  sampler: {type(exc).__name__}: {exc}")
 
 
+def cpu_over(samples: list[dict]) -> dict:
+    """Cores used on average over consecutive snapshots, per group of processes: summed pair by pair,
+    so a process that ended during the phase (the import) counts up to its last sample, not zero."""
+    pairs = [(a, b) for a, b in zip(samples, samples[1:]) if b["t"] > a["t"]]
+    wall = sum(b["t"] - a["t"] for a, b in pairs)
+    if not wall:
+        return {}
+    totals: dict[str, float] = {}
+    for a, b in pairs:
+        for key, value in cpu_between(a, b).items():
+            if key != "cores":
+                totals[key] = totals.get(key, 0.0) + value * (b["t"] - a["t"])
+    return {**{k: round(v / wall, 3) for k, v in totals.items()}, "cores": os.cpu_count() or 1}
+
+
 def cpu_between(a: dict, b: dict) -> dict:
     """Cores used on average between two snapshots, per group of processes."""
     wall = b["t"] - a["t"]
@@ -1823,7 +1838,8 @@ def main() -> int:
                     res["notes"].append(f"the import phase lasted {phase['seconds']:.0f} s instead of "
                                         f"{phase['seconds_planned']:.0f} s: it waited for the import to finish")
             phase["end_snapshot"] = sampler.snapshot(f"{phase['name']} end")
-            phase["cpu"] = cpu_between(phase["start_snapshot"], phase["end_snapshot"])
+            phase["cpu"] = cpu_over([x for x in sampler.samples
+                                     if phase["start_snapshot"]["t"] <= x["t"] <= phase["end_snapshot"]["t"]])
             seen = [x["index"] for x in sampler.samples if x.get("index") and "error" not in x["index"]
                     and phase["start_snapshot"]["t"] <= x["t"] <= phase["end_snapshot"]["t"]]
             phase["index"] = {
