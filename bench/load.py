@@ -513,31 +513,53 @@ def editor_loop(run: Run, idx: int, client: Client, docs: list[int], watch: queu
             run.saves.append(save)
 
 
+POLLERS_PER_WATCHER = 8
+
+
+def _clone(client: Client) -> Client:
+    """Another connection of the same signed-in session (same cookies)."""
+    other = Client(client.host, client.port, client.timeout)
+    other.cookies = dict(client.cookies)
+    return other
+
+
 def watcher_loop(run: Run, client: Client, watch: queue.Queue):
-    """Poll ``/api/search?q=<token>`` for each pending save every ``--poll-ms`` (one request per
-    pending save per cycle, one connection: under load the cycle stretches rather than adding
-    load) until the saved document is in the results or ``--searchable-timeout`` has passed."""
-    pending: list[dict] = []
-    poll = run.args.poll_ms / 1000.0
-    timeout = run.args.searchable_timeout
+    """For each save handed over, poll ``/api/search?q=<token>`` every ``--poll-ms`` on a connection
+    of its own (up to ``POLLERS_PER_WATCHER`` saves at once per editor) until the saved document is
+    in the results or ``--searchable-timeout`` has passed: as if the author searched for the change.
+    (Polling every pending save in turn on one connection measured the watcher's own queue once a
+    poll took longer than the save interval: first polls sent 54 s after their save.)"""
+    connections: queue.Queue = queue.Queue()
+    connections.put(client)
+    for _ in range(POLLERS_PER_WATCHER - 1):
+        connections.put(_clone(client))
+    pollers: list[threading.Thread] = []
     while not run.abort.is_set():
         try:
-            while True:
-                pending.append(watch.get_nowait())
+            save = watch.get(timeout=0.2)
         except queue.Empty:
-            pass
-        if not pending:
-            if run.stop.is_set():
-                return
-            try:
-                pending.append(watch.get(timeout=0.2))
-            except queue.Empty:
-                continue
-        cycle = time.perf_counter()
-        for save in list(pending):
+            if run.stop.is_set() and watch.empty():
+                break
+            continue
+        poller = threading.Thread(target=_poll_save, args=(run, connections, save), daemon=True)
+        poller.start()
+        pollers.append(poller)
+        pollers = [p for p in pollers if p.is_alive()]
+    for poller in pollers:
+        poller.join()
+
+
+def _poll_save(run: Run, connections: queue.Queue, save: dict) -> None:
+    poll = run.args.poll_ms / 1000.0
+    timeout = run.args.searchable_timeout
+    client = connections.get()  # waits only when POLLERS_PER_WATCHER saves of this editor are pending
+    try:
+        path = f"/api/search?per_page=5&q={save['token']}"
+        while True:
             if run.abort.is_set():
+                save["unresolved"] = True  # the run was cut short while this one was still pending
                 return
-            path = f"/api/search?per_page=5&q={save['token']}"
+            cycle = time.perf_counter()
             sent = run.now()
             status, _h, body = timed(run, client, "poll", "GET", path)
             now = run.now()
@@ -553,15 +575,15 @@ def watcher_loop(run: Run, client: Client, watch: queue.Queue):
                 save["searchable_ms"] = round((now - save["t_resp"]) * 1000, 1)
                 save["searchable_from_send_ms"] = round((now - save["t_send"]) * 1000, 1)
                 save["searchable_lower_ms"] = round(max(0.0, sent - save["t_resp"]) * 1000, 1)  # poll sent
-                pending.remove(save)
-            elif now - save["t_resp"] > timeout:
+                return
+            if now - save["t_resp"] > timeout:
                 save["never_searchable"] = True
-                pending.remove(save)
-        rest = poll - (time.perf_counter() - cycle)
-        if rest > 0:
-            run.abort.wait(rest)
-    for save in pending:
-        save["unresolved"] = True  # the run was cut short while this one was still pending
+                return
+            rest = poll - (time.perf_counter() - cycle)
+            if rest > 0:
+                run.abort.wait(rest)
+    finally:
+        connections.put(client)
 
 
 # ---------------------------------------------------------------------------------------------
