@@ -36,12 +36,18 @@ def _in_thread(client, method, path, answers):
     return thread
 
 
-def test_a_save_runs_while_the_only_reading_turn_is_taken_and_a_second_reader_waits():
+def _one_turn_taken(queue_seconds: float):
+    """A gate of one turn, held by a slow page: (pages, client, answers, the slow page's thread)."""
     pages = SlowPages()
-    client = Client(ReadGate(pages, limit=1, queue_seconds=10))
+    client = Client(ReadGate(pages, limit=1, queue_seconds=queue_seconds))
     answers: list[int] = []
     slow = _in_thread(client, "GET", "/slow", answers)
     assert pages.entered.wait(10)
+    return pages, client, answers, slow
+
+
+def test_a_save_runs_while_the_only_reading_turn_is_taken_and_a_second_reader_waits():
+    pages, client, answers, slow = _one_turn_taken(10)
     waiting = _in_thread(client, "GET", "/list", answers)
 
     saved = client.post("/documents/1/edit")  # returns while the slow page still holds its turn
@@ -97,11 +103,7 @@ def _wait_until(condition, seconds: float = 10):
 
 
 def test_a_reader_that_waits_too_long_gets_a_busy_page_in_vietnamese():
-    pages = SlowPages()
-    client = Client(ReadGate(pages, limit=1, queue_seconds=0.05))
-    answers: list[int] = []
-    slow = _in_thread(client, "GET", "/slow", answers)
-    assert pages.entered.wait(10)
+    pages, client, _answers, slow = _one_turn_taken(0.05)
 
     busy = client.get("/list")
 
@@ -114,11 +116,7 @@ def test_a_reader_that_waits_too_long_gets_a_busy_page_in_vietnamese():
 
 
 def test_static_files_and_the_health_check_do_not_wait_for_a_turn():
-    pages = SlowPages()
-    client = Client(ReadGate(pages, limit=1, queue_seconds=0.05))
-    answers: list[int] = []
-    slow = _in_thread(client, "GET", "/slow", answers)
-    assert pages.entered.wait(10)
+    pages, client, _answers, slow = _one_turn_taken(0.05)
 
     statuses = [client.get("/static/app.css").status_code, client.get("/healthz").status_code]
 

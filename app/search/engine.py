@@ -141,14 +141,18 @@ class View:
         result[ids] = True
         return result
 
-    def lengths(self, field_name: str) -> np.ndarray:
-        joined = self._joined.get(("l", field_name))
+    def _whole(self, what: str, field_name: str, dtype) -> np.ndarray:
+        """The segments' ``what`` arrays (``lengths`` or ``column``) of one field end to end."""
+        joined = self._joined.get((what, field_name))
         if joined is None:
-            parts = [arrays.lengths(field_name) for _r, _o, arrays in self.leaves]
-            joined = np.zeros(0, dtype=np.float32) if not parts else (
+            parts = [getattr(arrays, what)(field_name) for _r, _o, arrays in self.leaves]
+            joined = np.zeros(0, dtype=dtype) if not parts else (
                 np.concatenate(parts) if len(parts) != 1 else parts[0])
-            self._joined[("l", field_name)] = joined
+            self._joined[(what, field_name)] = joined
         return joined
+
+    def lengths(self, field_name: str) -> np.ndarray:
+        return self._whole("lengths", field_name, np.float32)
 
     def average_length(self, field_name: str) -> float:
         if field_name not in self._avg:
@@ -158,13 +162,7 @@ class View:
         return self._avg[field_name] or 1.0
 
     def column(self, field_name: str) -> np.ndarray:
-        joined = self._joined.get(("c", field_name))
-        if joined is None:
-            parts = [arrays.column(field_name) for _r, _o, arrays in self.leaves]
-            joined = np.zeros(0, dtype=np.int64) if not parts else (
-                np.concatenate(parts) if len(parts) != 1 else parts[0])
-            self._joined[("c", field_name)] = joined
-        return joined
+        return self._whole("column", field_name, np.int64)
 
     def lexicon(self, field_name: str) -> list[str]:
         terms = set()
