@@ -163,8 +163,8 @@ def _facet_url(field: str, value: str | None) -> str:
     prefixes = g.setdefault("facet_url_prefixes", {})
     prefix = prefixes.get(param)
     if prefix is None:
-        prefix = prefixes[param] = _search_url(**{param: None})
-        prefix += "&" if "?" in prefix else "?"
+        without = _search_url(**{param: None})
+        prefix = prefixes[param] = without + ("&" if "?" in without else "?")
     return prefix + urlencode({param: value}, safe=URL_SAFE)
 
 
