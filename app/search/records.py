@@ -49,8 +49,6 @@ class Source:
     # (ids) → live rows for a result list: what ``text`` and ``readable`` need, not what only the
     # index needs; ``load`` when None
     listed: Callable[[list], list] | None = None
-    # (ids) → live rows with their own columns only (a list of titles and links); ``listed`` when None
-    brief: Callable[[list], list] | None = None
 
 
 def _date_number(value) -> int:
@@ -74,16 +72,15 @@ def _load_documents(ids, session=None):
         .options(selectinload(Document.attachments))))
 
 
-def _listed_documents(ids, attachments: bool = True):
+def _listed_documents(ids):
     """Live documents by id for a result list, with their attachments (their text is searched for
-    snippets) unless ``attachments`` is False; units and fields are read only if asked for
-    (``readable`` asks for the units of a restricted document)."""
+    snippets); units and fields are read only if asked for (``readable`` asks for the units of a
+    restricted document)."""
     if not ids:
         return []
     return list(db.session.scalars(
         db.select(Document).where(Document.id.in_(ids), Document.deleted_at.is_(None))
-        .options(selectinload(Document.attachments) if attachments else lazyload(Document.attachments),
-                 lazyload(Document.fields), lazyload(Document.units))))
+        .options(selectinload(Document.attachments), lazyload(Document.fields), lazyload(Document.units))))
 
 
 def _document_text(doc) -> str:
@@ -143,7 +140,6 @@ SOURCES: dict[str, Source] = {
         readable=access.can_read_document,
         prepare=_prepare_documents,
         listed=_listed_documents,
-        brief=lambda ids: _listed_documents(ids, attachments=False),
     ),
 }
 

@@ -193,8 +193,9 @@ def _answer(view, user, request: SearchRequest, parsed: ParsedQuery, page: Searc
     page.hits = _hits(view, user, parsed, result, exact)
 
 
-def _hits(view, user, parsed: ParsedQuery, result: engine.Evaluation, exact: bool) -> list[Hit]:
-    stored = [view.searcher.stored_fields(docnum) for docnum in result.docnums]
+def _rows_of(stored: list[dict]) -> dict[tuple[str, int], object]:
+    """The database rows of these index hits by (kind, id), one load per kind, as a result list
+    needs them (``Source.listed``); a record gone from the database is missing."""
     by_kind: dict[str, list[int]] = {}
     for fields in stored:
         by_kind.setdefault(fields["kind"], []).append(fields["record_id"])
@@ -203,16 +204,31 @@ def _hits(view, user, parsed: ParsedQuery, result: engine.Evaluation, exact: boo
         source = SOURCES.get(kind)
         if source is not None:
             rows.update({(kind, row.id): row for row in (source.listed or source.load)(ids)})
+    return rows
+
+
+def _readable_row(user, rows: dict, fields: dict):
+    """(row, source) of one index hit when the database has it and ``user`` may read it, else None:
+    the index may be behind the database, and never shows what the database says not to."""
+    row, source = rows.get((fields["kind"], fields["record_id"])), SOURCES.get(fields["kind"])
+    if row is None or source is None or not source.readable(user, row):
+        return None
+    return row, source
+
+
+def _hits(view, user, parsed: ParsedQuery, result: engine.Evaluation, exact: bool) -> list[Hit]:
+    stored = [view.searcher.stored_fields(docnum) for docnum in result.docnums]
+    rows = _rows_of(stored)
     documents = [row for (kind, _), row in rows.items() if kind == "document"]
     validities = validity.for_documents(documents, user) if documents else {}
     marks = Highlighter(parsed, exact)
     hits = []
     for fields, score, phrase in zip(stored, result.scores, result.phrase or [0] * len(stored)):
         kind, record_id = fields["kind"], fields["record_id"]
-        row = rows.get((kind, record_id))
-        source = SOURCES.get(kind)
-        if row is None or source is None or not source.readable(user, row):
-            continue  # the index is behind the database: never show what the database says not to
+        found = _readable_row(user, rows, fields)
+        if found is None:
+            continue
+        row, source = found
         title = getattr(row, "title", "") or ""
         text = "\n".join(p for p in (getattr(row, "summary", ""), source.text(row)) if p)
         date_value = fields.get("date") or 0
@@ -271,8 +287,7 @@ def related(user, kind: str, record_id: int, limit: int = 5, record=None) -> lis
     ``RELATED_TERMS`` syllables of its title and summary that the fewest other records hold
     (a page's side list: titles and links, no snippets or validity). ``record``: the row when the
     caller has it. Empty when the record is gone or the index cannot answer."""
-    source = SOURCES[kind]
-    rows = [record] if record is not None else (source.brief or source.listed or source.load)([record_id])
+    rows = [record] if record is not None else (SOURCES[kind].listed or SOURCES[kind].load)([record_id])
     if not rows:
         return []
     row = rows[0]
@@ -286,23 +301,17 @@ def related(user, kind: str, record_id: int, limit: int = 5, record=None) -> lis
             stored = [view.searcher.stored_fields(docnum) for docnum in result.docnums]
     except index.IndexUnavailable:
         return []
-    found = [((f["kind"], f["record_id"]), f, score) for f, score in zip(stored, result.scores)
-             if (f["kind"], f["record_id"]) != (kind, record_id)]
-    loaded = {}
-    for each_kind in {key[0] for key, _f, _s in found}:
-        each_source = SOURCES.get(each_kind)
-        if each_source is not None:
-            ids = [key[1] for key, _f, _s in found if key[0] == each_kind]
-            loader = each_source.brief or each_source.listed or each_source.load
-            loaded.update({(each_kind, r.id): r for r in loader(ids)})
+    others = [(f, score) for f, score in zip(stored, result.scores) if (f["kind"], f["record_id"]) != (kind, record_id)]
+    rows_by_key = _rows_of([f for f, _score in others])
     hits = []
-    for key, fields, score in found:
-        each_row, each_source = loaded.get(key), SOURCES.get(key[0])
-        if each_row is None or not each_source.readable(user, each_row):
-            continue  # the index is behind the database: never show what the database says not to
-        title = getattr(each_row, "title", "") or ""
-        hits.append(Hit(kind=key[0], id=key[1], title=title, title_html=Markup.escape(title),
-                        number=fields.get("number_display"), url=each_source.url(key[1]), snippets=[],
+    for fields, score in others:
+        found = _readable_row(user, rows_by_key, fields)
+        if found is None:
+            continue
+        other, source = found
+        title = getattr(other, "title", "") or ""
+        hits.append(Hit(kind=fields["kind"], id=fields["record_id"], title=title, title_html=Markup.escape(title),
+                        number=fields.get("number_display"), url=source.url(fields["record_id"]), snippets=[],
                         date=None, issuer=fields.get("issuer") or "", score=score))
     return hits[:limit]
 

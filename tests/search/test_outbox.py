@@ -349,25 +349,34 @@ def test_a_wrong_search_writer_setting_is_refused_at_start(monkeypatch, tmp_path
         default_config(str(tmp_path))
 
 
-def test_a_save_is_searchable_before_an_import_backlog_is_applied(app, make_user, make_document):
-    """People's changes go first: with 1,200 changes of an import queued (bulk lane), one round
-    of the writer that may apply a single batch of 100 makes the save searchable anyway."""
-    from app.models.outbox import BULK
-    from app.search import outbox
+def _import_backlog(app, make_user, make_document) -> int:
+    """An editor, a reader, three imported documents with 1,200 changes queued for them in the
+    bulk lane (as an import queues them), and a library document to save; return its id. Saves
+    only queue (``SEARCH_WRITER = "worker"``): the test's own rounds are the writer."""
+    from app import search
     from app.search.tracking import deferred
 
     make_user("bientap", roles=["editor"])
     make_user("congchuc")
     imported = [make_document(title=f"Văn bản nhập {n}", body="Nội dung nhập hàng loạt.") for n in range(3)]
     doc = make_document(title="Quy chế chi tiêu nội bộ", body="Khoán văn phòng phẩm.")
-    app.config["SEARCH_WRITER"] = "worker"  # saves only queue: the rounds below are the writer
+    app.config["SEARCH_WRITER"] = "worker"
     with app.app_context():
         with deferred(db.session):
-            from app import search
-
             for _ in range(400):
                 search.queue(db.session, {("document", i) for i in imported})
             db.session.commit()
+    return doc
+
+
+def test_a_save_is_searchable_before_an_import_backlog_is_applied(app, make_user, make_document):
+    """People's changes go first: with 1,200 changes of an import queued (bulk lane), one round
+    of the writer that may apply a single batch of 100 makes the save searchable anyway."""
+    from app.models.outbox import BULK
+    from app.search import outbox
+
+    doc = _import_backlog(app, make_user, make_document)
+    with app.app_context():
         assert db.session.scalar(db.select(db.func.count(IndexChange.id)).where(IndexChange.lane == BULK)) == 1200
     editor = app.test_client()
     login(editor, "bientap")
@@ -388,20 +397,9 @@ def test_a_save_made_while_a_writer_works_through_an_import_backlog_is_applied_a
     """A commit of queued changes ends after BULK_SECONDS of work (here: after each step of 100),
     and people's changes go before the next one: a save made while a writer is 100 changes into a
     1,200-change backlog is searchable while most of the backlog still waits."""
-    from app import search
     from app.search import outbox
-    from app.search.tracking import deferred
 
-    make_user("bientap", roles=["editor"])
-    make_user("congchuc")
-    imported = [make_document(title=f"Văn bản nhập {n}", body="Nội dung nhập hàng loạt.") for n in range(3)]
-    doc = make_document(title="Quy chế chi tiêu nội bộ", body="Khoán văn phòng phẩm.")
-    app.config["SEARCH_WRITER"] = "worker"
-    with app.app_context():
-        with deferred(db.session):
-            for _ in range(400):
-                search.queue(db.session, {("document", i) for i in imported})
-            db.session.commit()
+    doc = _import_backlog(app, make_user, make_document)
     monkeypatch.setattr(outbox, "BULK_SECONDS", 0.0)
     editor = app.test_client()
     login(editor, "bientap")
