@@ -19,6 +19,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, flash, has_request_context, request, session
+from sqlalchemy.orm import joinedload
 
 from app import clock, vntext
 from app.extensions import db
@@ -118,10 +119,12 @@ def load(token: str) -> User | None:
     if not token or not isinstance(token, str) or len(token) > 128:
         _forget_cookie()
         return None
+    # The user's unit and roles come in the same query: every page shows the one and checks the other.
     found = db.session.execute(
         db.select(UserSession, User).join(User, UserSession.user_id == User.id)
+        .options(joinedload(User.unit), joinedload(User.roles))
         .where(UserSession.token_hash == token_hash(token))
-    ).first()
+    ).unique().first()
     now = clock.utcnow()
     if found is None or not found.User.active or expires_at(found.UserSession) <= now:
         _forget_cookie()

@@ -136,8 +136,9 @@ def validate(data: DocumentData, document: Document | None = None, user: User | 
         if known_units != set(data.unit_ids):
             raise DocumentError("Đơn vị được xem không hợp lệ.")
     if data.number:
-        duplicate = find_by_number(data.number, data.issuer)
-        if duplicate is not None and (document is None or duplicate.id != document.id):
+        duplicate_id = _number_holder_id(data.number, data.issuer)
+        if duplicate_id is not None and (document is None or duplicate_id != document.id):
+            duplicate = db.session.get(Document, duplicate_id)
             if user is not None and not access.can_read_document(user, duplicate):
                 raise DocumentError("Số ký hiệu này không dùng được.")
             raise DocumentError(f"Văn bản số {data.number} của {data.issuer or 'cơ quan này'} đã có trong thư viện.")
@@ -165,11 +166,20 @@ def validate_for_import(data: DocumentData) -> DocumentData:
 def find_by_number(number: str, issuer: str | None = None) -> Document | None:
     """Return the oldest live document with this number (any written form) and, when ``issuer`` is
     given, that issuer under either tone convention (``Uỷ ban`` is ``Ủy ban``); None if there is none."""
-    stmt = db.select(Document).where(Document.number_key == vntext.number_key(number), Document.deleted_at.is_(None))
+    found = _number_holder_id(number, issuer)
+    return db.session.get(Document, found) if found is not None else None
+
+
+def _number_holder_id(number: str, issuer: str | None = None) -> int | None:
+    """The id of the document ``find_by_number`` returns, read without loading the document (a save's
+    duplicate check usually finds the document being saved)."""
+    stmt = (db.select(Document.id, Document.issuer)
+            .where(Document.number_key == vntext.number_key(number), Document.deleted_at.is_(None))
+            .order_by(Document.id))
     if issuer is None:
-        return db.session.scalars(stmt.order_by(Document.id).limit(1)).first()
-    return next((doc for doc in db.session.scalars(stmt.order_by(Document.id))
-                 if vntext.same_words(doc.issuer, issuer)), None)
+        stmt = stmt.limit(1)
+    return next((doc_id for doc_id, holder in db.session.execute(stmt)
+                 if issuer is None or vntext.same_words(holder, issuer)), None)
 
 
 def _apply(document: Document, data: DocumentData) -> None:
@@ -429,7 +439,7 @@ def update_document(document: Document, data: DocumentData, user: User | None, e
         document.updated_by_id = user.id if user else None
         document.updated_at = utcnow()
         try:
-            _record_revision(document, "update", user, before)
+            revision = _record_revision(document, "update", user, before)
         except StaleDataError:
             db.session.rollback()
             fresh = db.session.get(Document, document.id)
@@ -438,7 +448,7 @@ def update_document(document: Document, data: DocumentData, user: User | None, e
                      before={"visibility": before["visibility"], "units": before["units"]},
                      after=_visibility_state(document), only_if_changed=True)
         refresh_citations("document", document.id, *citation_texts(document), own_number=document.number)
-        notify_events.document_changed(document, user, before, snapshot(document))  # its followers
+        notify_events.document_changed(document, user, before, revision.snapshot)  # its followers
         if commit:
             db.session.commit()
     return document

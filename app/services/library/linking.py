@@ -23,14 +23,16 @@ def _targets(keys: set[str], user) -> dict[str, int]:
     return found
 
 
-def link_numbers(text: str | None, user, exclude_id: int | None = None) -> Markup:
+def link_numbers(text: str | None, user, exclude_id: int | None = None, targets: dict[str, int] | None = None) -> Markup:
     """Return ``text`` HTML-escaped, with every document number that ``user`` may open linked.
 
     Numbers of documents the user may not read stay plain text (no hint that they exist).
+    ``targets``: the numbers' documents already looked up (``_targets``) for a longer text.
     """
     text = text or ""
     found = vntext.find_numbers(text)
-    targets = _targets({vntext.number_key(number) for _, _, number in found}, user)
+    if targets is None:
+        targets = _targets({vntext.number_key(number) for _, _, number in found}, user)
     parts, position = [], 0
     for start, end, number in found:
         doc_id = targets.get(vntext.number_key(number))
@@ -45,8 +47,10 @@ def link_numbers(text: str | None, user, exclude_id: int | None = None) -> Marku
 
 
 def linked_paragraphs(text: str | None, user, exclude_id: int | None = None) -> Markup:
-    """Return ``text`` as escaped ``<p>`` paragraphs (one per line) with document numbers linked."""
+    """Return ``text`` as escaped ``<p>`` paragraphs (one per line) with document numbers linked
+    (one query for the numbers of all lines)."""
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    targets = _targets({vntext.number_key(number) for line in lines for _, _, number in vntext.find_numbers(line)}, user)
     return Markup("\n").join(
-        Markup("<p>{}</p>").format(link_numbers(line, user, exclude_id)) for line in lines
+        Markup("<p>{}</p>").format(link_numbers(line, user, exclude_id, targets)) for line in lines
     )
