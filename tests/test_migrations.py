@@ -49,6 +49,10 @@ def test_upgrade_builds_empty_database_from_nothing(tmp_path, empty_database_url
         db.engine.dispose()
 
 
+# SQLite's reflection cannot read an index on an expression (the list's order, ix_documents_listing)
+# and says so; autogenerate leaves such indexes out of the comparison on both databases.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
 def test_models_and_migrations_agree(app):
     """A model change without its migration fails here (autogenerate would find a diff)."""
     from app.extensions import db

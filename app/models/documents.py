@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
@@ -97,6 +97,16 @@ class Document(Searchable, db.Model):
         Index("ix_documents_source_key", "source_key"),
         Index("ix_documents_effective_on", "effective_on"),
         Index("ix_documents_expires_on", "expires_on"),
+        # The library's default order (newest first): a page of the list or the home page's latest
+        # documents walks this index instead of sorting every live document (50 ms at 20,000).
+        Index("ix_documents_listing", text("(issued_on IS NULL)"), text("issued_on DESC"), text("id DESC"),
+              postgresql_where=text("deleted_at IS NULL"), sqlite_where=text("deleted_at IS NULL")),
+        # The list filters' issuers and years, with the columns that decide who may read a document:
+        # read from the index alone, not from the wide rows.
+        Index("ix_documents_issuer_readers", "issuer", "visibility", "created_by_id", "id",
+              postgresql_where=text("deleted_at IS NULL"), sqlite_where=text("deleted_at IS NULL")),
+        Index("ix_documents_issued_readers", "issued_on", "visibility", "created_by_id", "id",
+              postgresql_where=text("deleted_at IS NULL"), sqlite_where=text("deleted_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
