@@ -23,7 +23,8 @@ def _targets(keys: set[str], user) -> dict[str, int]:
     return found
 
 
-def link_numbers(text: str | None, user, exclude_id: int | None = None, targets: dict[str, int] | None = None) -> Markup:
+def link_numbers(text: str | None, user, exclude_id: int | None = None,
+                 targets: dict[str, int] | None = None) -> Markup:
     """Return ``text`` HTML-escaped, with every document number that ``user`` may open linked.
 
     Numbers of documents the user may not read stay plain text (no hint that they exist).
@@ -50,7 +51,8 @@ def linked_paragraphs(text: str | None, user, exclude_id: int | None = None) -> 
     """Return ``text`` as escaped ``<p>`` paragraphs (one per line) with document numbers linked
     (one query for the numbers of all lines)."""
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    targets = _targets({vntext.number_key(number) for line in lines for _, _, number in vntext.find_numbers(line)}, user)
+    keys = {vntext.number_key(number) for line in lines for _, _, number in vntext.find_numbers(line)}
+    targets = _targets(keys, user)
     return Markup("\n").join(
         Markup("<p>{}</p>").format(link_numbers(line, user, exclude_id, targets)) for line in lines
     )
