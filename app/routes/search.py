@@ -6,12 +6,14 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, g, jsonify, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from app import search
 from app.dates import DateFormatError, parse_date
 from app.errors import Invalid
 from app.routes import wants_fragment
 from app.search.engine import FACET_FIELDS
+from app.vntext import vn_number
 
 bp = Blueprint("search", __name__)
 
@@ -168,6 +170,23 @@ def _facet_url(field: str, value: str | None) -> str:
     return prefix + urlencode({param: value}, safe=URL_SAFE)
 
 
+def _facet_items(field: str, items) -> Markup:
+    """The ``<li>`` links of a facet's values (``items``: value, label, count), the chosen one
+    marked and linking to the results without it. Built here, not by a template macro: a results
+    page holds a few hundred of them, and a macro call each cost about 15 ms a page."""
+    param = next(p for p, f in FILTER_PARAMS.items() if f == field)
+    chosen = request.args.get(param) or None
+    parts = []
+    for value, label, count in items:
+        text = f"{escape(label or '—')} <span class=\"count\">{escape(vn_number(count))}</span>"
+        if chosen is not None and chosen == value:
+            parts.append(f'<li><a aria-current="true" class="facet--on" href="{escape(_facet_url(field, None))}" '
+                         f'title="Bỏ lọc">{text} ✕</a></li>')
+        else:
+            parts.append(f'<li><a href="{escape(_facet_url(field, value))}">{text}</a></li>')
+    return Markup("".join(parts))
+
+
 @bp.route("/search")
 def results():
     """Return the search results for the query string: only the results panel for htmx
@@ -175,7 +194,8 @@ def results():
     for what was typed."""
     page = search.search(current_user, request_from_args(strict=False))
     context = {"page": page, "facet_titles": FACET_TITLES, "facet_fields": FACET_FIELDS, "sorts": SORTS,
-               "scopes": SCOPES, "facet_url": _facet_url, "args": _current_args(), "filter_params": FILTER_PARAMS,
+               "scopes": SCOPES, "facet_url": _facet_url, "facet_items": _facet_items, "args": _current_args(),
+               "filter_params": FILTER_PARAMS,
                "field_params": {field: param for param, field in FILTER_PARAMS.items()},
                "facet_shown": FACET_SHOWN, "facets_whole": FACETS_SHOWN_WHOLE, "badges": BADGES,
                "date_labels": DATE_LABELS, "links": _page_links(page), "date_problems": _date_problems()}

@@ -45,10 +45,10 @@ APPLIED_FILE = "applied"
 # at most a second or two while an import indexes, and segments large enough to rarely need a merge.
 SYNC_BATCH = 2000
 IMPORT_SYNC_BATCH = 1000  # an import's indexing process holds the writer for one such batch at a time
-# An index commit of queued (bulk) changes ends after this many seconds of work even when its batch
-# is not done, in steps of BULK_STEP changes: on a saturated server a 1,000-change batch took 10 s,
-# and people's changes wait for the commit in progress.
-BULK_SECONDS = 2.0
+# An index commit of queued (bulk) changes is written BULK_STEP changes at a time; after each step it
+# ends early when someone's change (the interactive lane) is waiting, so that change goes into the
+# next commit instead of waiting for the whole batch (on a saturated server a 1,000-change batch
+# took 10 s). With nobody waiting the batch is one commit: an import makes few, large segments.
 BULK_STEP = 100
 
 
@@ -189,12 +189,11 @@ def apply_pending(ix, index_path: str, after: int | None = None, max_batches: in
 _CHANGE_COLUMNS = (IndexChange.id, IndexChange.kind, IndexChange.record_id, IndexChange.created_at)
 
 
-def _apply_rows(session: Session, ix, index_path: str, state: dict, rows, seconds: float | None = None) -> int:
+def _apply_rows(session: Session, ix, index_path: str, state: dict, rows, yielding: bool = False) -> int:
     """Write these change rows' records in one index commit and record them as applied; return how
-    many rows that was. With ``seconds``: rows are written ``BULK_STEP`` at a time and the commit
-    comes once that much time has gone, with the rows reached so far (the others stay pending)."""
-    step = BULK_STEP if seconds is not None else max(1, len(rows))
-    started = time.perf_counter()
+    many rows that was. ``yielding``: rows are written ``BULK_STEP`` at a time and the commit comes
+    as soon as someone's change waits, with the rows reached so far (the others stay pending)."""
+    step = BULK_STEP if yielding else max(1, len(rows))
     written: set[tuple[str, int]] = set()  # a record written twice in one commit would be indexed twice
     done = []
     writer = index.writer(ix)
@@ -209,7 +208,7 @@ def _apply_rows(session: Session, ix, index_path: str, state: dict, rows, second
             for kind, ids in by_kind.items():
                 apply_records(writer, kind, ids, session)
             done.extend(chunk)
-            if seconds is not None and time.perf_counter() - started >= seconds:
+            if yielding and len(done) < len(rows) and _people_waiting(session, state):
                 break
         writer.commit()
     except BaseException:
@@ -223,6 +222,14 @@ def _apply_rows(session: Session, ix, index_path: str, state: dict, rows, second
     save_state(index_path, state)
     session.rollback()  # end the read transaction between batches
     return len(done)
+
+
+def _people_waiting(session: Session, state: dict) -> bool:
+    """True when a change someone made (the interactive lane) is committed and not yet applied."""
+    newer = session.scalars(
+        db.select(IndexChange.id).where(IndexChange.lane == INTERACTIVE, IndexChange.id > state["upto"])
+        .order_by(IndexChange.id).limit(len(state["above"]) + 1)).all()
+    return any(change_id not in state["above"] for change_id in newer)
 
 
 def _apply_interactive(session: Session, ix, index_path: str, state: dict, batch_size: int) -> int:
@@ -260,9 +267,8 @@ def _apply_pending(session: Session, ix, index_path: str, after: int | None, max
                 break
             offset_id = fetched[-1][0]
             continue
-        # A rebuild (``after``) writes whole batches; otherwise a commit holds people's changes
-        # back for at most about BULK_SECONDS.
-        applied = _apply_rows(session, ix, index_path, state, rows, seconds=None if after is not None else BULK_SECONDS)
+        # A rebuild (``after``) writes whole batches; otherwise a commit makes way for people's changes.
+        applied = _apply_rows(session, ix, index_path, state, rows, yielding=after is None)
         total += applied
         if max_batches is not None:
             max_batches -= 1

@@ -392,15 +392,37 @@ def test_a_save_is_searchable_before_an_import_backlog_is_applied(app, make_user
     assert _verify(app)[0] == 0
 
 
+def test_with_nobody_waiting_an_import_backlog_goes_in_whole_batches(app, make_user, make_document, monkeypatch):
+    """Nobody's change waits: the 1,200 queued changes are two index commits (1,000 and 200), not
+    twelve commits of 100 (each commit is a segment, and many small segments slow every search)."""
+    from app.search import index, outbox
+
+    _import_backlog(app, make_user, make_document)
+    commits = []
+    open_writer = index.writer
+
+    def counting_writer(ix):
+        writer = open_writer(ix)
+        commit = writer.commit
+        writer.commit = lambda *a, **k: (commits.append(1), commit(*a, **k))[1]
+        return writer
+
+    monkeypatch.setattr(index, "writer", counting_writer)
+    with app.app_context():
+        assert outbox.sync(batch_size=1000) == 1200
+        assert outbox.pending() == 0
+    assert len(commits) == 2
+    assert _verify(app)[0] == 0
+
+
 def test_a_save_made_while_a_writer_works_through_an_import_backlog_is_applied_at_its_next_commit(
         app, make_user, make_document, monkeypatch):
-    """A commit of queued changes ends after BULK_SECONDS of work (here: after each step of 100),
-    and people's changes go before the next one: a save made while a writer is 100 changes into a
-    1,200-change backlog is searchable while most of the backlog still waits."""
+    """A commit of queued changes ends at the next step of 100 once someone's change waits, and
+    people's changes go before the next one: a save made while a writer is in its first 100 changes
+    of a 1,200-change backlog is searchable while most of the backlog still waits."""
     from app.search import outbox
 
     doc = _import_backlog(app, make_user, make_document)
-    monkeypatch.setattr(outbox, "BULK_SECONDS", 0.0)
     editor = app.test_client()
     login(editor, "bientap")
     seen: dict = {}
