@@ -118,6 +118,10 @@ KIND_LABELS = {
 class Client:
     """A browser-like session: its own keep-alive connection, cookies, no redirects followed."""
 
+    # Set by --connection-close: a new connection for every request, as a reverse proxy forwards
+    # (nginx's default upstream speaks HTTP/1.0 without keep-alive), instead of a browser's own.
+    close_each = False
+
     def __init__(self, host: str, port: int, timeout: float):
         self.host, self.port, self.timeout = host, port, timeout
         self.cookies: dict[str, str] = {}
@@ -161,6 +165,8 @@ class Client:
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         sent.update(headers or {})
+        if Client.close_each:
+            sent["Connection"] = "close"
         for attempt in (0, 1):
             fresh = self.conn is None or time.monotonic() - self.last_used > IDLE_RECONNECT_S
             if fresh:
@@ -1370,7 +1376,9 @@ def print_summary(res: dict) -> None:
     log("=" * 118)
     log(f"LOAD BENCHMARK · {res['documents_stored']} documents stored ({o['docs']} corpus lines) · gunicorn "
         f"{o['workers']} workers × {o['threads']} threads · {res['postgres']['version_short']} "
-        f"(fsync {'on' if o['pg_fsync'] else 'off'})")
+        f"(fsync {'on' if o['pg_fsync'] else 'off'}) · "
+        + ("a new connection per request (as behind a proxy)" if o.get("connection_close")
+           else "keep-alive connections"))
     g = res["git"]
     log(f"machine: {m['cpus']} cores ({m['cpu_model']}), {m['ram_mb'] / 1024:.1f} GB RAM, load average at start "
         f"{m['loadavg_at_start'][0]:.2f}, at end {res.get('loadavg_at_end', 0):.2f} · code {g['commit'][:10]} "
@@ -1606,6 +1614,10 @@ def parse_args():
     ap.add_argument("--search-concurrency", type=int, default=None,
                     help="PORTAL_SEARCH_CONCURRENCY for gunicorn (searches evaluated at once per worker; "
                          "default: the portal's)")
+    ap.add_argument("--connection-close", action="store_true",
+                    help="a new connection for every request, as behind a reverse proxy that does not keep "
+                         "upstream connections alive (nginx's default); default: one keep-alive connection per "
+                         "simulated user, as a browser talking to gunicorn directly (each stays with one worker)")
     ap.add_argument("--no-verify", action="store_true", help="skip 'flask search verify' after the load")
     ap.add_argument("--seed", type=int, default=7, help="corpus seed (default 7)")
     ap.add_argument("--out-dir", default=os.path.join(REPO_ROOT, "bench", "out"))
@@ -1626,6 +1638,7 @@ class Interrupted(Exception):
 
 def main() -> int:
     args, phases = parse_args()
+    Client.close_each = args.connection_close
     out_dir = os.path.abspath(args.out_dir)
     os.makedirs(out_dir, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
