@@ -1355,13 +1355,14 @@ def recommendation(res: dict) -> list[str]:
     lines += [
         "How to pick them: workers (processes) are what add CPU, because the portal's work per request is "
         "Python holding the GIL; threads only overlap waits (PostgreSQL, disk, the index lock) inside one "
-        "worker. So: workers ≈ cores, up to 2 × cores when the database waits are significant and the memory "
-        "check fits; threads 2–4.",
-        "  2-core server: start at --workers 2 --threads 4 and compare with the README's 4 × 4 (two processes "
-        "per core absorb waits, but every extra worker keeps its own index cache and reopens its own searcher "
-        "after each save); keep the one with the better p95 at the top step.",
-        "  8-core server: --workers 8 --threads 4, then 12 or 16 workers if p95 at the top step still improves "
-        "and workers × USS fits in RAM beside PostgreSQL and the page cache.",
+        "worker. So: workers ≈ cores (on 2 cores 2 workers beat 4, see bench/README.md); with the read gate "
+        "(PORTAL_READ_CONCURRENCY=2) threads well above the turns (32), since waiting readers hold one each; "
+        "without it 2–4.",
+        "  2-core server: the README's --workers 2 --threads 32 with the gate; compare with 3 or 4 workers on "
+        "the target server (every extra worker keeps its own search cache and works it up again after each "
+        "new segment); keep the one with the better p95 at the top step.",
+        "  8-core server: --workers 8 --threads 32 with the gate, then 12 workers if p95 at the top step "
+        "improves and workers × USS fits in RAM beside PostgreSQL and the page cache.",
     ]
     lines.append(f"Caveat: the load generator ran on the same {cores} cores and competed with the server (its CPU is "
                  "shown per phase as 'gen'; 'other' is everything else on the machine). One run measures one "
