@@ -20,6 +20,7 @@ bp = Blueprint("search", __name__)
 FILTER_PARAMS = {"kind": "kind", "category": "category", "type": "doc_type", "issuer": "issuer", "field": "fields",
                  "year": "year", "status": "status", "state": "state", "unit": "unit",
                  "period": "period"}
+FIELD_PARAMS = {field: param for param, field in FILTER_PARAMS.items()}  # facet field → its query parameter
 FACET_TITLES = {"kind": "Loại nội dung", "category": "Nhóm văn bản", "doc_type": "Loại văn bản",
                 "issuer": "Cơ quan ban hành", "fields": "Lĩnh vực CCHC", "year": "Năm", "status": "Tình trạng hiệu lực",
                 "state": "Tình trạng nhiệm vụ", "unit": "Đơn vị", "period": "Kỳ báo cáo"}
@@ -159,7 +160,7 @@ def _page_links(page: search.SearchPage) -> dict:
 def _facet_url(field: str, value: str | None) -> str:
     """The results page filtered on ``field`` = ``value`` (None: not filtered on it). Every value of
     a field shares the rest of the query string: it is encoded once per field and request."""
-    param = next(p for p, f in FILTER_PARAMS.items() if f == field)
+    param = FIELD_PARAMS[field]
     if value is None:
         return _search_url(**{param: None})
     prefixes = g.setdefault("facet_url_prefixes", {})
@@ -174,7 +175,7 @@ def _facet_items(field: str, items) -> Markup:
     """The ``<li>`` links of a facet's values (``items``: value, label, count), the chosen one
     marked and linking to the results without it. Built here, not by a template macro: a results
     page holds a few hundred of them, and a macro call each cost about 15 ms a page."""
-    param = next(p for p, f in FILTER_PARAMS.items() if f == field)
+    param = FIELD_PARAMS[field]
     chosen = request.args.get(param) or None
     parts = []
     for value, label, count in items:
@@ -196,7 +197,7 @@ def results():
     context = {"page": page, "facet_titles": FACET_TITLES, "facet_fields": FACET_FIELDS, "sorts": SORTS,
                "scopes": SCOPES, "facet_url": _facet_url, "facet_items": _facet_items, "args": _current_args(),
                "filter_params": FILTER_PARAMS,
-               "field_params": {field: param for param, field in FILTER_PARAMS.items()},
+               "field_params": FIELD_PARAMS,
                "facet_shown": FACET_SHOWN, "facets_whole": FACETS_SHOWN_WHOLE, "badges": BADGES,
                "date_labels": DATE_LABELS, "links": _page_links(page), "date_problems": _date_problems()}
     if wants_fragment():

@@ -23,17 +23,18 @@ def _targets(keys: set[str], user) -> dict[str, int]:
     return found
 
 
-def link_numbers(text: str | None, user, exclude_id: int | None = None,
-                 targets: dict[str, int] | None = None) -> Markup:
+def link_numbers(text: str | None, user, exclude_id: int | None = None) -> Markup:
     """Return ``text`` HTML-escaped, with every document number that ``user`` may open linked.
 
     Numbers of documents the user may not read stay plain text (no hint that they exist).
-    ``targets``: the numbers' documents already looked up (``_targets``) for a longer text.
     """
     text = text or ""
     found = vntext.find_numbers(text)
-    if targets is None:
-        targets = _targets({vntext.number_key(number) for _, _, number in found}, user)
+    return _linked(text, found, _targets({vntext.number_key(number) for _, _, number in found}, user), exclude_id)
+
+
+def _linked(text: str, found, targets: dict[str, int], exclude_id: int | None) -> Markup:
+    """``text`` escaped with the numbers ``found`` in it linked to their documents in ``targets``."""
     parts, position = [], 0
     for start, end, number in found:
         doc_id = targets.get(vntext.number_key(number))
@@ -50,9 +51,8 @@ def link_numbers(text: str | None, user, exclude_id: int | None = None,
 def linked_paragraphs(text: str | None, user, exclude_id: int | None = None) -> Markup:
     """Return ``text`` as escaped ``<p>`` paragraphs (one per line) with document numbers linked
     (one query for the numbers of all lines)."""
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    keys = {vntext.number_key(number) for line in lines for _, _, number in vntext.find_numbers(line)}
-    targets = _targets(keys, user)
+    lines = [(line, vntext.find_numbers(line)) for line in (s.strip() for s in (text or "").splitlines()) if line]
+    targets = _targets({vntext.number_key(number) for _, found in lines for _, _, number in found}, user)
     return Markup("\n").join(
-        Markup("<p>{}</p>").format(link_numbers(line, user, exclude_id, targets)) for line in lines
+        Markup("<p>{}</p>").format(_linked(line, found, targets, exclude_id)) for line, found in lines
     )
