@@ -140,6 +140,10 @@ def search(user, request: SearchRequest) -> SearchPage:
     request.page = max(1, request.page)
     parsed = parse(request.q)
     page = SearchPage(request=request, parsed=parsed)
+    # Take this request's database connection before waiting for a turn. Threads waiting for a
+    # turn each hold theirs; a search holding the turn that then asked the pool for one could
+    # wait for them until the pool gives up (with 32 threads and the pool's 15 connections).
+    db.session.connection()
     try:
         with search_gate.turn(current_app.config.get("SEARCH_CONCURRENCY", 0)), _snapshot() as view:
             _answer(view, user, request, parsed, page)
