@@ -28,7 +28,9 @@ from app import vntext
 from app.search.whoosh_adapter import length_column, read_blocks
 
 _LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-EMPTY_IDS = np.zeros(0, dtype=np.int64)
+DOC_IDS = np.int32  # what cached posting lists hold (a segment's document numbers)
+EMPTY_IDS = np.zeros(0, dtype=DOC_IDS)
+EMPTY_KEYS = np.zeros(0, dtype=np.int64)  # position keys (below)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 # A position is kept in the low bits of a key: (docnum << POSITION_BITS) | position.
 POSITION_BITS = 24
@@ -113,7 +115,7 @@ def decode_position_keys(ids: np.ndarray, values: list[bytes]) -> np.ndarray:
     """Position keys ``(docnum << POSITION_BITS) | position`` of postings whose values are
     ``PackedPositions`` bytes (16-bit deltas; a leading zero byte and 32-bit deltas when odd)."""
     if not len(values):
-        return EMPTY_IDS
+        return EMPTY_KEYS
     lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
     wide = np.flatnonzero(lengths & 1)
     if len(wide):
@@ -180,7 +182,9 @@ class SegmentArrays:
             except TermNotFound:
                 blocks = []
         if blocks:
-            found = (np.concatenate([b[0] for b in blocks]), np.concatenate([b[1] for b in blocks]))
+            # Document numbers of a segment fit 32 bits: half the bytes of the largest entries.
+            found = (np.concatenate([b[0] for b in blocks]).astype(DOC_IDS),
+                     np.concatenate([b[1] for b in blocks]))
         else:
             found = (EMPTY_IDS, EMPTY_WEIGHTS)
         return CACHE.put(key, found, _nbytes(*found))
@@ -195,7 +199,7 @@ class SegmentArrays:
                 blocks = list(read_blocks(self._reader.postings(field, term)))
             except TermNotFound:
                 blocks = []
-        ids = np.concatenate([b[0] for b in blocks]) if blocks else EMPTY_IDS
+        ids = np.concatenate([b[0] for b in blocks]) if blocks else EMPTY_KEYS
         return decode_position_keys(ids, [v for b in blocks for v in b[2]])
 
     # Folded syllables: the union of every accented form the segment holds
@@ -234,7 +238,7 @@ class SegmentArrays:
         """Sorted position keys of every form of a folded syllable (not cached, see ``positions``)."""
         forms = self.variants(field, folded)
         if len(forms) <= 1:
-            return self.positions(field, forms[0]) if forms else EMPTY_IDS
+            return self.positions(field, forms[0]) if forms else EMPTY_KEYS
         found = np.concatenate([self.positions(field, form) for form in forms])
         found.sort(kind="stable")  # sorted runs: merged, not re-sorted
         return found

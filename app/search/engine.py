@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.search.arrays import CACHE, EMPTY_IDS, EMPTY_WEIGHTS, POSITION_BITS, SegmentArrays
+from app.search.arrays import CACHE, DOC_IDS, EMPTY_IDS, EMPTY_KEYS, EMPTY_WEIGHTS, POSITION_BITS, SegmentArrays
 from app.search.query import Alternative, Group, ParsedQuery, Syllable
 
 K1, B = 1.2, 0.75
@@ -223,7 +223,7 @@ def _segment_keys(arrays: SegmentArrays, field_name: str, spec: tuple[str, bool]
 def _follows(starts: np.ndarray, keys: np.ndarray, gap: int) -> np.ndarray:
     """The ``starts`` for which ``start + gap`` is in ``keys`` (both sorted)."""
     if not len(starts) or not len(keys):
-        return EMPTY_IDS
+        return EMPTY_KEYS
     wanted = starts + gap
     spot = np.searchsorted(keys, wanted)
     spot[spot == len(keys)] = len(keys) - 1
@@ -240,7 +240,7 @@ def _segment_sequence_docs(arrays: SegmentArrays, field_name: str, specs: tuple,
     if any(not len(keys) for keys in lists):
         found = EMPTY_IDS
     elif len(lists) == 1:
-        found = np.unique(lists[0] >> POSITION_BITS)
+        found = np.unique(lists[0] >> POSITION_BITS).astype(DOC_IDS)
     else:
         # Start from the rarest syllable: every check costs a binary search per remaining start.
         order = sorted(range(len(lists)), key=lambda i: len(lists[i]))
@@ -251,7 +251,7 @@ def _segment_sequence_docs(arrays: SegmentArrays, field_name: str, specs: tuple,
             starts = _follows(starts, lists[i], i)
             if not len(starts):
                 break
-        found = np.unique(starts >> POSITION_BITS)
+        found = np.unique(starts >> POSITION_BITS).astype(DOC_IDS)
     return CACHE.put(key, found, found.nbytes + 200)
 
 
