@@ -19,7 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # (``python -m app.search.merge``, a script using ``app.vntext``) then loads no blueprint, model or service.
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from app import cli, guards, mail, models, observability, security, templating  # noqa: F401  (models: tables)
+    from app import cli, guards, heap, mail, models, observability, security, templating  # noqa: F401  (models: tables)
     from app.extensions import csrf, db, htmx, login_manager, migrate
     from app.read_gate import ReadGate
     from app.routes import (
@@ -105,6 +105,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
 
     arrays.configure(app.config["SEARCH_CACHE_MB"] * 1024 * 1024)
+    heap.limit_malloc_arenas(app.config["MALLOC_ARENAS"])  # before a worker starts its threads
 
     if app.config["OCR_MODE"] == "background":
         @app.before_request

@@ -117,6 +117,8 @@ def default_config(instance_path: str) -> dict:
         "SEARCH_SYNC_WAIT": 0.25,      # how long a save waits for the index writer before leaving it queued
         # Arrays of postings and positions kept per process (least recently used dropped first).
         "SEARCH_CACHE_MB": int(os.environ.get("PORTAL_SEARCH_CACHE_MB", "256")),
+        # Malloc arenas a process's threads share (app.heap); 0 leaves glibc's default (8 per core).
+        "MALLOC_ARENAS": int(os.environ.get("PORTAL_MALLOC_ARENAS", "2")),
         # Operations (see app/observability.py and app/services/health.py).
         "LOG_LEVEL": os.environ.get("PORTAL_LOG_LEVEL", "INFO").strip().upper(),
         "LOG_FORMAT": log_format,
