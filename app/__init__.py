@@ -116,11 +116,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         mail.parse_smtp_url(app.config["SMTP_URL"], app.config["MAIL_FROM"])  # an unusable value stops the start
     if app.config["NOTIFY_BACKGROUND"]:
         add_light_step(notify_scheduler.background_round)  # deadline reminders and e-mail, once a minute
+    if app.config["HEAP_TRIM_SECONDS"] > 0:
+        add_light_step(heap.trim_step)  # freed memory back to the system, every 30 s
 
     # One background thread per web process: it applies queued index changes when this process is
-    # a writer (PORTAL_SEARCH_WRITER=web) and runs the light steps (notifications) either way.
+    # a writer (PORTAL_SEARCH_WRITER=web) and runs the light steps (notifications, memory) either way.
     search_here = app.config["SEARCH_BACKGROUND_SYNC"] and app.config.get("SEARCH_WRITER", "web") == "web"
-    if search_here or app.config["NOTIFY_BACKGROUND"]:
+    if search_here or app.config["NOTIFY_BACKGROUND"] or app.config["HEAP_TRIM_SECONDS"] > 0:
         @app.before_request
         def start_search_upkeep():
             start_background(app, search=search_here)

@@ -119,6 +119,8 @@ def default_config(instance_path: str) -> dict:
         "SEARCH_CACHE_MB": int(os.environ.get("PORTAL_SEARCH_CACHE_MB", "256")),
         # Malloc arenas a process's threads share (app.heap); 0 leaves glibc's default (8 per core).
         "MALLOC_ARENAS": int(os.environ.get("PORTAL_MALLOC_ARENAS", "2")),
+        # Seconds between returns of freed memory to the system by the background thread (0: never).
+        "HEAP_TRIM_SECONDS": float(os.environ.get("PORTAL_HEAP_TRIM_SECONDS", "30")),
         # Operations (see app/observability.py and app/services/health.py).
         "LOG_LEVEL": os.environ.get("PORTAL_LOG_LEVEL", "INFO").strip().upper(),
         "LOG_FORMAT": log_format,

@@ -115,6 +115,7 @@ def app_config(tmp_path, migrated_template):
         "SEARCH_BACKGROUND_SYNC": False,  # tests apply index changes explicitly or after each commit
         "NOTIFY_BACKGROUND": False,  # tests run the notification rounds explicitly
         "OCR_MODE": "worker",  # tests run OCR jobs explicitly (ocr_worker.run_one), no thread per app
+        "HEAP_TRIM_SECONDS": 0,  # no background thread for it (tests/test_heap.py calls the step)
     }
 
 
