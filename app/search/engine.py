@@ -82,6 +82,12 @@ def _spec(syllable: Syllable, exact: bool) -> tuple[str, bool]:
     return syllable.folded, False
 
 
+def _global(local: np.ndarray, offset: int) -> np.ndarray:
+    """A segment's document numbers (32-bit, as cached) as the view's: 64-bit, numpy's index type,
+    so that indexing the view's arrays with them needs no conversion each time."""
+    return np.add(local, offset, dtype=np.int64)
+
+
 class View:
     """A searcher's segments seen as one array space of ``size`` document numbers."""
 
@@ -117,7 +123,7 @@ class View:
 
     def postings(self, field_name: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(global docnums, weights) of one indexed term."""
-        return self._combine([(i + offset, w) for _r, offset, arrays in self.leaves
+        return self._combine([(_global(i, offset), w) for _r, offset, arrays in self.leaves
                               for i, w in [arrays.postings(field_name, term)]])
 
     def syllable_postings(self, field_name: str, syllable: Syllable, exact: bool):
@@ -126,7 +132,7 @@ class View:
         parts = []
         for _r, offset, arrays in self.leaves:
             ids, weights = arrays.postings(field_name, text) if as_typed else arrays.postings_any(field_name, text)
-            parts.append((ids + offset, weights))
+            parts.append((_global(ids, offset), weights))
         return self._combine(parts)
 
     def mask(self, field_name: str, term: str) -> np.ndarray:
@@ -206,7 +212,7 @@ class View:
         for _r, offset, arrays in self.leaves:
             local = _segment_sequence_docs(arrays, field_name, specs, memo)
             if len(local):
-                parts.append(local + offset)
+                parts.append(_global(local, offset))
         return np.concatenate(parts) if parts else EMPTY_IDS
 
 
