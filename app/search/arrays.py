@@ -182,7 +182,7 @@ class SegmentArrays:
             except TermNotFound:
                 blocks = []
         if blocks:
-            # Document numbers of a segment fit 32 bits: half the bytes of the largest entries.
+            # A segment's document numbers fit 32 bits: the largest entries shrink by a third.
             found = (np.concatenate([b[0] for b in blocks]).astype(DOC_IDS),
                      np.concatenate([b[1] for b in blocks]))
         else:
